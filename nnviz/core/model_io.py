@@ -1,0 +1,128 @@
+"""Model files: a network, its training configuration and history in one ``.npz`` — never a pickle.
+
+Layout (format ``nnviz-model``, version 1): ``format`` and ``config`` are strings (the config is JSON),
+``sizes`` int64 ``(L + 1,)``, ``params`` float32 (the network's flat parameters, see ``Network``),
+``costs`` float32 and ``cost_samples`` int64 (one per mini-batch), ``test_accuracy`` float64 ``(k, 2)``
+rows of (samples seen, accuracy). Saving goes through a temporary file and a rename, so a crash or a full
+disk never leaves half a model where a good one was.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from .network import DTYPE, Network
+
+FORMAT = "nnviz-model"
+VERSION = 1
+
+
+class ModelFileError(Exception):
+    """A model file could not be read or written; the message names the file and the problem."""
+
+
+@dataclass
+class ModelFile:
+    """What a model file holds: the network, the training config (a dict) and the history."""
+
+    network: Network
+    config: dict = field(default_factory=dict)
+    costs: np.ndarray = field(default_factory=lambda: np.empty(0, np.float32))
+    cost_samples: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))
+    test_accuracy: np.ndarray = field(default_factory=lambda: np.empty((0, 2)))
+
+
+def save_model(network: Network, path, config: dict | None = None, costs=None, cost_samples=None,
+               test_accuracy=None) -> Path:
+    """Write ``network`` (and optionally its training ``config`` and history) to ``path`` atomically."""
+    path = Path(path)
+    cfg = dict(config or {})
+    cfg.update(network.config())
+    costs = np.asarray(costs if costs is not None else [], np.float32)
+    cost_samples = np.asarray(cost_samples if cost_samples is not None else np.arange(1, len(costs) + 1), np.int64)
+    acc = np.asarray(test_accuracy if test_accuracy is not None and len(test_accuracy) else np.empty((0, 2)),
+                     np.float64).reshape(-1, 2)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".part", dir=path.parent)
+    except OSError as e:
+        raise ModelFileError(f"cannot write {path}: {e.strerror or e}.") from None
+    try:
+        with os.fdopen(fd, "wb") as f:
+            np.savez(f, format=np.str_(FORMAT), version=np.int64(VERSION), config=np.str_(json.dumps(cfg)),
+                     sizes=np.asarray(network.sizes, np.int64), params=network.params,
+                     costs=costs, cost_samples=cost_samples, test_accuracy=acc)
+        os.replace(tmp, path)
+    except OSError as e:
+        Path(tmp).unlink(missing_ok=True)
+        raise ModelFileError(f"cannot write {path}: {e.strerror or e} (is the disk full or read-only?). "
+                             "Nothing was overwritten.") from None
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def read_model(path) -> ModelFile:
+    """Read and validate a model file; raise :class:`ModelFileError` with a plain reason if it is not one."""
+    path = Path(path)
+    try:
+        with np.load(path, allow_pickle=False) as f:
+            if not isinstance(f, np.lib.npyio.NpzFile):
+                raise ModelFileError(f"{path} is a single NumPy array, not an nnviz model (.npz).")
+            arrays = {k: f[k] for k in f.files}
+    except ModelFileError:
+        raise
+    except FileNotFoundError:
+        raise ModelFileError(f"{path} does not exist.") from None
+    except (zipfile.BadZipFile, EOFError, OSError, ValueError, KeyError) as e:
+        raise ModelFileError(f"{path} is not a readable model file ({e or type(e).__name__}); "
+                             "it may be truncated, corrupt or of another kind.") from None
+    bad = lambda why: ModelFileError(f"{path} is not a valid nnviz model: {why}.")  # noqa: E731
+    if str(arrays.get("format", "")) != FORMAT:
+        raise bad("it has no nnviz-model format tag (is it a dataset or another program's file?)")
+    if int(arrays.get("version", -1)) > VERSION:
+        raise bad(f"it was written by a newer nnviz (format version {int(arrays['version'])})")
+    for key in ("config", "sizes", "params"):
+        if key not in arrays:
+            raise bad(f"the '{key}' entry is missing")
+    try:
+        cfg = json.loads(str(arrays["config"]))
+        assert isinstance(cfg, dict)
+    except (ValueError, AssertionError):
+        raise bad("its configuration is not a JSON object") from None
+    sizes = arrays["sizes"]
+    if sizes.ndim != 1 or len(sizes) < 2 or sizes.dtype.kind not in "iu" or sizes.min() < 1:
+        raise bad(f"layer sizes {sizes.tolist()} are not a list of positive integers")
+    params = arrays["params"]
+    try:
+        net = Network(sizes.tolist(), cfg.get("activation", "sigmoid"), cfg.get("output", "sigmoid"),
+                      cfg.get("cost", "quadratic"), cfg.get("init", "normal"), seed=None)
+    except ValueError as e:
+        raise bad(str(e)) from None
+    if params.dtype.kind != "f" or params.shape != net.params.shape:
+        raise bad(f"a {'-'.join(map(str, sizes.tolist()))} network has {net.params.size:,} parameters, "
+                  f"the file holds {params.size:,} ({params.dtype})")
+    if not np.isfinite(params).all():
+        raise bad("some weights are NaN or infinite")
+    net.set_params(params.astype(DTYPE))
+    costs = arrays.get("costs", np.empty(0, np.float32)).astype(np.float32).ravel()
+    samples = arrays.get("cost_samples", np.arange(1, len(costs) + 1)).astype(np.int64).ravel()
+    if len(samples) != len(costs):
+        raise bad("its cost history and sample counts differ in length")
+    acc = arrays.get("test_accuracy", np.empty((0, 2)))
+    if acc.size % 2:
+        raise bad("its accuracy history is malformed")
+    return ModelFile(net, cfg, costs, samples, acc.astype(np.float64).reshape(-1, 2))
+
+
+def load_model(path) -> Network:
+    """Load the network stored in a model file (validated; see :func:`read_model` for the history too)."""
+    return read_model(path).network

@@ -1,0 +1,63 @@
+"""The frozen picture of training that crosses from the worker thread to the views."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .network import Network
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """Everything a view may draw, frozen: its arrays are copies or read-only views that nobody writes again.
+
+    ``params`` is the network's flat parameter vector (see :class:`~nnviz.core.network.Network`);
+    ``costs[i]`` is mini-batch ``i``'s cost and ``cost_samples[i]`` the samples seen after it;
+    accuracy rows are ``(samples_seen, accuracy)``.
+    """
+
+    config: Any  # TrainConfig (kept loose to avoid an import cycle)
+    sizes: tuple[int, ...]
+    params: np.ndarray
+    step: int
+    epoch: int
+    epoch_progress: float
+    samples_seen: int
+    train_size: int
+    cost_samples: np.ndarray
+    costs: np.ndarray
+    test_accuracy: tuple
+    quick_accuracy: tuple
+    learning_rate: float
+    batch_size: int
+    samples_per_second: float = 0.0
+    diverged: str | None = None
+
+    @staticmethod
+    def frozen(a: np.ndarray) -> np.ndarray:
+        """Mark ``a`` read-only and return it."""
+        a.flags.writeable = False
+        return a
+
+    @property
+    def last_cost(self) -> float:
+        """The latest mini-batch's cost (NaN before the first step)."""
+        return float(self.costs[-1]) if len(self.costs) else float("nan")
+
+    @property
+    def latest_test_accuracy(self) -> float:
+        """The newest full-test-set accuracy (NaN before the first epoch ends)."""
+        return self.test_accuracy[-1][1] if self.test_accuracy else float("nan")
+
+    def network(self) -> "Network":
+        """A network holding this snapshot's weights (for a forward pass on the GUI thread)."""
+        from .network import Network
+
+        c = self.config
+        net = Network(self.sizes, c.activation, c.output, c.cost, c.init, seed=None)
+        net.set_params(self.params)
+        return net

@@ -1,0 +1,339 @@
+"""Mini-batch stochastic gradient descent as a stream of steps, with its history and evaluation.
+
+The GUI's worker calls :meth:`Trainer.step` in a loop and may change the learning rate or batch size between
+any two steps; the command line calls :meth:`Trainer.run_epoch`. Both see the same numbers.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field, fields, replace
+
+import numpy as np
+
+from .data import MNIST
+from .functions import ACTIVATIONS, COSTS, OUTPUTS
+from .network import DTYPE, INITS, Network, SGDKernel
+from .snapshot import Snapshot
+
+QUICK_SUBSET = 1_000  # test images in the quick accuracy estimate
+QUICK_EVERY = 6_000  # samples between quick estimates (ten per epoch of MNIST)
+BACKUP_EVERY = 8  # steps between copies of the weights kept for recovering from a divergence
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    """Everything that defines a training run; ``Network``'s arguments plus the SGD settings."""
+
+    sizes: tuple[int, ...] = (784, 16, 16, 10)
+    activation: str = "sigmoid"  #: hidden layers' squishification
+    output: str = "sigmoid"  #: output layer's: sigmoid or softmax
+    cost: str = "quadratic"
+    init: str = "normal"  #: normal = N(0, 1); scaled = N(0, 1/n_in), He for ReLU
+    learning_rate: float = 3.0  #: η
+    lr_decay: float = 1.0  #: η is multiplied by this after every epoch (1 = constant)
+    momentum: float = 0.0  #: μ: each step keeps this fraction of the previous step's motion (0 = plain SGD)
+    batch_size: int = 10
+    epochs: int = 30
+    seed: int = 0
+    random_labels: bool = False  #: train on shuffled labels (the explanation's experiment)
+
+    def __post_init__(self):
+        object.__setattr__(self, "sizes", tuple(int(n) for n in self.sizes))
+        problems = []
+        if len(self.sizes) < 2 or min(self.sizes) < 1:
+            problems.append(f"layer sizes must be positive, got {self.sizes}")
+        for value, table, what in ((self.activation, ACTIVATIONS, "activation"), (self.output, OUTPUTS, "output"),
+                                   (self.cost, COSTS, "cost"), (self.init, INITS, "init")):
+            if value not in table:
+                problems.append(f"{what} must be one of {', '.join(table)}, got {value!r}")
+        if not (math.isfinite(self.learning_rate) and self.learning_rate > 0):
+            problems.append(f"the learning rate must be a positive number, got {self.learning_rate}")
+        if not (0 < self.lr_decay <= 1):
+            problems.append(f"lr_decay must be in (0, 1], got {self.lr_decay}")
+        if not (0 <= self.momentum < 1):
+            problems.append(f"momentum must be in [0, 1), got {self.momentum}")
+        if self.batch_size < 1:
+            problems.append(f"the batch size must be at least 1, got {self.batch_size}")
+        if self.epochs < 0:
+            problems.append(f"epochs cannot be negative, got {self.epochs}")
+        if problems:
+            raise ValueError("; ".join(problems))
+
+    def network(self) -> Network:
+        """A freshly initialised network for this configuration."""
+        return Network(self.sizes, self.activation, self.output, self.cost, self.init, self.seed)
+
+    def to_dict(self) -> dict:
+        """Plain JSON-able values."""
+        d = asdict(self)
+        d["sizes"] = list(self.sizes)
+        return d
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "TrainConfig":
+        """Rebuild from :meth:`to_dict` output; unknown keys are ignored, missing ones take defaults."""
+        known = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in d.items() if k in known})
+
+    def with_(self, **changes) -> "TrainConfig":
+        """A copy with some fields changed (``None`` values are ignored)."""
+        return replace(self, **{k: v for k, v in changes.items() if v is not None})
+
+
+PRESETS: dict[str, TrainConfig] = {
+    # The network of the explanation, trained the way Nielsen's chapter 1 does.
+    "video": TrainConfig(),
+    # The same 784-16-16-10 shape with the modern choices: ReLU, softmax + cross-entropy, He init, decaying η.
+    "best": TrainConfig(activation="relu", output="softmax", cost="cross-entropy", init="scaled",
+                        learning_rate=0.1, lr_decay=0.93, batch_size=10),
+    # The explanation's warning: a learning rate this large makes the cost blow up.
+    "diverge": TrainConfig(activation="relu", output="softmax", cost="cross-entropy", init="scaled",
+                           learning_rate=50.0),
+}
+
+
+def preset(name: str, **overrides) -> TrainConfig:
+    """The named preset with ``overrides`` (``None`` ignored) applied."""
+    try:
+        base = PRESETS[name]
+    except KeyError:
+        raise ValueError(f"unknown preset {name!r}; choose one of: {', '.join(PRESETS)}") from None
+    return base.with_(**overrides)
+
+
+class TrainingDiverged(ArithmeticError):
+    """The cost became NaN or infinite; the network was put back to its last good weights."""
+
+
+@dataclass
+class History:
+    """What happened during training, append-only so that snapshots can share it without copying.
+
+    ``costs[i]`` is the cost of mini-batch ``i`` and ``samples[i]`` the samples seen once it was done.
+    ``test_accuracy`` rows are ``(samples_seen, accuracy)`` on the full test set at each epoch's end,
+    ``quick_accuracy`` rows the same on a fixed subset of ``QUICK_SUBSET`` test images during epochs.
+    """
+
+    costs: np.ndarray = field(default_factory=lambda: np.empty(4096, np.float32))
+    samples: np.ndarray = field(default_factory=lambda: np.empty(4096, np.int64))
+    steps: int = 0
+    test_accuracy: list = field(default_factory=list)
+    quick_accuracy: list = field(default_factory=list)
+
+    def record(self, cost: float, samples_seen: int) -> None:
+        """Append one mini-batch's cost."""
+        if self.steps == len(self.costs):
+            # Grow into new arrays; views handed out earlier keep the old ones, whose filled part never changes.
+            self.costs = np.concatenate([self.costs, np.empty_like(self.costs)])
+            self.samples = np.concatenate([self.samples, np.empty_like(self.samples)])
+        self.costs[self.steps] = cost
+        self.samples[self.steps] = samples_seen
+        self.steps += 1
+
+    def cost_view(self) -> tuple[np.ndarray, np.ndarray]:
+        """Read-only views of the recorded ``(samples, costs)``: safe to hand to another thread."""
+        c, s = self.costs[: self.steps].view(), self.samples[: self.steps].view()
+        c.flags.writeable = False
+        s.flags.writeable = False
+        return s, c
+
+    def best_test_accuracy(self) -> float:
+        """The best full-test-set accuracy so far (NaN before the first epoch ends)."""
+        return max((a for _, a in self.test_accuracy), default=float("nan"))
+
+
+class Trainer:
+    """Trains a network on MNIST by shuffled mini-batch SGD, one :meth:`step` at a time."""
+
+    def __init__(self, config: TrainConfig, data: MNIST, network: Network | None = None):
+        self.config = config
+        self.network = network if network is not None else config.network()
+        if self.network.sizes[0] != data.x_train[0].size or self.network.sizes[-1] != 10:
+            raise ValueError(f"a {self.network.sizes} network cannot learn MNIST: it needs "
+                             f"{data.x_train[0].size} inputs and 10 outputs")
+        self.data = data
+        self.learning_rate = config.learning_rate
+        self.batch_size = config.batch_size
+        self.rng = np.random.default_rng(config.seed)
+        n = len(data.x_train)
+        self._images = data.x_train.reshape(n, -1)
+        # The epoch's examples in shuffled order, as float inputs augmented with a constant 1 (the bias input, see
+        # SGDKernel). Shuffling a copy once per epoch makes every mini-batch a contiguous slice: gathering ten
+        # random rows from 188 MB each step costs more than the whole step's arithmetic.
+        self._x_aug = np.empty((n, self._images.shape[1] + 1), DTYPE)
+        self._x_aug[:, -1] = 1.0
+        labels = data.y_train.copy()
+        if config.random_labels:
+            labels = labels[self.rng.permutation(n)]
+        self.train_labels = labels
+        self._targets = np.empty((n, 10), DTYPE)
+        self._test_x = MNIST.inputs(data.x_test)
+        self._quick = slice(0, min(QUICK_SUBSET, len(self._test_x)))
+        self._kernel = SGDKernel(self.network, self.batch_size, config.momentum)
+        self._backup = np.empty((2, self.network.params.size), DTYPE)
+        self._backup_step = [-1, -1]
+        self.history = History()
+        self.step_count = 0
+        self.samples_seen = 0
+        self.epoch = 0
+        self._shuffle()
+        self._pos = 0
+        self._next_quick = QUICK_EVERY
+        self._rate = (time.perf_counter(), 0, 0.0)  # (t0, samples at t0, last measured samples/s)
+        self.diverged: str | None = None
+
+    @property
+    def train_size(self) -> int:
+        """Training examples per epoch."""
+        return len(self._x_aug)
+
+    @property
+    def epoch_progress(self) -> float:
+        """Epochs done as a real number (2.5 = halfway through the third epoch)."""
+        return self.epoch + self._pos / self.train_size
+
+    def effective_learning_rate(self) -> float:
+        """η for the current epoch: the set learning rate times the decay so far."""
+        return self._eta
+
+    def step(self) -> float:
+        """Run one mini-batch of SGD and return its cost (before the update).
+
+        Raises :class:`TrainingDiverged` if the cost is NaN or infinite; the weights are then restored to the last
+        ones known good, and training refuses to continue until :meth:`clear_divergence` (after lowering η).
+        Run many steps inside ``np.errstate(all="ignore")`` (as :meth:`run_steps` does) to keep a diverging
+        run from printing overflow warnings.
+        """
+        if self.diverged:
+            raise TrainingDiverged(self.diverged)
+        k = self.step_count
+        if k % BACKUP_EVERY == 0:
+            slot = (k // BACKUP_EVERY) & 1
+            np.copyto(self._backup[slot], self.network.params)
+            self._backup_step[slot] = k
+        pos = self._pos
+        end = pos + self.batch_size
+        cost = self._kernel.step(self._x_aug[pos:end], self._targets[pos:end], self._eta)
+        if not math.isfinite(cost):
+            self._restore_last_good(k)
+            self.diverged = (
+                f"The cost became {'NaN' if math.isnan(cost) else 'infinite'} at mini-batch {k + 1}: "
+                f"the learning rate ({self.learning_rate:g}) is probably too large. The last good weights were "
+                "kept; lower the learning rate (or reset) and train again."
+            )
+            raise TrainingDiverged(self.diverged)
+        self.step_count = k + 1
+        end = min(end, self.train_size)
+        self.samples_seen += end - pos
+        self._pos = end
+        self.history.record(cost, self.samples_seen)
+        if end == self.train_size:
+            self._end_epoch()
+        elif self.samples_seen >= self._next_quick:
+            self._next_quick += QUICK_EVERY
+            self.history.quick_accuracy.append((self.samples_seen, self.quick_accuracy()))
+        return cost
+
+    def run_steps(self, n: int, stop_at_epoch_end: bool = False) -> float:
+        """Run ``n`` steps, or until the epoch ends if asked; return the last cost.
+
+        A divergence stops it early with :class:`TrainingDiverged`.
+        """
+        cost, epoch = float("nan"), self.epoch
+        with np.errstate(all="ignore"):
+            for _ in range(n):
+                cost = self.step()
+                if stop_at_epoch_end and self.epoch != epoch:
+                    break
+        return cost
+
+    def _restore_last_good(self, k: int) -> None:
+        # Weights that produced a finite cost at some step before k are good; those saved *at* step k are not.
+        candidates = [s for s in (0, 1) if 0 <= self._backup_step[s] < k]
+        if candidates:
+            slot = max(candidates, key=lambda s: self._backup_step[s])
+            np.copyto(self.network.params, self._backup[slot])
+
+    @property
+    def learning_rate(self) -> float:
+        """η as set (by the config, or live by the user); the decay is applied on top per epoch."""
+        return self._learning_rate
+
+    @learning_rate.setter
+    def learning_rate(self, value: float) -> None:
+        if not (math.isfinite(value) and value > 0):
+            raise ValueError(f"the learning rate must be a positive number, got {value}")
+        self._learning_rate = float(value)
+        self._update_eta()
+
+    def _update_eta(self) -> None:
+        self._eta = self._learning_rate * self.config.lr_decay ** getattr(self, "epoch", 0)
+
+    def clear_divergence(self) -> None:
+        """Allow training again after a divergence (call once the learning rate has been lowered)."""
+        self.diverged = None
+
+    def _shuffle(self) -> None:
+        order = self.rng.permutation(self.train_size)
+        np.multiply(self._images[order], DTYPE(1 / 255), out=self._x_aug[:, :-1])
+        self._targets[...] = np.eye(10, dtype=DTYPE)[self.train_labels[order]]
+
+    def _end_epoch(self) -> None:
+        self.epoch += 1
+        self._pos = 0
+        self._shuffle()
+        self._update_eta()
+        self.history.test_accuracy.append((self.samples_seen, self.test_accuracy()))
+
+    def run_epoch(self, progress: Callable[[int, int], None] | None = None) -> float:
+        """Train until the current epoch ends; return its test accuracy. ``progress(done, total)`` is optional."""
+        epoch = self.epoch
+        while self.epoch == epoch:
+            self.run_steps(256, stop_at_epoch_end=True)
+            if progress:
+                progress(self._pos, self.train_size)
+        if progress:
+            progress(self.train_size, self.train_size)
+        return self.history.test_accuracy[-1][1]
+
+    def test_accuracy(self) -> float:
+        """Accuracy on the whole test set (10,000 images for MNIST)."""
+        return self.network.accuracy(self._test_x, self.data.y_test)
+
+    def quick_accuracy(self) -> float:
+        """Accuracy on a fixed subset of the test set: a cheap estimate during an epoch."""
+        return self.network.accuracy(self._test_x[self._quick], self.data.y_test[self._quick])
+
+    def samples_per_second(self) -> float:
+        """Training speed over the last half second or so."""
+        t0, s0, rate = self._rate
+        now = time.perf_counter()
+        if now - t0 >= 0.5:
+            rate = (self.samples_seen - s0) / (now - t0)
+            self._rate = (now, self.samples_seen, rate)
+        return rate
+
+    def snapshot(self) -> Snapshot:
+        """A frozen copy of the network and progress, safe to hand to another thread."""
+        samples, costs = self.history.cost_view()
+        return Snapshot(
+            config=self.config,
+            sizes=self.network.sizes,
+            params=Snapshot.frozen(self.network.params.copy()),
+            step=self.step_count,
+            epoch=self.epoch,
+            epoch_progress=self.epoch_progress,
+            samples_seen=self.samples_seen,
+            train_size=self.train_size,
+            cost_samples=samples,
+            costs=costs,
+            test_accuracy=tuple(self.history.test_accuracy),
+            quick_accuracy=tuple(self.history.quick_accuracy),
+            learning_rate=self.learning_rate,
+            batch_size=self.batch_size,
+            samples_per_second=self.samples_per_second(),
+            diverged=self.diverged,
+        )
