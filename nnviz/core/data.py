@@ -114,7 +114,10 @@ def load_npz(path: str | os.PathLike) -> MNIST:
     """Load a Keras-layout ``mnist.npz`` (``x_train``, ``y_train``, ``x_test``, ``y_test``)."""
     path = Path(path)
     try:
-        with np.load(path, allow_pickle=False) as f:
+        f = np.load(path, allow_pickle=False)
+        if not isinstance(f, np.lib.npyio.NpzFile):
+            raise DataError(f"{path} is a single NumPy array, not an MNIST .npz with x_train, y_train, x_test, y_test.")
+        with f:
             missing = [k for k in _KEYS if k not in f.files]
             if missing:
                 raise DataError(f"{path} is not an MNIST .npz: it lacks {', '.join(missing)} "

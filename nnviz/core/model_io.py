@@ -74,9 +74,10 @@ def read_model(path) -> ModelFile:
     """Read and validate a model file; raise :class:`ModelFileError` with a plain reason if it is not one."""
     path = Path(path)
     try:
-        with np.load(path, allow_pickle=False) as f:
-            if not isinstance(f, np.lib.npyio.NpzFile):
-                raise ModelFileError(f"{path} is a single NumPy array, not an nnviz model (.npz).")
+        f = np.load(path, allow_pickle=False)
+        if not isinstance(f, np.lib.npyio.NpzFile):
+            raise ModelFileError(f"{path} is a single NumPy array, not an nnviz model (.npz).")
+        with f:
             arrays = {k: f[k] for k in f.files}
     except ModelFileError:
         raise

@@ -1,0 +1,166 @@
+"""The trainer: SGD as a stream of steps, live settings, divergence handling, history, and the accuracy targets."""
+
+import math
+
+import numpy as np
+import pytest
+
+from nnviz.core.training import PRESETS, History, TrainConfig, Trainer, TrainingDiverged, preset
+
+
+@pytest.fixture(scope="module")
+def small(mnist):
+    """2,000 training and 1,000 test images of the real MNIST: fast epochs for behaviour tests."""
+    return mnist.subset(2000, 1000)
+
+
+def test_steps_record_every_mini_batch_cost(small):
+    """Each step records its cost and the samples seen; an epoch ends with a full test accuracy."""
+    tr = Trainer(preset("video"), small)
+    costs = [tr.step() for _ in range(5)]
+    s, c = tr.history.cost_view()
+    assert c.tolist() == pytest.approx(costs) and s.tolist() == [10, 20, 30, 40, 50]
+    acc = tr.run_epoch()
+    assert tr.epoch == 1 and tr.samples_seen == 2000 and tr.history.test_accuracy[-1] == (2000, acc)
+    assert tr.step_count == 200
+
+
+def test_cost_falls_and_accuracy_rises_within_an_epoch(small):
+    """Learning is happening: later mini-batches cost less and test accuracy beats chance (10 %) by far."""
+    tr = Trainer(preset("video"), small)
+    acc = max(tr.run_epoch() for _ in range(3))
+    c = tr.history.cost_view()[1]
+    assert c[-50:].mean() < 0.6 * c[:20].mean()
+    assert acc > 0.5
+
+
+def test_learning_rate_and_batch_size_change_between_steps(small):
+    """A new η and batch size take effect at the next step (the GUI changes them live)."""
+    tr = Trainer(preset("video"), small)
+    tr.step()
+    before = tr.network.params.copy()
+    tr.learning_rate = 1e-9
+    tr.step()
+    assert np.abs(tr.network.params - before).max() < 1e-5
+    tr.batch_size = 50
+    tr.step()
+    assert tr.samples_seen == 10 + 10 + 50
+    with pytest.raises(ValueError):
+        tr.learning_rate = float("nan")
+
+
+def test_same_seed_same_run(small):
+    """Two trainers with the same config produce identical weights and costs (reproducible experiments)."""
+    a, b = Trainer(preset("video"), small), Trainer(preset("video"), small)
+    a.run_steps(30)
+    b.run_steps(30)
+    assert np.array_equal(a.network.params, b.network.params)
+
+
+def test_random_labels_are_a_permutation_that_still_trains(small):
+    """Random-label mode shuffles which label goes with which image, keeping the label counts."""
+    tr = Trainer(preset("video", random_labels=True), small)
+    assert sorted(tr.train_labels) == sorted(small.y_train)
+    assert (tr.train_labels == small.y_train).mean() < 0.2
+    tr.run_steps(50)
+    assert math.isfinite(tr.history.costs[49])
+
+
+def test_nan_cost_stops_and_keeps_last_good_weights(mnist):
+    """The 'diverge' preset blows the cost up: TrainingDiverged names the learning rate; the weights stay finite."""
+    tr = Trainer(preset("diverge"), mnist)
+    with pytest.raises(TrainingDiverged, match="learning rate"):
+        tr.run_steps(2000)
+    assert np.isfinite(tr.network.params).all()
+    assert np.isfinite(tr.network.predict(np.zeros((1, 784), np.float32))).all()
+    with pytest.raises(TrainingDiverged):
+        tr.step()  # refuses to go on until told
+    tr.learning_rate = 0.01
+    tr.clear_divergence()
+    assert math.isfinite(tr.step())
+
+
+def test_overflowing_weights_are_rolled_back(small):
+    """Weights turned NaN mid-run: the step is refused and the weights return to the last good backup."""
+    tr = Trainer(preset("video"), small)
+    tr.run_steps(20)
+    tr.network.params[:100] = np.nan  # as if the previous update had exploded
+    with pytest.raises(TrainingDiverged, match="mini-batch 21"):
+        tr.run_steps(5)
+    assert np.isfinite(tr.network.params).all()
+    assert tr.step_count == 20
+
+
+def test_quick_accuracy_is_recorded_during_an_epoch(mnist):
+    """Quick estimates appear every 6,000 samples, between the full test evaluations."""
+    tr = Trainer(preset("video"), mnist.subset(13000, 2000))
+    tr.run_epoch()
+    assert [s for s, _ in tr.history.quick_accuracy] == [6000, 12000]
+
+
+def test_history_views_never_change_after_growth():
+    """A cost view handed to another thread stays valid and unchanged while the history grows past its buffer."""
+    h = History()
+    for i in range(10):
+        h.record(float(i), i)
+    s, c = h.cost_view()
+    for i in range(10, 10000):
+        h.record(-1.0, i)
+    assert c.tolist() == list(range(10)) and not c.flags.writeable
+
+
+def test_config_validation_and_round_trip():
+    """Bad settings are refused with their names; to_dict/from_dict round-trips."""
+    with pytest.raises(ValueError, match="learning rate"):
+        TrainConfig(learning_rate=-1)
+    with pytest.raises(ValueError, match="cost"):
+        TrainConfig(cost="hinge")
+    c = preset("video", sizes=(784, 30, 10))
+    assert TrainConfig.from_dict(c.to_dict()) == c
+    with pytest.raises(ValueError, match="preset"):
+        preset("nope")
+
+
+def test_video_preset_is_the_explanations_network():
+    """video = 784-16-16-10, sigmoid, sigmoid output, quadratic, N(0,1), η = 3, batch 10."""
+    v = PRESETS["video"]
+    assert (v.sizes, v.activation, v.output, v.cost, v.init, v.learning_rate, v.batch_size) == (
+        (784, 16, 16, 10), "sigmoid", "sigmoid", "quadratic", "normal", 3.0, 10)
+
+
+def test_snapshot_is_frozen_and_independent(small):
+    """A snapshot's arrays are copies/read-only: training on does not change them."""
+    tr = Trainer(preset("video"), small)
+    tr.run_steps(3)
+    snap = tr.snapshot()
+    params = snap.params.copy()
+    tr.run_steps(3)
+    assert np.array_equal(snap.params, params) and not snap.params.flags.writeable
+    assert len(snap.costs) == 3 and snap.step == 3
+    np.testing.assert_array_equal(snap.network().params, params)
+
+
+# --- the accuracy the project promises (full MNIST; ~40 s in all) ---------------------------------------------
+def best_of(trainer, epochs):
+    return max(trainer.run_epoch() for _ in range(epochs))
+
+
+@pytest.mark.slow
+def test_video_preset_reaches_93_percent_in_10_epochs(mnist):
+    """784-16-16-10 sigmoid/quadratic, η = 3, batch 10: ≥ 93.0 % on the 10,000 test images after 10 epochs."""
+    tr = Trainer(preset("video"), mnist)
+    for _ in range(10):
+        acc = tr.run_epoch()
+    assert acc >= 0.93
+
+
+@pytest.mark.slow
+def test_nielsen_784_30_10_reaches_95_percent(mnist):
+    """Nielsen's chapter 1 network (784-30-10, video settings): best ≥ 95.0 % over 30 epochs (he reports 95.42 %)."""
+    assert best_of(Trainer(preset("video", sizes=(784, 30, 10)), mnist), 30) >= 0.95
+
+
+@pytest.mark.slow
+def test_best_preset_reaches_96_percent(mnist):
+    """The 'best' preset on 784-16-16-10: ≥ 96.0 % within 30 epochs."""
+    assert best_of(Trainer(preset("best"), mnist), 30) >= 0.96
