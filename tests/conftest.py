@@ -26,7 +26,10 @@ def _isolated_cache(tmp_path_factory, monkeypatch):
 def mnist_path() -> Path:
     """Path of the real MNIST (Keras npz); skips when the shared data folder is absent (a fresh clone)."""
     if not MNIST_NPZ.is_file():
-        pytest.skip(f"real MNIST not found at {MNIST_NPZ} (set NNVIZ_TEST_DATA to the shared data folder)")
+        reason = f"real MNIST not found at {MNIST_NPZ} (set NNVIZ_TEST_DATA to the shared data folder)"
+        if os.environ.get("NNVIZ_REQUIRE_DATA"):
+            pytest.fail(reason)  # CI must run these tests, never skip them
+        pytest.skip(reason)
     return MNIST_NPZ
 
 

@@ -290,7 +290,7 @@ class SGDKernel:
         if m != self.m:
             self._resize(m)
         net, blocks, dot = self.net, self.net.blocks, np.dot
-        hidden, last = net.activation, len(blocks) - 1
+        hidden, last, mu = net.activation, len(blocks) - 1, self.momentum
         # forward: z = [W | b] · [a; 1], one column per example
         if last == 0:
             dot(x_aug, blocks[0].T, out=self.z_out)
@@ -316,17 +316,15 @@ class SGDKernel:
             hidden.slope_from_output(a_t[:-1], prev)
             prev *= self.back_t[i][:-1]
             dot(delta_t, a_t.T, out=self.grad[i])
-            self._apply(i)
+            blocks[i] += self._with_momentum(i) if mu else self.grad[i]
             delta_t = prev
         dot(delta_t, x_aug, out=self.grad[0])
-        self._apply(0)
+        blocks[0] += self._with_momentum(0) if mu else self.grad[0]
         return cost
 
-    def _apply(self, i: int) -> None:
-        if self.momentum:
-            v = self.velocity[i]
-            v *= self.momentum
-            v += self.grad[i]
-            self.net.blocks[i] += v
-        else:
-            self.net.blocks[i] += self.grad[i]
+    def _with_momentum(self, i: int) -> np.ndarray:
+        """v ← μ·v + step, and v is the move to apply."""
+        v = self.velocity[i]
+        v *= self.momentum
+        v += self.grad[i]
+        return v
