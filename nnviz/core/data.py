@@ -11,7 +11,6 @@ import hashlib
 import http.client
 import os
 import struct
-import tempfile
 import urllib.error
 import urllib.request
 import zipfile
@@ -20,6 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+
+from .atomic import write_atomically
 
 MNIST_URL = "https://storage.googleapis.com/tensorflow/tf-keras-datasets/mnist.npz"
 MNIST_SIZE = 11_490_434
@@ -194,17 +195,8 @@ def _reason(e: BaseException) -> str:
 # --- saving into the cache -------------------------------------------------------------------------------------
 def save_npz_atomic(data: MNIST, dest: str | os.PathLike) -> Path:
     """Write ``data`` as a Keras-layout ``.npz`` via a temporary file and a rename: never half a file."""
-    dest = Path(dest)
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=dest.name + ".", suffix=".part", dir=dest.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            np.savez_compressed(f, x_train=data.x_train, y_train=data.y_train, x_test=data.x_test, y_test=data.y_test)
-        os.replace(tmp, dest)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return dest
+    return write_atomically(dest, lambda f: np.savez_compressed(
+        f, x_train=data.x_train, y_train=data.y_train, x_test=data.x_test, y_test=data.y_test))
 
 
 def import_mnist(source: str | os.PathLike, dest: str | os.PathLike | None = None) -> Path:

@@ -10,14 +10,13 @@ disk never leaves half a model where a good one was.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
+from .atomic import write_atomically
 from .network import DTYPE, Network
 
 FORMAT = "nnviz-model"
@@ -50,23 +49,13 @@ def save_model(network: Network, path, config: dict | None = None, costs=None, c
     acc = np.asarray(test_accuracy if test_accuracy is not None and len(test_accuracy) else np.empty((0, 2)),
                      np.float64).reshape(-1, 2)
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".part", dir=path.parent)
+        write_atomically(path, lambda f: np.savez(
+            f, format=np.str_(FORMAT), version=np.int64(VERSION), config=np.str_(json.dumps(cfg)),
+            sizes=np.asarray(network.sizes, np.int64), params=network.params,
+            costs=costs, cost_samples=cost_samples, test_accuracy=acc))
     except OSError as e:
-        raise ModelFileError(f"cannot write {path}: {e.strerror or e}.") from None
-    try:
-        with os.fdopen(fd, "wb") as f:
-            np.savez(f, format=np.str_(FORMAT), version=np.int64(VERSION), config=np.str_(json.dumps(cfg)),
-                     sizes=np.asarray(network.sizes, np.int64), params=network.params,
-                     costs=costs, cost_samples=cost_samples, test_accuracy=acc)
-        os.replace(tmp, path)
-    except OSError as e:
-        Path(tmp).unlink(missing_ok=True)
         raise ModelFileError(f"cannot write {path}: {e.strerror or e} (is the disk full or read-only?). "
                              "Nothing was overwritten.") from None
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
     return path
 
 

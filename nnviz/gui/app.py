@@ -1,0 +1,37 @@
+"""Start the desktop app: QApplication set-up and the main window."""
+
+from __future__ import annotations
+
+import sys
+
+from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QApplication
+
+from .. import __version__
+
+
+def make_app(argv: list[str] | None = None) -> QApplication:
+    """The QApplication, created once, with nnviz's names (QSettings uses them) and high-DPI rounding."""
+    app = QApplication.instance()
+    if app is None:
+        QGuiApplication.setHighDpiScaleFactorRoundingPolicy(Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
+        app = QApplication(argv if argv is not None else sys.argv[:1])
+    QCoreApplication.setOrganizationName("nnviz")
+    QCoreApplication.setApplicationName("nnviz")
+    QCoreApplication.setApplicationVersion(__version__)
+    QGuiApplication.setDesktopFileName("nnviz")
+    import pyqtgraph as pg
+
+    pg.setConfigOptions(antialias=True, imageAxisOrder="row-major")
+    return app
+
+
+def main(data: str | None = None) -> int:
+    """Open the window and run until it closes."""
+    app = make_app()
+    from .main_window import MainWindow
+
+    window = MainWindow(data=data)
+    window.show()
+    return app.exec()

@@ -1,0 +1,195 @@
+"""Qt view of the training controls: play/pause/step/reset, speed, hyperparameters, presets.
+
+It only *describes* what the user wants (signals and ``config()``); the main window passes that to the worker.
+Learning rate, batch size and speed apply live; the architecture fields apply on Reset.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSlider,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..core.functions import ACTIVATIONS, COSTS, OUTPUTS
+from ..core.network import INITS
+from ..core.training import PRESETS, TrainConfig
+
+#: Slider positions → mini-batches per second; the last position is full speed (None).
+SPEEDS: list[float | None] = [1, 2, 5, 10, 30, 100, None]
+
+
+def speed_label(speed: float | None) -> str:
+    """Human text for a speed setting."""
+    return "full speed" if speed is None else f"{speed:g} mini-batches/s"
+
+
+class ControlsPanel(QWidget):
+    """Buttons and fields that steer training."""
+
+    train_toggled = Signal(bool)  #: Train (True) / Pause (False) pressed
+    step_requested = Signal()
+    reset_requested = Signal()
+    learning_rate_changed = Signal(float)
+    batch_size_changed = Signal(int)
+    speed_changed = Signal(object)  #: float mini-batches/s, or None for full speed
+    preset_chosen = Signal(str)
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        layout = QVBoxLayout(self)
+
+        buttons = QHBoxLayout()
+        self.train_button = QPushButton("Train")
+        self.train_button.setCheckable(True)
+        self.train_button.setToolTip("Start or pause training (Space). Each mini-batch: run the images forward, "
+                                     "measure the cost, backpropagate, nudge every weight and bias downhill.")
+        self.step_button = QPushButton("Step")
+        self.step_button.setToolTip("Take exactly one step of gradient descent on one mini-batch (→ or S), "
+                                    "while paused.")
+        self.reset_button = QPushButton("Reset")
+        self.reset_button.setToolTip("Throw the learned weights away and start from fresh random ones (Ctrl+R). "
+                                     "Layer sizes, activation, cost and seed take effect here.")
+        for b in (self.train_button, self.step_button, self.reset_button):
+            buttons.addWidget(b)
+        layout.addLayout(buttons)
+        self.train_button.toggled.connect(self._on_train_toggled)
+        self.step_button.clicked.connect(self.step_requested)
+        self.reset_button.clicked.connect(self.reset_requested)
+
+        live = QGroupBox("While training")
+        form = QFormLayout(live)
+        self.speed_slider = QSlider(Qt.Orientation.Horizontal)
+        self.speed_slider.setRange(0, len(SPEEDS) - 1)
+        self.speed_slider.setValue(len(SPEEDS) - 1)
+        self.speed_slider.setToolTip("Slow motion lets you watch single mini-batches change the network; "
+                                     "full speed trains an epoch of 60,000 images in well under a second.")
+        self.speed_label = QLabel(speed_label(None))
+        row = QHBoxLayout()
+        row.addWidget(self.speed_slider, 1)
+        row.addWidget(self.speed_label)
+        form.addRow("Speed", row)
+        self.speed_slider.valueChanged.connect(self._on_speed)
+        self.lr_spin = QDoubleSpinBox()
+        self.lr_spin.setDecimals(4)
+        self.lr_spin.setRange(0.0001, 100000.0)
+        self.lr_spin.setStepType(QDoubleSpinBox.StepType.AdaptiveDecimalStepType)
+        self.lr_spin.setToolTip("Learning rate η: how far each step of gradient descent moves the weights along the "
+                                "negative gradient. Too small crawls; too large overshoots and can blow up.")
+        self.lr_spin.valueChanged.connect(self.learning_rate_changed)
+        form.addRow("Learning rate η", self.lr_spin)
+        self.batch_spin = QSpinBox()
+        self.batch_spin.setRange(1, 10000)
+        self.batch_spin.setToolTip("Mini-batch size: how many images are averaged for one step. Small batches "
+                                   "make quick, noisy steps; large ones slow, careful steps.")
+        self.batch_spin.valueChanged.connect(self.batch_size_changed)
+        form.addRow("Mini-batch size", self.batch_spin)
+        layout.addWidget(live)
+
+        arch = QGroupBox("Network (applies on Reset)")
+        aform = QFormLayout(arch)
+        self.preset_combo = QComboBox()
+        self.preset_combo.addItems(list(PRESETS))
+        self.preset_combo.setToolTip("video: the explanation's 784-16-16-10 sigmoid network. best: the same shape "
+                                     "with ReLU, softmax and cross-entropy. diverge: a learning rate far too large.")
+        self.preset_combo.textActivated.connect(self.preset_chosen)
+        aform.addRow("Preset", self.preset_combo)
+        self.layers_edit = QLineEdit()
+        self.layers_edit.setToolTip("Hidden layer sizes, comma-separated: 16,16 is the explanation's network; "
+                                    "30 is Nielsen's 784-30-10.")
+        aform.addRow("Hidden layers", self.layers_edit)
+        self.activation_combo = self._combo(ACTIVATIONS, "The squishification of the hidden layers: sigmoid squashes "
+                                            "into (0, 1); ReLU is max(0, z); tanh squashes into (−1, 1).")
+        aform.addRow("Activation", self.activation_combo)
+        self.output_combo = self._combo(OUTPUTS, "Output layer: ten independent sigmoids, or softmax (ten "
+                                        "probabilities that sum to 1).")
+        aform.addRow("Output", self.output_combo)
+        self.cost_combo = self._combo(COSTS, "quadratic: ½ Σ (output − target)². cross-entropy: −log of the "
+                                      "probability given to the right answer; learns faster when badly wrong.")
+        aform.addRow("Cost", self.cost_combo)
+        self.init_combo = self._combo(INITS, "normal: every weight and bias N(0, 1) (the textbook start). scaled: "
+                                      "weights N(0, 1/inputs), He's N(0, 2/inputs) for ReLU.")
+        aform.addRow("Initial weights", self.init_combo)
+        self.seed_spin = QSpinBox()
+        self.seed_spin.setRange(0, 2**31 - 1)
+        self.seed_spin.setToolTip("Random seed: the same seed gives the same starting weights and order of images.")
+        aform.addRow("Seed", self.seed_spin)
+        self.random_labels = QCheckBox("Random labels")
+        self.random_labels.setToolTip("The experiment from the explanation: train on labels shuffled at random. "
+                                      "The network still drives the cost down — by memorising — but much slower, "
+                                      "and it learns nothing that works on the test images.")
+        aform.addRow(self.random_labels)
+        layout.addWidget(arch)
+        layout.addStretch(1)
+        self._hidden_extras: dict = {}
+        self.set_config(PRESETS["video"])
+
+    def _combo(self, options, tip: str) -> QComboBox:
+        c = QComboBox()
+        c.addItems(list(options))
+        c.setToolTip(tip)
+        return c
+
+    @Slot(bool)
+    def _on_train_toggled(self, checked: bool) -> None:
+        self.train_button.setText("Pause" if checked else "Train")
+        self.step_button.setEnabled(not checked)
+        self.train_toggled.emit(checked)
+
+    @Slot(int)
+    def _on_speed(self, position: int) -> None:
+        speed = SPEEDS[position]
+        self.speed_label.setText(speed_label(speed))
+        self.speed_changed.emit(speed)
+
+    def set_running(self, running: bool) -> None:
+        """Show the worker's real state without re-emitting."""
+        self.train_button.blockSignals(True)
+        self.train_button.setChecked(running)
+        self.train_button.setText("Pause" if running else "Train")
+        self.step_button.setEnabled(not running)
+        self.train_button.blockSignals(False)
+
+    def speed(self) -> float | None:
+        """The chosen speed (mini-batches/s, None = full speed)."""
+        return SPEEDS[self.speed_slider.value()]
+
+    def set_config(self, c: TrainConfig) -> None:
+        """Fill every field from ``c``."""
+        self.lr_spin.setValue(c.learning_rate)
+        self.batch_spin.setValue(c.batch_size)
+        self.layers_edit.setText(",".join(str(n) for n in c.sizes[1:-1]))
+        for combo, value in ((self.activation_combo, c.activation), (self.output_combo, c.output),
+                             (self.cost_combo, c.cost), (self.init_combo, c.init)):
+            combo.setCurrentText(value)
+        self.seed_spin.setValue(c.seed)
+        self.random_labels.setChecked(c.random_labels)
+        # settings without a field of their own ride along unchanged
+        self._hidden_extras = {"lr_decay": c.lr_decay, "momentum": c.momentum, "epochs": c.epochs}
+
+    def config(self) -> TrainConfig:
+        """The configuration the fields describe; ValueError with a plain message if a field is wrong."""
+        text = self.layers_edit.text().replace(" ", "")
+        try:
+            hidden = tuple(int(t) for t in text.split(",") if t)
+        except ValueError:
+            raise ValueError(f"Hidden layers must be numbers separated by commas (like 16,16), not “{text}”.") from None
+        if any(n < 1 or n > 4096 for n in hidden):
+            raise ValueError("Each hidden layer needs between 1 and 4096 neurons.")
+        return TrainConfig(sizes=(784, *hidden, 10), activation=self.activation_combo.currentText(),
+                           output=self.output_combo.currentText(), cost=self.cost_combo.currentText(),
+                           init=self.init_combo.currentText(), learning_rate=self.lr_spin.value(),
+                           batch_size=self.batch_spin.value(), seed=self.seed_spin.value(),
+                           random_labels=self.random_labels.isChecked(), **self._hidden_extras)

@@ -1,0 +1,582 @@
+"""The main window: builds the views, owns the training thread, wires signals, menus and shortcuts.
+
+It wires; it does not compute. The worker trains; each view draws one thing from the newest snapshot, which a
+~30 Hz timer hands out (older snapshots that arrived in between are simply dropped).
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, Qt, QThread, QTimer, Slot
+from PySide6.QtGui import QAction, QIcon, QKeySequence
+from PySide6.QtWidgets import (
+    QApplication,
+    QDockWidget,
+    QFileDialog,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QProgressDialog,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from .. import __version__
+from ..core import data as mnist_data
+from ..core.model_io import ModelFileError, read_model, save_model
+from ..core.snapshot import Snapshot
+from ..core.training import PRESETS, TrainConfig
+from . import theme
+from .controls import SPEEDS, ControlsPanel
+from .cost_view import CostView
+from .worker import TrainingWorker, network_snapshot
+
+RESOURCES = next((p for p in (Path(__file__).resolve().parents[1] / "resources",
+                              Path(__file__).resolve().parents[2] / "resources") if p.is_dir()),
+                 Path(__file__).resolve().parents[2] / "resources")
+EXAMPLE_MODEL = RESOURCES / "example-model.npz"
+FRAME_MS = 33  # ~30 redraws a second at most
+
+HOW_IT_WORKS = """
+<h3>What you are looking at</h3>
+<p><b>The cost plot</b> is the network's report card. For every training image the network produces ten numbers,
+one per digit; the cost adds up how far they are from the right answer (1 for the true digit, 0 for the others).
+Each faint wiggle is one mini-batch; the bold line is its running average. Training means walking downhill on this
+cost: <i>gradient descent</i>.</p>
+<p><b>Train</b> repeats one simple step: take a mini-batch of images, run them forward through the layers (each
+neuron takes a weighted sum of the previous layer's activations, adds its bias, and squishes the result),
+compare the outputs with the labels, then let <i>backpropagation</i> work out, for every weight and bias, which
+way and how much it should move to lower the cost. Every parameter is nudged a little in that direction, scaled
+by the <b>learning rate</b>.</p>
+<p><b>Step</b> does that exactly once, so you can watch a single nudge. <b>Speed</b> slows training down to a few
+mini-batches a second.</p>
+<p><b>Test accuracy</b> (green dots) is measured on 10,000 images the network never trains on: it tells you
+whether the network learned digits, or merely memorised the training set. Try <b>Random labels</b>: the cost still
+falls, slowly, while the test accuracy stays at chance.</p>
+<p>A learning rate far too large makes the weights explode; nnviz pauses, keeps the last good weights, and says
+so. Try the <b>diverge</b> preset.</p>
+"""
+
+
+class MainWindow(QMainWindow):
+    """nnviz's window."""
+
+    def __init__(self, data: str | None = None, settings: QSettings | None = None, autoload: bool = True):
+        super().__init__()
+        self.setWindowTitle("nnviz — watch a neural network learn")
+        icon = RESOURCES / "nnviz.svg"
+        if icon.is_file():
+            self.setWindowIcon(QIcon(str(icon)))
+        self.settings = settings or QSettings()
+        self.latest: Snapshot | None = None
+        self._dirty = False
+        self.has_data = False
+        self.model_path: Path | None = None
+        self.redraw_times: list[float] = []  # seconds per frame, for the benchmark
+
+        self.controls = ControlsPanel()
+        self.cost_view = CostView()
+        self._build_central()
+        self._build_docks()
+        self._build_status_bar()
+        self._build_actions()
+        self._restore_settings()
+
+        self.worker = TrainingWorker(self.controls.config())
+        self.thread = QThread(self)
+        self.thread.setObjectName("nnviz-training")
+        self.worker.moveToThread(self.thread)
+        self.thread.started.connect(self.worker.run)
+        self.worker.finished.connect(self.thread.quit)
+        self.worker.snapshot_ready.connect(self.on_snapshot, Qt.ConnectionType.QueuedConnection)
+        self.worker.diverged.connect(self.on_diverged, Qt.ConnectionType.QueuedConnection)
+        self.worker.failed.connect(self.on_worker_failed, Qt.ConnectionType.QueuedConnection)
+        self.worker.data_ready.connect(self.on_data_ready, Qt.ConnectionType.QueuedConnection)
+        self.worker.running_changed.connect(self.on_running_changed, Qt.ConnectionType.QueuedConnection)
+        self._wire_controls()
+        self.worker.set_speed(self.controls.speed())
+        self.thread.start()
+
+        self.frame_timer = QTimer(self)
+        self.frame_timer.setInterval(FRAME_MS)
+        self.frame_timer.timeout.connect(self.redraw)
+        self.frame_timer.start()
+        if autoload:
+            self.find_data(data)
+
+    # --- building ------------------------------------------------------------------------------------------
+    def _build_central(self) -> None:
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(4, 4, 4, 4)
+        self.banner = QLabel()
+        self.banner.setWordWrap(True)
+        self.banner.setStyleSheet(f"background:{theme.WARNING_BACKGROUND};color:{theme.WARNING_TEXT};"
+                                  "padding:8px;border-radius:4px;")
+        self.banner.hide()
+        layout.addWidget(self.banner)
+        self.data_panel = self._build_data_panel()
+        self.data_panel.hide()
+        layout.addWidget(self.data_panel)
+        layout.addWidget(self.cost_view, 1)
+        self.setCentralWidget(central)
+
+    def _build_data_panel(self) -> QFrame:
+        panel = QFrame()
+        panel.setFrameShape(QFrame.Shape.StyledPanel)
+        v = QVBoxLayout(panel)
+        self.data_message = QLabel()
+        self.data_message.setWordWrap(True)
+        self.data_message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        v.addWidget(self.data_message)
+        row = QHBoxLayout()
+        self.download_button = QPushButton("Download MNIST (11 MB)")
+        self.download_button.setToolTip("Fetch the 70,000 digits from the Keras mirror into your cache, checked "
+                                        "against its SHA-256.")
+        self.open_data_button = QPushButton("Open a file…")
+        self.open_data_button.setToolTip("An mnist.npz, or a folder holding the four MNIST IDX files.")
+        self.example_button = QPushButton("Load the example trained network")
+        self.example_button.setToolTip("A small network already trained on MNIST (shipped with nnviz), so you can "
+                                       "explore without the data.")
+        for b in (self.download_button, self.open_data_button, self.example_button):
+            row.addWidget(b)
+        row.addStretch(1)
+        v.addLayout(row)
+        self.download_button.clicked.connect(self.download_mnist)
+        self.open_data_button.clicked.connect(self.open_dataset)
+        self.example_button.clicked.connect(self.load_example)
+        return panel
+
+    def _build_docks(self) -> None:
+        dock = QDockWidget("Training", self)
+        dock.setObjectName("dock-controls")
+        dock.setWidget(self.controls)
+        dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
+                         | QDockWidget.DockWidgetFeature.DockWidgetFloatable)
+        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, dock)
+        self.controls_dock = dock
+
+    def _build_status_bar(self) -> None:
+        self.status_labels = {}
+        for key, tip in [("epoch", "Passes through the 60,000 training images"),
+                         ("samples", "Training images seen so far"),
+                         ("batches", "Mini-batches: steps of gradient descent taken"),
+                         ("speed", "Training speed"),
+                         ("cost", "Cost of the latest mini-batch"),
+                         ("accuracy", "Accuracy on the 10,000 test images at the last epoch's end")]:
+            label = QLabel("–")
+            label.setToolTip(tip)
+            label.setMinimumWidth(90)
+            self.statusBar().addPermanentWidget(label)
+            self.status_labels[key] = label
+
+    def _action(self, menu, text, slot, shortcut=None, tip=None, checkable=False) -> QAction:
+        a = QAction(text, self)
+        if shortcut is not None:
+            a.setShortcuts(shortcut if isinstance(shortcut, list) else [shortcut])
+        if tip:
+            a.setStatusTip(tip)
+            a.setToolTip(tip)
+        a.setCheckable(checkable)
+        (a.toggled if checkable else a.triggered).connect(slot)
+        menu.addAction(a)
+        self.addAction(a)  # shortcuts work wherever the focus is
+        return a
+
+    def _build_actions(self) -> None:
+        mb = self.menuBar()
+        m = mb.addMenu("&File")
+        self._action(m, "&Open model…", self.open_model, QKeySequence.StandardKey.Open)
+        self._action(m, "&Save model", self.save_model, QKeySequence.StandardKey.Save)
+        self._action(m, "Save model &as…", self.save_model_as, QKeySequence.StandardKey.SaveAs)
+        m.addSeparator()
+        self._action(m, "Open &dataset…", self.open_dataset, tip="An mnist.npz or a folder of IDX files")
+        self._action(m, "Download &MNIST…", self.download_mnist)
+        self._action(m, "Load the &example network", self.load_example)
+        m.addSeparator()
+        self._action(m, "Export history as &CSV…", self.export_csv)
+        self._action(m, "Export cost plot as &PNG…", self.export_png)
+        m.addSeparator()
+        self._action(m, "&Quit", self.close, QKeySequence.StandardKey.Quit)
+
+        t = mb.addMenu("&Training")
+        self.train_action = self._action(t, "&Train / Pause", self.toggle_training, QKeySequence(Qt.Key.Key_Space))
+        self._action(t, "&Step one mini-batch", self.step_once, [QKeySequence(Qt.Key.Key_Right), QKeySequence(Qt.Key.Key_S)])
+        self._action(t, "&Reset", self.reset, QKeySequence("Ctrl+R"))
+        presets = t.addMenu("&Presets")
+        for name in PRESETS:
+            self._action(presets, name, lambda _=False, n=name: self.apply_preset(n))
+
+        v = mb.addMenu("&View")
+        self.reference_action = self._action(v, "Reference accuracy line", self.cost_view.set_reference_visible,
+                                             checkable=True)
+        self.reference_action.setChecked(True)
+        self._action(v, "Clear earlier runs from the plot", self.cost_view.clear_earlier_runs)
+        v.addAction(self.controls_dock.toggleViewAction())
+
+        h = mb.addMenu("&Help")
+        self._action(h, "&How it works", self.show_how_it_works, QKeySequence.StandardKey.HelpContents)
+        self._action(h, "&About nnviz", self.show_about)
+
+    def _wire_controls(self) -> None:
+        c = self.controls
+        c.train_toggled.connect(self.set_training)
+        c.step_requested.connect(self.step_once)
+        c.reset_requested.connect(self.reset)
+        c.learning_rate_changed.connect(self.on_learning_rate)
+        c.batch_size_changed.connect(self.worker.set_batch_size)
+        c.speed_changed.connect(self.worker.set_speed)
+        c.preset_chosen.connect(self.apply_preset)
+
+    # --- settings --------------------------------------------------------------------------------------------
+    def _restore_settings(self) -> None:
+        s = self.settings
+        geometry = s.value("window/geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1280, 760)
+        state = s.value("window/state")
+        if state is not None:
+            self.restoreState(state)
+        raw = s.value("training/config")
+        if raw:
+            try:
+                self.controls.set_config(TrainConfig.from_dict(json.loads(raw)))
+            except (ValueError, TypeError):
+                pass  # an old or hand-edited setting: keep the defaults
+        speed = s.value("training/speed_index")
+        if speed is not None:
+            self.controls.speed_slider.setValue(int(speed))
+        self.cost_view.set_reference_visible(s.value("view/reference", "true") in (True, "true"))
+
+    def _save_settings(self) -> None:
+        s = self.settings
+        s.setValue("window/geometry", self.saveGeometry())
+        s.setValue("window/state", self.saveState())
+        try:
+            s.setValue("training/config", json.dumps(self.controls.config().to_dict()))
+        except ValueError:
+            pass
+        s.setValue("training/speed_index", self.controls.speed_slider.value())
+        s.setValue("view/reference", "true" if self.reference_action.isChecked() else "false")
+        s.sync()
+
+    # --- data ----------------------------------------------------------------------------------------------
+    def find_data(self, explicit: str | None = None) -> None:
+        """Use MNIST from --data, NNVIZ_DATA or the cache; otherwise show the first-run panel."""
+        try:
+            path = mnist_data.find_mnist(explicit)
+        except mnist_data.DataError as e:
+            self.show_data_panel(str(e))
+            return
+        if path is None:
+            self.show_data_panel(
+                "<b>MNIST is not here yet.</b> nnviz trains on the MNIST digits (70,000 handwritten 28×28 images). "
+                f"Download them (11 MB), open a copy you have, or explore the example network until then. "
+                f"nnviz looks in its cache ({mnist_data.cache_path()}), the NNVIZ_DATA variable, and --data.")
+            return
+        self.statusBar().showMessage(f"Loading MNIST from {path}…")
+        self.worker.load_data(path)
+
+    def show_data_panel(self, message: str) -> None:
+        """Explain in place that data is missing, with the ways to get it."""
+        self.data_message.setText(message)
+        self.data_panel.show()
+
+    @Slot(object)
+    def on_data_ready(self, data) -> None:
+        self.has_data = True
+        self.data_panel.hide()
+        self.statusBar().showMessage(f"MNIST loaded: {len(data.x_train):,} training and {len(data.x_test):,} test "
+                                     "images. Press Space to train.", 8000)
+
+    @Slot()
+    def open_dataset(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Open MNIST", str(Path.home()),
+                                              "MNIST (*.npz *-ubyte *-ubyte.gz);;All files (*)")
+        if path:
+            # an IDX file picked by hand stands for its folder
+            self.use_dataset(Path(path).parent if "ubyte" in Path(path).name else Path(path))
+
+    def use_dataset(self, path: Path) -> None:
+        """Validate ``path`` now (clear message if bad), then train on it."""
+        try:
+            mnist_data.load_mnist(path)
+        except mnist_data.DataError as e:
+            QMessageBox.warning(self, "Not MNIST", str(e))
+            return
+        self.worker.load_data(path)
+
+    @Slot()
+    def download_mnist(self) -> None:
+        """Download into the cache with a progress dialog (Cancel works); errors explained."""
+        dialog = QProgressDialog("Downloading MNIST (11 MB)…", "Cancel", 0, 100, self)
+        dialog.setWindowTitle("Download MNIST")
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        dialog.setMinimumDuration(0)
+        state = {"done": 0, "total": mnist_data.MNIST_SIZE, "cancel": False, "result": None, "error": None}
+
+        def progress(done, total):
+            state["done"], state["total"] = done, total or state["total"]
+            return not state["cancel"]
+
+        def work():
+            try:
+                state["result"] = mnist_data.download_mnist(progress=progress, url=self.download_url)
+            except mnist_data.DataError as e:
+                state["error"] = e
+
+        thread = threading.Thread(target=work, name="nnviz-download", daemon=True)
+        dialog.canceled.connect(lambda: state.__setitem__("cancel", True))
+        thread.start()
+        while thread.is_alive():
+            dialog.setValue(int(100 * state["done"] / max(state["total"], 1)))
+            thread.join(0.03)
+            QApplication.processEvents()
+        dialog.close()
+        if isinstance(state["error"], mnist_data.DownloadCancelled):
+            self.statusBar().showMessage("Download cancelled; nothing was kept.", 5000)
+        elif state["error"] is not None:
+            QMessageBox.warning(self, "Download failed", str(state["error"]))
+        else:
+            self.worker.load_data(state["result"])
+
+    download_url = mnist_data.MNIST_URL
+
+    # --- training --------------------------------------------------------------------------------------------
+    @Slot(bool)
+    def set_training(self, running: bool) -> None:
+        if running and not self.has_data:
+            self.controls.set_running(False)
+            self.show_banner("Training needs MNIST: download it or open a copy (File menu).")
+            return
+        self.worker.set_running(running)
+
+    @Slot()
+    def toggle_training(self) -> None:
+        self.controls.train_button.click()  # exactly what pressing the button does
+
+    @Slot()
+    def step_once(self) -> None:
+        if self.controls.train_button.isChecked():
+            return  # Step is for a paused network
+        if not self.has_data:
+            self.show_banner("Stepping needs MNIST: download it or open a copy (File menu).")
+            return
+        self.worker.request_step()
+
+    @Slot(float)
+    def on_learning_rate(self, value: float) -> None:
+        self.hide_banner()
+        self.worker.set_learning_rate(value)
+
+    def ask(self, title: str, question: str) -> bool:
+        """Ask a yes/no question (tests replace this)."""
+        answer = QMessageBox.question(self, title, question)
+        return answer == QMessageBox.StandardButton.Yes
+
+    @Slot()
+    def reset(self) -> None:
+        """New random weights from the fields' settings; asks first if a trained network would be lost."""
+        try:
+            config = self.controls.config()
+        except ValueError as e:
+            QMessageBox.warning(self, "Cannot reset", str(e))
+            return
+        if self.latest is not None and self.latest.step > 0 and not self.ask(
+                "Reset the network?", "Throw away the trained weights and start again from random ones?"):
+            return
+        self.hide_banner()
+        self.controls.set_running(False)
+        self.cost_view.start_new_run(keep_previous=True)
+        self.model_path = None
+        self.worker.reset(config)
+
+    @Slot(str)
+    def apply_preset(self, name: str) -> None:
+        """Fill the fields from a preset, then reset to it."""
+        self.controls.set_config(PRESETS[name])
+        self.controls.preset_combo.setCurrentText(name)
+        self.reset()
+
+    @Slot(bool)
+    def on_running_changed(self, running: bool) -> None:
+        self.controls.set_running(running)
+
+    @Slot(str)
+    def on_diverged(self, message: str) -> None:
+        self.controls.set_running(False)
+        self.show_banner(message + " (Change the learning rate to clear this.)")
+
+    @Slot(str)
+    def on_worker_failed(self, message: str) -> None:
+        if not self.has_data:
+            self.show_data_panel(message)
+        else:
+            self.show_banner(message)
+
+    def show_banner(self, text: str) -> None:
+        """A message in the window (not a dialog): stays until the user acts on it."""
+        self.banner.setText(text)
+        self.banner.show()
+
+    def hide_banner(self) -> None:
+        self.banner.hide()
+
+    # --- snapshots and drawing -------------------------------------------------------------------------------
+    @Slot(object)
+    def on_snapshot(self, snap: Snapshot) -> None:
+        """Keep only the newest snapshot; the frame timer draws it."""
+        self.latest = snap
+        self._dirty = True
+
+    @Slot()
+    def redraw(self) -> None:
+        """Draw every view from the newest snapshot (at most once per frame)."""
+        if not self._dirty or self.latest is None:
+            return
+        t0 = time.perf_counter()
+        self._dirty = False
+        snap = self.latest
+        self.cost_view.show_snapshot(snap)
+        self._update_status(snap)
+        self.redraw_times.append(time.perf_counter() - t0)
+        if len(self.redraw_times) > 10_000:
+            del self.redraw_times[:5_000]
+
+    def _update_status(self, s: Snapshot) -> None:
+        L = self.status_labels
+        L["epoch"].setText(f"epoch {s.epoch_progress:.2f}")
+        L["samples"].setText(f"{s.samples_seen:,} images")
+        L["batches"].setText(f"{s.step:,} mini-batches")
+        L["speed"].setText(f"{s.samples_per_second:,.0f} images/s")
+        L["cost"].setText(f"cost {s.last_cost:.4f}" if s.step else "cost –")
+        acc = s.latest_test_accuracy
+        L["accuracy"].setText(f"test {100 * acc:.2f} %" if acc == acc else "test –")
+
+    # --- model files -----------------------------------------------------------------------------------------
+    def _model_dir(self) -> str:
+        return str(self.settings.value("files/model_dir", str(Path.home())))
+
+    @Slot()
+    def open_model(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Open model", self._model_dir(), "nnviz models (*.npz)")
+        if path:
+            self.load_model_file(Path(path))
+
+    def load_model_file(self, path: Path) -> bool:
+        """Load a model; on a bad file say why and keep the current network."""
+        try:
+            m = read_model(path)
+        except ModelFileError as e:
+            QMessageBox.warning(self, "Cannot open model", f"{e}\n\nThe current network is unchanged.")
+            return False
+        if m.network.sizes[0] != 784 or m.network.sizes[-1] != 10:
+            QMessageBox.warning(self, "Cannot open model", f"{path} is a {'-'.join(map(str, m.network.sizes))} "
+                                "network; nnviz needs 784 inputs and 10 outputs. The current network is unchanged.")
+            return False
+        config = TrainConfig.from_dict({**self.controls.config().to_dict(), **m.config})
+        self.controls.set_config(config)
+        self.cost_view.start_new_run(keep_previous=True)
+        self.worker.load_network(m.network, config)
+        if not self.has_data:
+            self.on_snapshot(network_snapshot(m.network, config))
+        self.model_path = path
+        self.settings.setValue("files/model_dir", str(path.parent))
+        self.statusBar().showMessage(f"Opened {path.name}", 5000)
+        return True
+
+    @Slot()
+    def load_example(self) -> None:
+        if not EXAMPLE_MODEL.is_file():
+            QMessageBox.warning(self, "Example missing", f"The example network should be at {EXAMPLE_MODEL}; "
+                                "reinstall nnviz to get it back.")
+            return
+        self.load_model_file(EXAMPLE_MODEL)
+
+    @Slot()
+    def save_model(self) -> None:
+        if self.model_path is None or self.model_path.resolve() == EXAMPLE_MODEL.resolve():
+            self.save_model_as()
+        else:
+            self.save_model_to(self.model_path)
+
+    @Slot()
+    def save_model_as(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "Save model", str(Path(self._model_dir()) / "model.npz"),
+                                              "nnviz models (*.npz)")
+        if path:
+            self.save_model_to(Path(path) if path.endswith(".npz") else Path(path + ".npz"))
+
+    def save_model_to(self, path: Path) -> bool:
+        """Save the newest snapshot's network and history; a failure is explained and nothing is overwritten."""
+        snap = self.latest
+        if snap is None:
+            QMessageBox.information(self, "Nothing to save", "There is no network yet.")
+            return False
+        try:
+            save_model(snap.network(), path, snap.config.to_dict(), snap.costs, snap.cost_samples, snap.test_accuracy)
+        except ModelFileError as e:
+            QMessageBox.warning(self, "Cannot save model", str(e))
+            return False
+        self.model_path = path
+        self.settings.setValue("files/model_dir", str(path.parent))
+        self.statusBar().showMessage(f"Saved {path}", 5000)
+        return True
+
+    @Slot()
+    def export_csv(self) -> None:
+        if self.latest is None:
+            return
+        path, _ = QFileDialog.getSaveFileName(self, "Export history", str(Path(self._model_dir()) / "history.csv"),
+                                              "CSV (*.csv)")
+        if path:
+            try:
+                Path(path).write_text(self.cost_view.history_csv(self.latest))
+            except OSError as e:
+                QMessageBox.warning(self, "Cannot export", f"Could not write {path}: {e.strerror or e}.")
+
+    @Slot()
+    def export_png(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "Export plot", str(Path(self._model_dir()) / "cost.png"),
+                                              "PNG (*.png)")
+        if path and not self.cost_view.grab().save(path, "PNG"):
+            QMessageBox.warning(self, "Cannot export", f"Could not write {path}.")
+
+    # --- help ------------------------------------------------------------------------------------------------
+    @Slot()
+    def show_how_it_works(self) -> None:
+        QMessageBox.about(self, "How it works", HOW_IT_WORKS)
+
+    @Slot()
+    def show_about(self) -> None:
+        QMessageBox.about(self, "About nnviz", f"<b>nnviz {__version__}</b><p>Watch a neural network learn to "
+                          "read handwritten digits.</p><p>MNIST: Y. LeCun, C. Cortes, C. J. C. Burges (CC BY-SA 3.0)."
+                          "</p>")
+
+    # --- shutdown --------------------------------------------------------------------------------------------
+    def shutdown(self) -> None:
+        """Stop the training thread cleanly: stop → quit → wait."""
+        if self.thread.isRunning():
+            self.worker.stop()
+            self.thread.quit()
+            if not self.thread.wait(5000):
+                self.thread.terminate()  # last resort; never seen in practice
+                self.thread.wait()
+
+    def closeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        self.frame_timer.stop()
+        self._save_settings()
+        self.shutdown()
+        super().closeEvent(event)
+
+
+__all__ = ["MainWindow", "SPEEDS"]

@@ -1,0 +1,20 @@
+"""Colours, in one place. Blue means positive and red negative throughout (as in the explanation);
+the colour-blind-safe palette swaps them for blue/orange, which stay apart under every common colour deficiency."""
+
+from __future__ import annotations
+
+PLOT_BACKGROUND = "#15181d"
+TEXT = "#d8dee9"
+COST_RAW = (120, 150, 190, 70)  # faint: every mini-batch
+COST_AVERAGE = "#7fb2ff"
+COST_EARLIER = (200, 200, 200, 60)  # dimmed curves of earlier runs
+ACCURACY = "#6fd08c"
+ACCURACY_QUICK = (111, 208, 140, 140)
+REFERENCE = "#e0b84f"
+WARNING_BACKGROUND = "#5a3b12"
+WARNING_TEXT = "#ffe2b0"
+
+PALETTES = {
+    "standard": {"positive": (66, 133, 244), "negative": (229, 57, 53)},
+    "colour-blind safe": {"positive": (0, 114, 178), "negative": (230, 159, 0)},
+}
