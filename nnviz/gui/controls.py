@@ -63,6 +63,7 @@ class ControlsPanel(QWidget):
         self.reset_button.setToolTip("Throw the learned weights away and start from fresh random ones (Ctrl+R). "
                                      "Layer sizes, activation, cost and seed take effect here.")
         for b in (self.train_button, self.step_button, self.reset_button):
+            b.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Space is Train/Pause, never "press the focused button"
             buttons.addWidget(b)
         layout.addLayout(buttons)
         self.train_button.toggled.connect(self._on_train_toggled)

@@ -108,6 +108,9 @@ class MainWindow(QMainWindow):
         self.frame_timer.setInterval(FRAME_MS)
         self.frame_timer.timeout.connect(self.redraw)
         self.frame_timer.start()
+        # Start with the focus on the plot, not in a text field, so Space/→/S act at once.
+        self.cost_view.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.cost_view.setFocus()
         if autoload:
             self.find_data(data)
 
@@ -146,6 +149,7 @@ class MainWindow(QMainWindow):
         self.example_button.setToolTip("A small network already trained on MNIST (shipped with nnviz), so you can "
                                        "explore without the data.")
         for b in (self.download_button, self.open_data_button, self.example_button):
+            b.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Space is Train/Pause, never "press the focused button"
             row.addWidget(b)
         row.addStretch(1)
         v.addLayout(row)
@@ -231,8 +235,10 @@ class MainWindow(QMainWindow):
         c.step_requested.connect(self.step_once)
         c.reset_requested.connect(self.reset)
         c.learning_rate_changed.connect(self.on_learning_rate)
-        c.batch_size_changed.connect(self.worker.set_batch_size)
-        c.speed_changed.connect(self.worker.set_speed)
+        # Through slots of this (GUI-thread) window: a direct connection to the worker would be queued to its
+        # thread, whose busy loop never runs queued calls.
+        c.batch_size_changed.connect(self.on_batch_size)
+        c.speed_changed.connect(self.on_speed)
         c.preset_chosen.connect(self.apply_preset)
 
     # --- settings --------------------------------------------------------------------------------------------
@@ -377,6 +383,14 @@ class MainWindow(QMainWindow):
     def on_learning_rate(self, value: float) -> None:
         self.hide_banner()
         self.worker.set_learning_rate(value)
+
+    @Slot(int)
+    def on_batch_size(self, value: int) -> None:
+        self.worker.set_batch_size(value)
+
+    @Slot(object)
+    def on_speed(self, speed) -> None:
+        self.worker.set_speed(speed)
 
     def ask(self, title: str, question: str) -> bool:
         """Ask a yes/no question (tests replace this)."""

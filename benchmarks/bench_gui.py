@@ -1,0 +1,144 @@
+"""The app under load: train the video preset at full speed in the real main window, every view live.
+
+Prints, measured in the same run: headless training samples/s (the same Trainer, no window) and in-app samples/s,
+their ratio; the GUI event loop's latency (how late a 10 ms timer fires) p50/p95/max; the views' redraw time per
+frame p50/p95; and the peak resident memory. Offscreen Qt is fine (``QT_QPA_PLATFORM=offscreen`` is the default
+here when no display is set).
+
+    python benchmarks/bench_gui.py [--seconds 10] [--json]
+
+Targets: in-app >= 75 % of headless; latency p95 <= 16 ms; peak RSS <= 400 MB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+if not os.environ.get("DISPLAY"):
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import numpy as np  # noqa: E402
+
+from bench_train import get_data  # noqa: E402
+from nnviz.core.training import Trainer, preset  # noqa: E402
+
+
+def percentile(values, q):
+    return float(np.percentile(np.asarray(values, dtype=float), q)) if len(values) else float("nan")
+
+
+def headless_rate(data, seconds: float) -> float:
+    """samples/s of the plain Trainer loop over ``seconds`` (epoch ends included, as in the app)."""
+    tr = Trainer(preset("video"), data)
+    tr.run_steps(200)
+    s0, t0 = tr.samples_seen, time.perf_counter()
+    while time.perf_counter() - t0 < seconds:
+        tr.run_steps(256)
+    return (tr.samples_seen - s0) / (time.perf_counter() - t0)
+
+
+def app_run(data_path: str | None, seconds: float) -> dict:
+    from PySide6.QtCore import QElapsedTimer, QSettings, QTimer
+
+    from nnviz.gui.app import make_app
+
+    app = make_app()
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, tempfile.mkdtemp())
+    from nnviz.gui.main_window import MainWindow
+
+    window = MainWindow(data=data_path)
+    window.resize(1366, 768)
+    window.show()
+    deadline = time.perf_counter() + 30
+    while not window.has_data and time.perf_counter() < deadline:
+        app.processEvents()
+        time.sleep(0.01)
+    if not window.has_data:
+        raise SystemExit("the app did not load MNIST; pass --data PATH")
+    lateness: list[float] = []
+    clock = QElapsedTimer()
+    probe = QTimer()
+    probe.setInterval(10)
+    last = [0.0]
+
+    def tick():
+        now = clock.nsecsElapsed() / 1e6
+        if last[0]:
+            lateness.append(max(0.0, now - last[0] - 10.0))
+        last[0] = now
+
+    probe.timeout.connect(tick)
+    window.toggle_training()  # Space
+    # let it warm up, then measure
+    t_end = time.perf_counter() + 1.0
+    while time.perf_counter() < t_end:
+        app.processEvents()
+    first = window.latest
+    window.redraw_times.clear()
+    clock.start()
+    probe.start()
+    t0 = time.perf_counter()
+    while time.perf_counter() - t0 < seconds:
+        app.processEvents()
+        time.sleep(0.001)
+    probe.stop()
+    last_snap = window.latest
+    rate = (last_snap.samples_seen - first.samples_seen) / (time.perf_counter() - t0)
+    redraw = [1000 * t for t in window.redraw_times]
+    window.close()
+    app.processEvents()
+    return {"rate": rate, "lateness": lateness, "redraw": redraw}
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--seconds", type=float, default=10.0)
+    p.add_argument("--data")
+    p.add_argument("--json", action="store_true")
+    args = p.parse_args()
+    data, source = get_data(args.data)
+    if source.startswith("random"):
+        raise SystemExit("bench_gui needs the real MNIST: pass --data PATH")
+    headless_before = headless_rate(data, args.seconds / 2)
+    path = data.source
+    del data
+    r = app_run(path, args.seconds)
+    data, _ = get_data(path)
+    headless_after = headless_rate(data, args.seconds / 2)
+    headless = statistics.mean([headless_before, headless_after])
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    result = {
+        "headless_samples_per_second": headless,
+        "app_samples_per_second": r["rate"],
+        "ratio": r["rate"] / headless,
+        "latency_ms": {"p50": percentile(r["lateness"], 50), "p95": percentile(r["lateness"], 95),
+                       "max": max(r["lateness"], default=float("nan"))},
+        "redraw_ms": {"p50": percentile(r["redraw"], 50), "p95": percentile(r["redraw"], 95)},
+        "peak_rss_mb": peak_mb,
+        "frames": len(r["redraw"]),
+    }
+    if args.json:
+        print(json.dumps(result))
+        return
+    print(f"headless: {headless:,.0f} samples/s (before {headless_before:,.0f}, after {headless_after:,.0f})")
+    print(f"in app:   {r['rate']:,.0f} samples/s = {100 * result['ratio']:.0f} % of headless (target >= 75 %)")
+    lat = result["latency_ms"]
+    print(f"event-loop latency: p50 {lat['p50']:.1f} ms, p95 {lat['p95']:.1f} ms, max {lat['max']:.1f} ms "
+          "(target p95 <= 16 ms)")
+    print(f"redraw per frame: p50 {result['redraw_ms']['p50']:.2f} ms, p95 {result['redraw_ms']['p95']:.2f} ms "
+          f"over {result['frames']} frames")
+    print(f"peak RSS: {peak_mb:.0f} MB (target <= 400 MB)")
+
+
+if __name__ == "__main__":
+    main()

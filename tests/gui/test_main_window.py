@@ -1,0 +1,157 @@
+"""The real main window driven with real key presses and clicks: training in its thread, controls, files."""
+
+import numpy as np
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox
+
+from nnviz.core.model_io import save_model
+from nnviz.core.network import Network
+from nnviz.gui import main_window as mw
+
+
+def test_space_trains_and_pauses(window, qtbot):
+    """Space starts training (the cost plot fills, the status bar counts), Space again pauses it."""
+    qtbot.keyClick(window, Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: window.latest.step > 500, timeout=10_000)
+    assert window.controls.train_button.isChecked()
+    qtbot.keyClick(window, Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: not window.controls.train_button.isChecked(), timeout=2_000)
+    qtbot.wait(300)
+    step = window.latest.step
+    qtbot.wait(300)
+    assert window.latest.step == step, "training went on after Pause"
+    window.redraw()
+    assert len(window.cost_view.raw_curve.xData) == step
+    assert "mini-batches" in window.status_labels["batches"].text()
+
+
+def test_step_runs_exactly_one_mini_batch(window, qtbot):
+    """→ and S each take exactly one step of gradient descent while paused."""
+    for key, expected in ((Qt.Key.Key_Right, 1), (Qt.Key.Key_S, 2)):
+        qtbot.keyClick(window, key)
+        qtbot.waitUntil(lambda: window.latest.step == expected, timeout=5_000)
+    qtbot.wait(200)
+    assert window.latest.step == 2 and window.latest.samples_seen == 20
+
+
+def test_reset_button_starts_over_with_fresh_weights(window, qtbot):
+    """After training, clicking Reset gives step 0 and the seed's initial weights; the old curve stays dimmed."""
+    initial = Network(seed=0).params
+    for _ in range(3):
+        qtbot.keyClick(window, Qt.Key.Key_S)
+    qtbot.waitUntil(lambda: window.latest.step == 3, timeout=5_000)
+    window.redraw()
+    assert not np.array_equal(window.latest.params, initial)
+    qtbot.mouseClick(window.controls.reset_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.latest.step == 0, timeout=10_000)
+    np.testing.assert_array_equal(window.latest.params, initial)
+    assert len(window.cost_view.earlier) == 1
+
+
+def test_learning_rate_change_reaches_the_trainer_live(window, qtbot):
+    """Typing a new η while training changes the worker's trainer without a reset."""
+    qtbot.keyClick(window, Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: window.latest.step > 10, timeout=10_000)
+    spin = window.controls.lr_spin
+    spin.selectAll()
+    qtbot.keyClicks(spin, "0.5")
+    qtbot.keyClick(spin, Qt.Key.Key_Enter)
+    qtbot.waitUntil(lambda: window.latest.learning_rate == pytest.approx(0.5), timeout=5_000)
+    assert window.worker.trainer.learning_rate == pytest.approx(0.5)
+    assert window.controls.train_button.isChecked(), "a live change must not stop training"
+
+
+def test_nan_cost_pauses_and_explains_in_the_window(window, qtbot, monkeypatch):
+    """The diverge preset: training pauses by itself, a banner (not a dialog) names the learning rate, weights finite."""
+    dialogs = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda *a, **k: dialogs.append(a))
+    window.apply_preset("diverge")
+    qtbot.waitUntil(lambda: window.latest.config.learning_rate == 1e4, timeout=10_000)
+    qtbot.keyClick(window, Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: window.banner.isVisible(), timeout=10_000)
+    assert "learning rate" in window.banner.text()
+    qtbot.waitUntil(lambda: not window.controls.train_button.isChecked(), timeout=2_000)
+    assert np.isfinite(window.latest.params).all() and not dialogs
+    window.controls.lr_spin.setValue(0.01)  # lowering η clears it
+    assert not window.banner.isVisible()
+
+
+def test_closing_while_training_stops_the_thread(make_window, mnist_path, qtbot):
+    """Closing mid-training ends the worker thread cleanly, within a second."""
+    w = make_window(mnist_path)
+    qtbot.waitUntil(lambda: w.has_data, timeout=20_000)
+    qtbot.keyClick(w, Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: w.latest is not None and w.latest.step > 100, timeout=10_000)
+    thread = w.thread
+    w.close()
+    assert thread.wait(1000) and thread.isFinished()
+
+
+def test_save_and_open_model_round_trip(window, qtbot, tmp_path):
+    """Save model writes the current weights; Open brings them back (and the architecture fields follow)."""
+    qtbot.keyClick(window, Qt.Key.Key_S)
+    qtbot.waitUntil(lambda: window.latest.step == 1, timeout=5_000)
+    saved = window.latest.params.copy()
+    assert window.save_model_to(tmp_path / "m.npz")
+    other = Network((784, 30, 10), seed=9)
+    save_model(other, tmp_path / "other.npz")
+    assert window.load_model_file(tmp_path / "other.npz")
+    qtbot.waitUntil(lambda: window.latest.sizes == (784, 30, 10), timeout=10_000)
+    assert window.controls.layers_edit.text() == "30"
+    assert window.load_model_file(tmp_path / "m.npz")
+    qtbot.waitUntil(lambda: window.latest.sizes == (784, 16, 16, 10), timeout=10_000)
+    np.testing.assert_array_equal(window.latest.params, saved)
+
+
+def test_bad_model_file_is_explained_and_the_network_kept(window, qtbot, tmp_path, monkeypatch, mnist_path):
+    """Opening the dataset as a model shows why it is refused; the current network is unchanged."""
+    messages = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text: messages.append(text))
+    before = window.latest.params.copy()
+    assert not window.load_model_file(mnist_path)
+    assert messages and "not a valid nnviz model" in messages[0] and "unchanged" in messages[0]
+    qtbot.wait(200)
+    np.testing.assert_array_equal(window.latest.params, before)
+
+
+def test_first_run_without_data_offers_the_ways_to_get_it(make_window, qtbot):
+    """No MNIST anywhere: the window opens, says so in place, and the example network loads with one click."""
+    w = make_window(None)
+    assert w.data_panel.isVisible() and "not here yet" in w.data_message.text()
+    qtbot.keyClick(w, Qt.Key.Key_Space)
+    assert w.banner.isVisible() and "needs MNIST" in w.banner.text()
+    qtbot.mouseClick(w.example_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: w.latest is not None, timeout=5_000)
+    assert w.latest.sizes == (784, 16, 16, 10)
+    assert w.model_path == mw.EXAMPLE_MODEL
+
+
+def test_settings_persist_between_sessions(make_window, settings, mnist_path, qtbot):
+    """Architecture fields and speed chosen in one session come back in the next."""
+    w = make_window(None, autoload=False)
+    w.controls.layers_edit.setText("30")
+    w.controls.speed_slider.setValue(2)
+    w.close()
+    again = make_window(None, autoload=False)
+    assert again.controls.layers_edit.text() == "30" and again.controls.speed_slider.value() == 2
+
+
+def test_slow_motion_runs_a_few_mini_batches_a_second(window, qtbot):
+    """At 5 mini-batches/s, a second of training takes a handful of steps, not thousands."""
+    window.controls.speed_slider.setValue(2)  # 5 per second
+    qtbot.keyClick(window, Qt.Key.Key_Space)
+    qtbot.wait(1200)
+    qtbot.keyClick(window, Qt.Key.Key_Space)
+    qtbot.wait(200)
+    assert 2 <= window.latest.step <= 12
+
+
+def test_export_csv_has_one_row_per_mini_batch(window, qtbot):
+    """The history CSV lists every mini-batch's cost."""
+    for _ in range(3):
+        qtbot.keyClick(window, Qt.Key.Key_S)
+    qtbot.waitUntil(lambda: window.latest.step == 3, timeout=5_000)
+    rows = window.cost_view.history_csv(window.latest).strip().splitlines()
+    assert rows[0].startswith("mini_batch,samples_seen") and len(rows) == 4
+    assert float(rows[-1].split(",")[3]) == pytest.approx(window.latest.last_cost, rel=1e-5)
