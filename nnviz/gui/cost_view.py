@@ -1,7 +1,8 @@
 """Qt view of the cost: every mini-batch's cost (faint), its moving average (bold), and test accuracy.
 
-Built once; ``show_snapshot`` appends only what is new since the last frame into preallocated buffers, and
-pyqtgraph downsamples and clips to the visible range, so a million mini-batches stay smooth.
+Built once; ``show_snapshot`` folds only what is new since the last frame into fixed-size envelopes (per-bucket
+min/max of the costs, per-bucket mean of the moving average), so a frame costs the same with a million mini-batches
+as with a thousand. The axes' ranges move in steps rather than every frame, so pyqtgraph can reuse their drawing.
 """
 
 from __future__ import annotations
@@ -18,29 +19,97 @@ REFERENCE_ACCURACY = 96.0  # "about 96 %" for 784-16-16-10 (PRODUCT.md)
 MAX_EARLIER_RUNS = 4
 
 
-class _Series:
-    """A growable pair of float64 buffers (x, y) that hands out views of the filled part."""
+class Envelope:
+    """A long series kept as at most ``2 * max_buckets`` points: each bucket's minimum and maximum (or its mean).
 
-    def __init__(self, capacity: int = 1 << 14):
-        self.x = np.empty(capacity)
-        self.y = np.empty(capacity)
-        self.n = 0
+    Appending is O(new points); when the buckets run out, pairs of buckets merge and the bucket doubles in size.
+    This is what peak downsampling would draw anyway, without re-scanning a million points every frame.
+    """
+
+    def __init__(self, max_buckets: int = 2048, mean: bool = False):
+        self.max_buckets = max_buckets
+        self.mean = mean
+        self.size = 1  # points per bucket
+        self.n_buckets = 0
+        self.x = np.empty(max_buckets)
+        self.lo = np.empty(max_buckets)
+        self.hi = np.empty(max_buckets)
+        self.fill = 0  # points in the last, still open bucket
+        self.count = 0
 
     def extend(self, x: np.ndarray, y: np.ndarray) -> None:
-        need = self.n + len(x)
-        if need > len(self.x):
-            size = max(need, 2 * len(self.x))
-            self.x = np.concatenate([self.x[: self.n], np.empty(size - self.n)])
-            self.y = np.concatenate([self.y[: self.n], np.empty(size - self.n)])
-        self.x[self.n : need] = x
-        self.y[self.n : need] = y
-        self.n = need
+        """Append points (x increasing); vectorised over whole buckets."""
+        n, i = len(x), 0
+        if self.fill and n:  # top up the open bucket
+            take = min(self.size - self.fill, n)
+            self._fold(self.n_buckets - 1, y[:take])
+            self.fill = (self.fill + take) % self.size
+            i = take
+        while i < n:
+            room = self.max_buckets - self.n_buckets
+            if room == 0:
+                self._merge()  # every bucket is full here, so pairs merge exactly
+                continue
+            k = min(room * self.size, n - i)
+            full, rest = divmod(k, self.size)
+            if full:
+                seg = y[i : i + full * self.size].reshape(full, self.size)
+                b = self.n_buckets
+                self.x[b : b + full] = x[i : i + full * self.size : self.size]
+                if self.mean:
+                    self.lo[b : b + full] = seg.sum(axis=1)
+                else:
+                    self.lo[b : b + full] = seg.min(axis=1)
+                    self.hi[b : b + full] = seg.max(axis=1)
+                self.n_buckets += full
+                i += full * self.size
+            if rest:
+                b = self.n_buckets
+                self.n_buckets += 1
+                self.x[b] = x[i]
+                self.lo[b], self.hi[b] = (0.0, 0.0) if self.mean else (np.inf, -np.inf)
+                self._fold(b, y[i : i + rest])
+                self.fill = rest
+                i += rest
+        self.count += n
 
-    def views(self) -> tuple[np.ndarray, np.ndarray]:
-        return self.x[: self.n], self.y[: self.n]
+    def _fold(self, b: int, ys: np.ndarray) -> None:
+        if self.mean:
+            self.lo[b] += ys.sum()
+        else:
+            self.lo[b] = min(self.lo[b], ys.min())
+            self.hi[b] = max(self.hi[b], ys.max())
+
+    def _merge(self) -> None:
+        # pairs of full buckets become one; the bucket size doubles
+        h = self.max_buckets // 2
+        self.x[:h] = self.x[0::2]
+        if self.mean:
+            self.lo[:h] = self.lo[0::2] + self.lo[1::2]
+        else:
+            self.lo[:h] = np.minimum(self.lo[0::2], self.lo[1::2])
+            self.hi[:h] = np.maximum(self.hi[0::2], self.hi[1::2])
+        self.n_buckets = h
+        self.size *= 2
+
+    def points(self) -> tuple[np.ndarray, np.ndarray]:
+        """x and y to draw: min/max zig-zag per bucket, or the bucket means."""
+        n = self.n_buckets
+        if n == 0:
+            return np.empty(0), np.empty(0)
+        if self.mean:
+            counts = np.full(n, float(self.size))
+            if self.fill:
+                counts[-1] = self.fill
+            return self.x[:n].copy(), self.lo[:n] / counts
+        xs = np.repeat(self.x[:n], 2)
+        ys = np.empty(2 * n)
+        ys[0::2] = self.lo[:n]
+        ys[1::2] = self.hi[:n]
+        return xs, ys
 
     def clear(self) -> None:
-        self.n = 0
+        self.size, self.n_buckets, self.fill, self.count = 1, 0, 0, 0
 
 
 class CostView(pg.PlotWidget):
@@ -59,8 +128,6 @@ class CostView(pg.PlotWidget):
         plot.setLabel("left", "cost")
         # No grid: pyqtgraph draws it translucent across the whole plot, which costs ~40 ms a frame in Qt's raster
         # engine, more than everything else together.
-        plot.setDownsampling(auto=True, mode="peak")
-        plot.setClipToView(True)
         plot.addLegend(offset=(-10, 10), labelTextColor=theme.TEXT)
         self.raw_curve = plot.plot(pen=pg.mkPen(theme.COST_RAW, width=1), name="cost per mini-batch")
         self.avg_curve = plot.plot(pen=pg.mkPen(theme.COST_AVERAGE, width=2.5), name=f"moving average ({AVERAGE_WINDOW})")
@@ -86,7 +153,12 @@ class CostView(pg.PlotWidget):
         self.acc_box.addItem(self.reference)
         plot.legend.addItem(self.acc_curve, "test accuracy (every epoch)")
         plot.legend.addItem(self.quick_curve, "quick estimate (1,000 test images)")
-        self._raw, self._avg = _Series(), _Series()
+        self._raw, self._avg = Envelope(), Envelope(mean=True)
+        self._y_top = 0.0
+        self._x_right = 0.0
+        self.user_zoomed = False
+        plot.vb.sigRangeChangedManually.connect(self._on_manual_range)
+        plot.vb.disableAutoRange()
         self._cumsum_tail = np.zeros(0)  # the last AVERAGE_WINDOW costs, for the next moving average
         self._drawn = 0
         self._run_id = None
@@ -98,21 +170,51 @@ class CostView(pg.PlotWidget):
         self.acc_box.setGeometry(self.getPlotItem().vb.sceneBoundingRect())
         self.acc_box.linkedViewChanged(self.getPlotItem().vb, self.acc_box.XAxis)
 
+    @property
+    def mini_batches_drawn(self) -> int:
+        """How many mini-batch costs the plot holds."""
+        return self._raw.count
+
+    @Slot()
+    def _on_manual_range(self, *args) -> None:
+        self.user_zoomed = True  # stop following the data until the next run or a double-click
+
+    def mouseDoubleClickEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        """Double-click: follow the data again after zooming."""
+        self.user_zoomed = False
+        self._x_right = self._y_top = 0.0
+        super().mouseDoubleClickEvent(event)
+
+    def _follow(self, x_last: float, y_seen: float) -> None:
+        """Grow the view in steps: x to the next nice number of epochs, y to the largest cost drawn."""
+        if self.user_zoomed:
+            return
+        vb = self.getPlotItem().vb
+        if x_last > self._x_right:
+            steps = (0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000)
+            self._x_right = next((st for st in steps if st >= x_last * 1.05), x_last * 1.5)
+            vb.setXRange(0, self._x_right, padding=0.02)
+        if y_seen > self._y_top:
+            self._y_top = y_seen * 1.1
+            vb.setYRange(0, self._y_top, padding=0)
+
     def set_reference_visible(self, visible: bool) -> None:
         """Show or hide the dashed reference accuracy line."""
         self.reference.setVisible(visible)
 
     def start_new_run(self, keep_previous: bool = True) -> None:
         """Forget the current curves; keep them dimmed for comparison if asked (e.g. random vs true labels)."""
-        if keep_previous and self._avg.n:
-            x, y = self._avg.views()
-            ghost = self.getPlotItem().plot(x.copy(), y.copy(), pen=pg.mkPen(theme.COST_EARLIER, width=2))
+        if keep_previous and self._avg.count:
+            x, y = self._avg.points()
+            ghost = self.getPlotItem().plot(x, y, pen=pg.mkPen(theme.COST_EARLIER, width=2))
             ghost.setZValue(-10)
             self.earlier.append(ghost)
             while len(self.earlier) > MAX_EARLIER_RUNS:
                 self.getPlotItem().removeItem(self.earlier.pop(0))
         self._raw.clear()
         self._avg.clear()
+        self._y_top = self._x_right = 0.0
+        self.user_zoomed = False
         self._cumsum_tail = np.zeros(0)
         self._drawn = 0
         self.raw_curve.setData([], [])
@@ -144,8 +246,9 @@ class CostView(pg.PlotWidget):
             self._avg.extend(new_x, (csum[ends] - csum[starts]) / (ends - starts))
             self._cumsum_tail = joined[-AVERAGE_WINDOW:]
             self._drawn = n
-            self.raw_curve.setData(*self._raw.views())
-            self.avg_curve.setData(*self._avg.views())
+            self.raw_curve.setData(*self._raw.points())
+            self.avg_curve.setData(*self._avg.points())
+            self._follow(float(new_x[-1]), float(np.nanmax(self._raw.hi[: self._raw.n_buckets])))
         acc = np.asarray(snap.test_accuracy, dtype=float).reshape(-1, 2)
         self.acc_curve.setData(acc[:, 0] / snap.train_size, 100 * acc[:, 1])
         quick = np.asarray(snap.quick_accuracy, dtype=float).reshape(-1, 2)

@@ -22,7 +22,7 @@ def test_space_trains_and_pauses(window, qtbot):
     qtbot.wait(300)
     assert window.latest.step == step, "training went on after Pause"
     window.redraw()
-    assert len(window.cost_view.raw_curve.xData) == step
+    assert window.cost_view.mini_batches_drawn == step
     assert "mini-batches" in window.status_labels["batches"].text()
 
 

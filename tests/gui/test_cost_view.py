@@ -1,0 +1,76 @@
+"""The cost plot: its envelopes equal the exact min/max/mean of the data, and a million points stay small."""
+
+import numpy as np
+import pytest
+
+from nnviz.core.snapshot import Snapshot
+from nnviz.core.training import TrainConfig
+from nnviz.gui.cost_view import AVERAGE_WINDOW, CostView, Envelope
+
+
+@pytest.mark.parametrize("mean", [False, True])
+def test_envelope_equals_exact_buckets_whatever_the_chunking(mean, rng):
+    """Fed in random-sized chunks, each bucket holds exactly the min/max (or mean) of its points."""
+    y = rng.random(50_001)
+    x = np.arange(len(y), dtype=float)
+    env = Envelope(max_buckets=64, mean=mean)
+    i = 0
+    while i < len(y):
+        k = int(rng.integers(1, 3000))
+        env.extend(x[i : i + k], y[i : i + k])
+        i += k
+    px, py = env.points()
+    size = env.size
+    full = len(y) // size * size
+    blocks = y[:full].reshape(-1, size)
+    if mean:
+        np.testing.assert_allclose(py[: len(blocks)], blocks.mean(axis=1))
+        assert py[-1] == pytest.approx(y[full:].mean())
+        np.testing.assert_array_equal(px[: len(blocks)], x[:full:size])
+    else:
+        np.testing.assert_allclose(py[0 : 2 * len(blocks) : 2], blocks.min(axis=1))
+        np.testing.assert_allclose(py[1 : 2 * len(blocks) : 2], blocks.max(axis=1))
+    assert env.n_buckets <= 64 and env.count == len(y)
+
+
+def make_snapshot(costs):
+    n = len(costs)
+    return Snapshot(config=TrainConfig(), sizes=(784, 16, 16, 10), params=np.zeros(1, np.float32), step=n, epoch=0,
+                    epoch_progress=n * 10 / 60000, samples_seen=n * 10, train_size=60000,
+                    cost_samples=np.arange(1, n + 1) * 10, costs=np.asarray(costs, np.float32),
+                    test_accuracy=((60000, 0.9),), quick_accuracy=((6000, 0.5),), learning_rate=3.0, batch_size=10)
+
+
+def test_a_million_mini_batches_draw_as_a_few_thousand_points(qtbot):
+    """With 1,000,000 costs the curves hold at most ~4,000 points, and the moving average is right at the end."""
+    view = CostView()
+    qtbot.addWidget(view)
+    costs = np.random.default_rng(0).random(1_000_000).astype(np.float32)
+    for end in (10, 500_000, 1_000_000):  # arrives in frames
+        view.show_snapshot(make_snapshot(costs[:end]))
+    assert view.mini_batches_drawn == 1_000_000
+    assert len(view.raw_curve.xData) <= 4096 and len(view.avg_curve.xData) <= 2048
+    assert view.acc_curve.yData.tolist() == [90.0]
+
+
+def test_moving_average_matches_a_direct_computation(qtbot):
+    """The bold line is the mean of the last AVERAGE_WINDOW costs."""
+    view = CostView()
+    qtbot.addWidget(view)
+    costs = np.linspace(2, 0, 1000).astype(np.float32)
+    view.show_snapshot(make_snapshot(costs[:300]))
+    view.show_snapshot(make_snapshot(costs))
+    _, y = view._avg.points()
+    assert y[-1] == pytest.approx(costs[-AVERAGE_WINDOW:].mean(), rel=1e-5)
+
+
+def test_new_run_dims_the_old_curve(qtbot):
+    """Starting a new run keeps the previous average as a dimmed curve, up to a limit, and can clear them."""
+    view = CostView()
+    qtbot.addWidget(view)
+    for _ in range(6):
+        view.show_snapshot(make_snapshot(np.ones(50)))
+        view.start_new_run()
+    assert len(view.earlier) == 4
+    view.clear_earlier_runs()
+    assert view.earlier == []
