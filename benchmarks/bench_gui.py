@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import multiprocessing
 import os
 import resource
 import statistics
@@ -36,8 +37,9 @@ def percentile(values, q):
     return float(np.percentile(np.asarray(values, dtype=float), q)) if len(values) else float("nan")
 
 
-def headless_rate(data, seconds: float) -> float:
+def headless_rate(path: str, seconds: float) -> float:
     """samples/s of the plain Trainer loop over ``seconds`` (epoch ends included, as in the app)."""
+    data, _ = get_data(path)
     tr = Trainer(preset("video"), data)
     tr.run_steps(200)
     s0, t0 = tr.samples_seen, time.perf_counter()
@@ -109,12 +111,13 @@ def main() -> None:
     data, source = get_data(args.data)
     if source.startswith("random"):
         raise SystemExit("bench_gui needs the real MNIST: pass --data PATH")
-    headless_before = headless_rate(data, args.seconds / 2)
     path = data.source
     del data
-    r = app_run(path, args.seconds)
-    data, _ = get_data(path)
-    headless_after = headless_rate(data, args.seconds / 2)
+    # The headless runs happen in a child process, so this process's peak RSS is the app's alone.
+    with multiprocessing.get_context("spawn").Pool(1) as pool:
+        headless_before = pool.apply(headless_rate, (path, args.seconds / 2))
+        r = app_run(path, args.seconds)
+        headless_after = pool.apply(headless_rate, (path, args.seconds / 2))
     headless = statistics.mean([headless_before, headless_after])
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     result = {

@@ -10,15 +10,9 @@ from PySide6.QtWidgets import QApplication
 
 from .. import __version__
 
-SWITCH_INTERVAL = 0.0002  # seconds
-
 
 def make_app(argv: list[str] | None = None) -> QApplication:
     """The QApplication, created once, with nnviz's names (QSettings uses them) and high-DPI rounding."""
-    # The GUI thread and the training thread share Python's GIL. With the default 5 ms switch interval every Qt
-    # call that releases the GIL can make the GUI wait up to 5 ms to get it back from the busy worker, and the
-    # window stutters; a short interval keeps the event loop responsive at a small cost to training.
-    sys.setswitchinterval(SWITCH_INTERVAL)
     app = QApplication.instance()
     if app is None:
         QGuiApplication.setHighDpiScaleFactorRoundingPolicy(Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)

@@ -26,7 +26,7 @@ class Envelope:
     This is what peak downsampling would draw anyway, without re-scanning a million points every frame.
     """
 
-    def __init__(self, max_buckets: int = 2048, mean: bool = False):
+    def __init__(self, max_buckets: int = 1024, mean: bool = False):
         self.max_buckets = max_buckets
         self.mean = mean
         self.size = 1  # points per bucket
@@ -129,8 +129,13 @@ class CostView(pg.PlotWidget):
         # No grid: pyqtgraph draws it translucent across the whole plot, which costs ~40 ms a frame in Qt's raster
         # engine, more than everything else together.
         plot.addLegend(offset=(-10, 10), labelTextColor=theme.TEXT)
-        self.raw_curve = plot.plot(pen=pg.mkPen(theme.COST_RAW, width=1), name="cost per mini-batch")
-        self.avg_curve = plot.plot(pen=pg.mkPen(theme.COST_AVERAGE, width=2.5), name=f"moving average ({AVERAGE_WINDOW})")
+        # Bare curve items: PlotDataItem's extra machinery costs more per frame than drawing the curve.
+        self.raw_curve = pg.PlotCurveItem(pen=pg.mkPen(theme.COST_RAW, width=1), skipFiniteCheck=True)
+        self.avg_curve = pg.PlotCurveItem(pen=pg.mkPen(theme.COST_AVERAGE, width=2), skipFiniteCheck=True)
+        for curve, name in ((self.raw_curve, "cost per mini-batch"),
+                            (self.avg_curve, f"moving average ({AVERAGE_WINDOW})")):
+            plot.addItem(curve)
+            plot.legend.addItem(curve, name)
         # Accuracy on a second view box bound to the right axis.
         self.acc_box = pg.ViewBox(enableMouse=False)
         plot.showAxis("right")
@@ -154,6 +159,7 @@ class CostView(pg.PlotWidget):
         plot.legend.addItem(self.acc_curve, "test accuracy (every epoch)")
         plot.legend.addItem(self.quick_curve, "quick estimate (1,000 test images)")
         self._raw, self._avg = Envelope(), Envelope(mean=True)
+        self._accuracy_marks = (-1, -1)
         self._y_top = 0.0
         self._x_right = 0.0
         self.user_zoomed = False
@@ -221,6 +227,7 @@ class CostView(pg.PlotWidget):
         self.avg_curve.setData([], [])
         self.acc_curve.setData([], [])
         self.quick_curve.setData([], [])
+        self._accuracy_marks = (-1, -1)
 
     def clear_earlier_runs(self) -> None:
         """Remove the dimmed curves of earlier runs."""
@@ -249,10 +256,13 @@ class CostView(pg.PlotWidget):
             self.raw_curve.setData(*self._raw.points())
             self.avg_curve.setData(*self._avg.points())
             self._follow(float(new_x[-1]), float(np.nanmax(self._raw.hi[: self._raw.n_buckets])))
-        acc = np.asarray(snap.test_accuracy, dtype=float).reshape(-1, 2)
-        self.acc_curve.setData(acc[:, 0] / snap.train_size, 100 * acc[:, 1])
-        quick = np.asarray(snap.quick_accuracy, dtype=float).reshape(-1, 2)
-        self.quick_curve.setData(quick[:, 0] / snap.train_size, 100 * quick[:, 1])
+        marks = (len(snap.test_accuracy), len(snap.quick_accuracy))
+        if marks != self._accuracy_marks:  # accuracy changes a few times an epoch, not every frame
+            self._accuracy_marks = marks
+            acc = np.asarray(snap.test_accuracy, dtype=float).reshape(-1, 2)
+            self.acc_curve.setData(acc[:, 0] / snap.train_size, 100 * acc[:, 1])
+            quick = np.asarray(snap.quick_accuracy, dtype=float).reshape(-1, 2)
+            self.quick_curve.setData(quick[:, 0] / snap.train_size, 100 * quick[:, 1])
 
     def history_csv(self, snap: Snapshot) -> str:
         """The history of ``snap`` as CSV text: one row per mini-batch, accuracy where measured."""
