@@ -336,7 +336,8 @@ class MainWindow(QMainWindow):
 
         def work():
             try:
-                state["result"] = mnist_data.download_mnist(progress=progress, url=self.download_url)
+                url, sha256, size = self.download_source
+                state["result"] = mnist_data.download_mnist(progress=progress, url=url, sha256=sha256, size=size)
             except mnist_data.DataError as e:
                 state["error"] = e
 
@@ -355,7 +356,8 @@ class MainWindow(QMainWindow):
         else:
             self.worker.load_data(state["result"])
 
-    download_url = mnist_data.MNIST_URL
+    #: Where Download fetches from: (url, SHA-256, size). Tests point it at a local server.
+    download_source = (mnist_data.MNIST_URL, mnist_data.MNIST_SHA256, mnist_data.MNIST_SIZE)
 
     # --- training --------------------------------------------------------------------------------------------
     @Slot(bool)

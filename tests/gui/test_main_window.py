@@ -155,3 +155,73 @@ def test_export_csv_has_one_row_per_mini_batch(window, qtbot):
     rows = window.cost_view.history_csv(window.latest).strip().splitlines()
     assert rows[0].startswith("mini_batch,samples_seen") and len(rows) == 4
     assert float(rows[-1].split(",")[3]) == pytest.approx(window.latest.last_cost, rel=1e-5)
+
+
+def _serve(body: bytes):
+    import http.server
+    import threading
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *a):
+            pass
+
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    return httpd
+
+
+def test_download_button_fetches_verifies_and_loads(make_window, mnist_path, qtbot):
+    """First run → Download: a real HTTP download (local server) with its progress dialog, then MNIST is in use."""
+    import hashlib
+
+    body = mnist_path.read_bytes()
+    httpd = _serve(body)
+    try:
+        w = make_window(None)
+        w.download_source = (f"http://127.0.0.1:{httpd.server_address[1]}/mnist.npz",
+                             hashlib.sha256(body).hexdigest(), len(body))
+        qtbot.mouseClick(w.download_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: w.has_data, timeout=20_000)
+        assert not w.data_panel.isVisible()
+        from nnviz.core.data import cache_path
+
+        assert cache_path().stat().st_size == len(body)
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+
+
+def test_download_failure_says_what_happened(make_window, qtbot, monkeypatch):
+    """A download that cannot connect explains itself in a message and leaves the first-run panel up."""
+    import socket
+
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    messages = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text: messages.append(text))
+    w = make_window(None)
+    w.download_source = (f"http://127.0.0.1:{port}/mnist.npz", "0" * 64, 100)
+    qtbot.mouseClick(w.download_button, Qt.MouseButton.LeftButton)
+    assert messages and "could not download" in messages[0]
+    assert w.data_panel.isVisible() and not w.has_data
+
+
+def test_opening_a_bad_dataset_is_refused_clearly(make_window, qtbot, monkeypatch, tmp_path, mnist_path):
+    """Open dataset with a corrupt file: a message naming it; a good file then loads."""
+    messages = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text: messages.append(text))
+    w = make_window(None)
+    bad = tmp_path / "mnist.npz"
+    bad.write_bytes(mnist_path.read_bytes()[:1000])
+    w.use_dataset(bad)
+    assert messages and "mnist.npz" in messages[0] and not w.has_data
+    w.use_dataset(mnist_path)
+    qtbot.waitUntil(lambda: w.has_data, timeout=20_000)
