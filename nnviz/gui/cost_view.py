@@ -128,7 +128,9 @@ class CostView(pg.PlotWidget):
         plot.setLabel("left", "cost")
         # No grid: pyqtgraph draws it translucent across the whole plot, which costs ~40 ms a frame in Qt's raster
         # engine, more than everything else together.
-        plot.addLegend(offset=(-10, 10), labelTextColor=theme.TEXT)
+        legend = plot.addLegend(labelTextColor=theme.TEXT, brush=(21, 24, 29, 200))
+        # middle right: the accuracy lives near the top and the cost near the bottom
+        legend.anchor(itemPos=(1, 0.5), parentPos=(1, 0.5), offset=(-10, 0))
         # Bare curve items: PlotDataItem's extra machinery costs more per frame than drawing the curve.
         self.raw_curve = pg.PlotCurveItem(pen=pg.mkPen(theme.COST_RAW, width=1), skipFiniteCheck=True)
         self.avg_curve = pg.PlotCurveItem(pen=pg.mkPen(theme.COST_AVERAGE, width=2), skipFiniteCheck=True)
@@ -163,6 +165,7 @@ class CostView(pg.PlotWidget):
         self._y_top = 0.0
         self._x_right = 0.0
         self.user_zoomed = False
+        self.log_cost = False
         plot.vb.sigRangeChangedManually.connect(self._on_manual_range)
         plot.vb.disableAutoRange()
         self._cumsum_tail = np.zeros(0)  # the last AVERAGE_WINDOW costs, for the next moving average
@@ -200,9 +203,20 @@ class CostView(pg.PlotWidget):
             steps = (0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000)
             self._x_right = next((st for st in steps if st >= x_last * 1.05), x_last * 1.5)
             vb.setXRange(0, self._x_right, padding=0.02)
-        if y_seen > self._y_top:
+        if y_seen > self._y_top and not self.log_cost:
             self._y_top = y_seen * 1.1
             vb.setYRange(0, self._y_top, padding=0)
+
+    def set_log_cost(self, log: bool) -> None:
+        """A logarithmic cost axis: the slow late decline becomes as visible as the first plunge."""
+        self.log_cost = log
+        self.getPlotItem().setLogMode(x=False, y=log)
+        vb = self.getPlotItem().vb
+        if log:
+            vb.enableAutoRange(axis=vb.YAxis)
+        else:
+            vb.disableAutoRange(axis=vb.YAxis)
+            self._y_top = 0.0
 
     def set_reference_visible(self, visible: bool) -> None:
         """Show or hide the dashed reference accuracy line."""
@@ -255,7 +269,8 @@ class CostView(pg.PlotWidget):
             self._drawn = n
             self.raw_curve.setData(*self._raw.points())
             self.avg_curve.setData(*self._avg.points())
-            self._follow(float(new_x[-1]), float(np.nanmax(self._raw.hi[: self._raw.n_buckets])))
+            # y follows the moving average (spikes of single mini-batches may leave the top)
+            self._follow(float(new_x[-1]), float(np.nanmax(self._avg.points()[1])))
         marks = (len(snap.test_accuracy), len(snap.quick_accuracy))
         if marks != self._accuracy_marks:  # accuracy changes a few times an epoch, not every frame
             self._accuracy_marks = marks

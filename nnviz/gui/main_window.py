@@ -88,6 +88,8 @@ class MainWindow(QMainWindow):
         self._build_status_bar()
         self._build_actions()
         self._restore_settings()
+        self.reference_action.setChecked(self.cost_view.reference.isVisible())
+        self.log_action.setChecked(self._log_setting)
 
         self.worker = TrainingWorker(self.controls.config())
         self.thread = QThread(self)
@@ -222,6 +224,8 @@ class MainWindow(QMainWindow):
         self.reference_action = self._action(v, "Reference accuracy line", self.cost_view.set_reference_visible,
                                              checkable=True)
         self.reference_action.setChecked(True)
+        self.log_action = self._action(v, "Logarithmic cost axis", self.cost_view.set_log_cost, checkable=True,
+                                       tip="Shows the slow late decline of the cost as clearly as the first plunge")
         self._action(v, "Clear earlier runs from the plot", self.cost_view.clear_earlier_runs)
         v.addAction(self.controls_dock.toggleViewAction())
 
@@ -262,6 +266,7 @@ class MainWindow(QMainWindow):
         if speed is not None:
             self.controls.speed_slider.setValue(int(speed))
         self.cost_view.set_reference_visible(s.value("view/reference", "true") in (True, "true"))
+        self._log_setting = s.value("view/log_cost", "false") in (True, "true")
 
     def _save_settings(self) -> None:
         s = self.settings
@@ -273,6 +278,7 @@ class MainWindow(QMainWindow):
             pass
         s.setValue("training/speed_index", self.controls.speed_slider.value())
         s.setValue("view/reference", "true" if self.reference_action.isChecked() else "false")
+        s.setValue("view/log_cost", "true" if self.log_action.isChecked() else "false")
         s.sync()
 
     # --- data ----------------------------------------------------------------------------------------------
