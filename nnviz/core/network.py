@@ -81,6 +81,7 @@ class Network:
     softmax); ``cost`` is quadratic or cross-entropy; ``init`` is ``normal`` (the textbook N(0, 1) for weights
     and biases) or ``scaled`` (weights N(0, 1/n_in), or He's N(0, 2/n_in) for ReLU; biases 0).
     ``dtype`` is float32 for speed; tests build float64 networks to check gradients against finite differences.
+    ``params``, if given, are the weights and biases to start from (a flat vector laid out like ``params``).
     """
 
     def __init__(
@@ -92,6 +93,7 @@ class Network:
         init: str = "normal",
         seed: int | None = 0,
         dtype=DTYPE,
+        params: np.ndarray | None = None,
     ):
         sizes = tuple(int(n) for n in sizes)
         if len(sizes) < 2 or min(sizes) < 1:
@@ -106,7 +108,10 @@ class Network:
         self.dtype = np.dtype(dtype)
         self.params = np.zeros(sum((n_in + 1) * n_out for n_in, n_out in self.layer_shapes), self.dtype)
         self._bind_views()
-        self.initialize(seed)
+        if params is None:
+            self.initialize(seed)
+        else:
+            self.set_params(params)
 
     # --- structure -----------------------------------------------------------------------------------------
     @property

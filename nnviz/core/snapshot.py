@@ -58,6 +58,4 @@ class Snapshot:
         from .network import Network
 
         c = self.config
-        net = Network(self.sizes, c.activation, c.output, c.cost, c.init, seed=None)
-        net.set_params(self.params)
-        return net
+        return Network(self.sizes, c.activation, c.output, c.cost, c.init, params=self.params)

@@ -36,6 +36,7 @@ from ..core.training import PRESETS, TrainConfig
 from . import theme
 from .controls import SPEEDS, ControlsPanel
 from .cost_view import CostView
+from .draw_panel import DrawPanel
 from .worker import TrainingWorker, network_snapshot
 
 RESOURCES = next((p for p in (Path(__file__).resolve().parents[1] / "resources",
@@ -83,6 +84,8 @@ class MainWindow(QMainWindow):
 
         self.controls = ControlsPanel()
         self.cost_view = CostView()
+        self.draw_panel = DrawPanel()
+        self._network_of: tuple[Snapshot | None, object] = (None, None)  # the newest snapshot's network, built once
         self._build_central()
         self._build_docks()
         self._build_status_bar()
@@ -160,14 +163,19 @@ class MainWindow(QMainWindow):
         self.example_button.clicked.connect(self.load_example)
         return panel
 
-    def _build_docks(self) -> None:
-        dock = QDockWidget("Training", self)
-        dock.setObjectName("dock-controls")
-        dock.setWidget(self.controls)
+    def _dock(self, title: str, name: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
+        dock = QDockWidget(title, self)
+        dock.setObjectName(name)
+        dock.setWidget(widget)
         dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
-                         | QDockWidget.DockWidgetFeature.DockWidgetFloatable)
-        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, dock)
-        self.controls_dock = dock
+                         | QDockWidget.DockWidgetFeature.DockWidgetFloatable
+                         | QDockWidget.DockWidgetFeature.DockWidgetClosable)
+        self.addDockWidget(area, dock)
+        return dock
+
+    def _build_docks(self) -> None:
+        self.draw_dock = self._dock("Draw", "dock-draw", self.draw_panel, Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.controls_dock = self._dock("Training", "dock-controls", self.controls, Qt.DockWidgetArea.RightDockWidgetArea)
 
     def _build_status_bar(self) -> None:
         self.status_labels = {}
@@ -227,6 +235,7 @@ class MainWindow(QMainWindow):
         self.log_action = self._action(v, "Logarithmic cost axis", self.cost_view.set_log_cost, checkable=True,
                                        tip="Shows the slow late decline of the cost as clearly as the first plunge")
         self._action(v, "Clear earlier runs from the plot", self.cost_view.clear_earlier_runs)
+        v.addAction(self.draw_dock.toggleViewAction())
         v.addAction(self.controls_dock.toggleViewAction())
 
         h = mb.addMenu("&Help")
@@ -244,6 +253,7 @@ class MainWindow(QMainWindow):
         c.batch_size_changed.connect(self.on_batch_size)
         c.speed_changed.connect(self.on_speed)
         c.preset_chosen.connect(self.apply_preset)
+        self.draw_panel.input_changed.connect(self.classify_input)
 
     # --- settings --------------------------------------------------------------------------------------------
     def _restore_settings(self) -> None:
@@ -306,6 +316,7 @@ class MainWindow(QMainWindow):
     @Slot(object)
     def on_data_ready(self, data) -> None:
         self.has_data = True
+        self.draw_panel.set_test_set(data.x_test, data.y_test)
         self.data_panel.hide()
         self.statusBar().showMessage(f"MNIST loaded: {len(data.x_train):,} training and {len(data.x_test):,} test "
                                      "images. Press Space to train.", 8000)
@@ -469,10 +480,28 @@ class MainWindow(QMainWindow):
         self._dirty = False
         snap = self.latest
         self.cost_view.show_snapshot(snap)
+        self.classify_input()
         self._update_status(snap)
         self.redraw_times.append(time.perf_counter() - t0)
         if len(self.redraw_times) > 10_000:
             del self.redraw_times[:5_000]
+
+    def current_network(self):
+        """The newest snapshot's network (built once per snapshot), or None before there is one."""
+        snap, net = self._network_of
+        if self.latest is not None and snap is not self.latest:
+            net = self.latest.network()
+            self._network_of = (self.latest, net)
+        return net
+
+    @Slot()
+    def classify_input(self) -> None:
+        """Run the canvas's input through the newest weights and show the ten outputs (GUI thread, ~10 µs)."""
+        net = self.current_network()
+        if net is None:
+            return
+        out = net.predict(self.draw_panel.canvas.network_input()[None, :])[0]
+        self.draw_panel.show_output(out, probabilities=net.output_name == "softmax")
 
     def _update_status(self, s: Snapshot) -> None:
         L = self.status_labels

@@ -1,0 +1,120 @@
+"""The drawing corner of the window: canvas, "what the network sees", input buttons and the output bars.
+
+A container of views; it computes nothing. The main window classifies ``canvas.network_input()`` with the newest
+weights and hands the output back through ``show_output``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtWidgets import QCheckBox, QGridLayout, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from .canvas import DrawingCanvas, ImagePreview
+from .predictions import PredictionBars
+
+
+class DrawPanel(QWidget):
+    """Draw a digit, or load an MNIST test digit or pure noise, and see the network's answer."""
+
+    input_changed = Signal()  #: the network's input changed: classify it again
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.rng = np.random.default_rng()
+        self.test_images: np.ndarray | None = None
+        self.test_labels: np.ndarray | None = None
+        self.true_label: int | None = None
+        self.canvas = DrawingCanvas()
+        self.preview = ImagePreview("What the network sees: your drawing fitted into a 20×20 box and centred by "
+                                    "its centre of mass in the 28×28 field, the way MNIST's digits were prepared.")
+        self.bars = PredictionBars()
+        self.normalize_box = QCheckBox("MNIST-style")
+        self.normalize_box.setChecked(True)
+        self.normalize_box.setToolTip("Fit the drawing into 20×20 and centre it, as MNIST was made. Turn it off to "
+                                      "feed the raw grid and see why small or off-centre digits get misread.")
+        self.answer = QLabel("Draw a digit")
+        self.answer.setWordWrap(True)
+        self.answer.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        f = self.answer.font()
+        f.setPointSizeF(f.pointSizeF() * 1.3)
+        self.answer.setFont(f)
+
+        side = QVBoxLayout()
+        side.addWidget(QLabel("Network sees:"))
+        side.addWidget(self.preview)
+        side.addWidget(self.normalize_box)
+        side.addStretch(1)
+        buttons = QGridLayout()
+        self.clear_button = QPushButton("Clear")
+        self.clear_button.setToolTip("Blank canvas (Delete or C on the canvas)")
+        self.undo_button = QPushButton("Undo")
+        self.undo_button.setToolTip("Remove the last stroke (Ctrl+Z on the canvas)")
+        self.mnist_button = QPushButton("MNIST digit")
+        self.mnist_button.setToolTip("A random image from the 10,000 test digits the network never trains on; its "
+                                     "true label is marked under the bars.")
+        self.noise_button = QPushButton("Noise")
+        self.noise_button.setToolTip("Pure random pixels. The network was only ever shown digits, so it has no way to "
+                                     "say 'none of these' — it still answers, often confidently.")
+        for i, b in enumerate((self.clear_button, self.undo_button, self.mnist_button, self.noise_button)):
+            b.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            buttons.addWidget(b, i // 2, i % 2)
+        side.addLayout(buttons)
+
+        top = QHBoxLayout()
+        top.addWidget(self.canvas, 1)
+        top.addLayout(side)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top, 3)
+        layout.addWidget(self.answer)
+        layout.addWidget(self.bars, 2)
+
+        self.clear_button.clicked.connect(self.canvas.clear)
+        self.undo_button.clicked.connect(self.canvas.undo)
+        self.mnist_button.clicked.connect(self.show_random_test_digit)
+        self.noise_button.clicked.connect(self.show_noise)
+        self.normalize_box.toggled.connect(self.canvas.set_normalization)
+        self.canvas.changed.connect(self._on_canvas_changed)
+        self.mnist_button.setEnabled(False)
+
+    def set_test_set(self, images: np.ndarray, labels: np.ndarray) -> None:
+        """Give the panel MNIST's test digits (uint8 ``(n, 28, 28)``) for the MNIST-digit button."""
+        self.test_images, self.test_labels = images, labels
+        self.mnist_button.setEnabled(True)
+
+    @Slot()
+    def show_random_test_digit(self) -> None:
+        """Load a random MNIST test digit and remember its label."""
+        if self.test_images is None:
+            return
+        i = int(self.rng.integers(len(self.test_images)))
+        label = int(self.test_labels[i])
+        self.canvas.set_image(self.test_images[i] / 255.0)
+        self.true_label = label  # after set_image: loading clears the label
+        self.bars.set_true_label(label)
+        self.input_changed.emit()
+
+    @Slot()
+    def show_noise(self) -> None:
+        """Load an image of uniform random pixels."""
+        self.canvas.set_image(self.rng.random((28, 28)))
+
+    @Slot()
+    def _on_canvas_changed(self) -> None:
+        self.true_label = None
+        self.bars.set_true_label(None)
+        self.preview.set_image(self.canvas.input_image())
+        self.input_changed.emit()
+
+    def show_output(self, output: np.ndarray, probabilities: bool) -> None:
+        """Show the network's output activations for the current input."""
+        self.bars.set_output(output, probabilities)
+        guess = self.bars.guess
+        conf = float(output[guess])
+        if self.canvas.is_blank():
+            self.answer.setText("Draw a digit")
+        elif self.true_label is not None:
+            verdict = "right" if guess == self.true_label else "wrong"
+            self.answer.setText(f"MNIST says {self.true_label} · network says <b>{guess}</b> ({verdict})")
+        else:
+            self.answer.setText(f"Network says <b>{guess}</b> ({conf:.2f})")
