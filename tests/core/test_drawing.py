@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from nnviz.core.drawing import area_weights, center_of_mass, downsample, ink_bounds, normalize
+from nnviz.core.drawing import center_of_mass, downsample, ink_bounds, normalize, resample
 
 
 def blob(shape=(280, 280), top=30, left=200, h=60, w=30):
@@ -14,12 +14,14 @@ def blob(shape=(280, 280), top=30, left=200, h=60, w=30):
     return img
 
 
-def test_area_weights_average_exactly():
-    """Shrinking by an integer factor is the block mean; every row of weights sums to 1."""
+def test_resample_is_an_exact_area_average(rng):
+    """Integer factors give block means; fractional ones match a brute-force 100× supersampled area average."""
     img = np.arange(36, dtype=float).reshape(6, 6)
-    small = area_weights(6, 3) @ img @ area_weights(6, 3).T
-    np.testing.assert_allclose(small, img.reshape(3, 2, 3, 2).mean(axis=(1, 3)))
-    np.testing.assert_allclose(area_weights(280, 28).sum(axis=1), 1.0)
+    np.testing.assert_allclose(resample(img, 3, 3), img.reshape(3, 2, 3, 2).mean(axis=(1, 3)))
+    img = rng.random((7, 5))
+    fine = np.repeat(np.repeat(img, 60, axis=0), 60, axis=1)  # 420 × 300: divisible by 3 and 4 below
+    np.testing.assert_allclose(resample(img, 3, 4), fine.reshape(3, 140, 4, 75).mean(axis=(1, 3)), atol=1e-12)
+    assert resample(img, 3, 4).sum() * (7 * 5) / 12 == pytest.approx(img.sum())  # mass is kept
 
 
 def test_small_off_centre_drawing_becomes_a_centred_20_pixel_digit():
