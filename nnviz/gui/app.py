@@ -10,9 +10,15 @@ from PySide6.QtWidgets import QApplication
 
 from .. import __version__
 
+SWITCH_INTERVAL = 0.001  # seconds
+
 
 def make_app(argv: list[str] | None = None) -> QApplication:
     """The QApplication, created once, with nnviz's names (QSettings uses them) and high-DPI rounding."""
+    # The GUI thread and the training thread share Python's GIL. A GUI thread that gives the GIL up inside a Qt
+    # call waits up to one switch interval to get it back from the busy worker: the default 5 ms would be felt
+    # between a stroke and its answer. A shorter interval keeps the window responsive at little cost to training.
+    sys.setswitchinterval(SWITCH_INTERVAL)
     app = QApplication.instance()
     if app is None:
         QGuiApplication.setHighDpiScaleFactorRoundingPolicy(Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)

@@ -8,7 +8,7 @@ into a 20×20 box, centred by its centre of mass, see ``nnviz.core.drawing``); `
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QLineF, QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QImage, QKeySequence, QPainter, QPen, QShortcut
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
@@ -26,21 +26,23 @@ def image_to_array(image: QImage) -> np.ndarray:
     return arr.astype(np.float32) / 255.0
 
 
-def paint_grid(painter: QPainter, rect: QRectF, grid: np.ndarray, lines: bool) -> None:
-    """Paint a ``(28, 28)`` array in [0, 1] as cells (black 0 → white 1), optionally with cell borders."""
+def paint_grid(painter: QPainter, rect: QRectF, grid: np.ndarray) -> None:
+    """Paint a ``(28, 28)`` array in [0, 1] as cells, black 0 → white 1."""
     img8 = np.ascontiguousarray(np.clip(grid * 255, 0, 255).astype(np.uint8))
     qimg = QImage(img8.data, img8.shape[1], img8.shape[0], img8.strides[0], QImage.Format.Format_Grayscale8)
     painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, False)
     painter.drawImage(rect, qimg)
-    if lines:
-        painter.setPen(QPen(QColor(60, 60, 60), 1))
-        n = grid.shape[0]
-        step = rect.width() / n
-        for i in range(1, n):
-            x = rect.left() + i * step
-            y = rect.top() + i * step
-            painter.drawLine(QPointF(x, rect.top()), QPointF(x, rect.bottom()))
-            painter.drawLine(QPointF(rect.left(), y), QPointF(rect.right(), y))
+
+
+def grid_lines(rect: QRectF, n: int = SIZE) -> list[QLineF]:
+    """The cell borders of an ``n × n`` grid filling ``rect``, as one list (drawn in a single call)."""
+    step = rect.width() / n
+    lines = []
+    for i in range(1, n):
+        x, y = rect.left() + i * step, rect.top() + i * step
+        lines.append(QLineF(x, rect.top(), x, rect.bottom()))
+        lines.append(QLineF(rect.left(), y, rect.right(), y))
+    return lines
 
 
 class DrawingCanvas(QWidget):
@@ -65,6 +67,8 @@ class DrawingCanvas(QWidget):
         self._current: tuple[bool, float, list[QPointF]] | None = None
         self._grid = np.zeros((SIZE, SIZE), np.float32)
         self._input = np.zeros((SIZE, SIZE), np.float32)
+        self._lines: list[QLineF] = []
+        self._lines_for: QRectF | None = None
         self._clear_buffer()
         for keys, slot in ((QKeySequence.StandardKey.Undo, self.undo), (QKeySequence(Qt.Key.Key_Delete), self.clear),
                            (QKeySequence(Qt.Key.Key_C), self.clear)):
@@ -215,8 +219,14 @@ class DrawingCanvas(QWidget):
 
     def paintEvent(self, event) -> None:  # noqa: N802 - Qt's name
         p = QPainter(self)
-        p.fillRect(self.rect(), self.palette().window())
-        paint_grid(p, self._grid_rect(), self._grid, lines=True)
+        r = self._grid_rect()
+        if r.width() < self.width() or r.height() < self.height():
+            p.fillRect(self.rect(), self.palette().window())
+        paint_grid(p, r, self._grid)
+        if self._lines_for != r:
+            self._lines, self._lines_for = grid_lines(r), r
+        p.setPen(QPen(QColor(60, 60, 60), 1))
+        p.drawLines(self._lines)
         p.end()
 
 
@@ -236,5 +246,5 @@ class ImagePreview(QWidget):
 
     def paintEvent(self, event) -> None:  # noqa: N802 - Qt's name
         p = QPainter(self)
-        paint_grid(p, QRectF(self.rect()), self.image, lines=False)
+        paint_grid(p, QRectF(self.rect()), self.image)
         p.end()
