@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMessageBox,
     QProgressDialog,
+    QSpinBox,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -37,6 +38,7 @@ from . import theme
 from .controls import SPEEDS, ControlsPanel
 from .cost_view import CostView
 from .draw_panel import DrawPanel
+from .network_view import DEFAULT_INPUT_EDGES, NetworkView
 from .worker import TrainingWorker, network_snapshot
 
 RESOURCES = next((p for p in (Path(__file__).resolve().parents[1] / "resources",
@@ -85,6 +87,8 @@ class MainWindow(QMainWindow):
         self.controls = ControlsPanel()
         self.cost_view = CostView()
         self.draw_panel = DrawPanel()
+        self.network_view = NetworkView()
+        self._graph_dirty = False
         self._network_of: tuple[Snapshot | None, object] = (None, None)  # the newest snapshot's network, built once
         self._build_central()
         self._build_docks()
@@ -133,7 +137,17 @@ class MainWindow(QMainWindow):
         self.data_panel = self._build_data_panel()
         self.data_panel.hide()
         layout.addWidget(self.data_panel)
-        layout.addWidget(self.cost_view, 1)
+        bar = QHBoxLayout()
+        bar.addWidget(QLabel("Input edges drawn per first-layer neuron:"))
+        self.edges_spin = QSpinBox()
+        self.edges_spin.setRange(1, 784)
+        self.edges_spin.setValue(DEFAULT_INPUT_EDGES)
+        self.edges_spin.setToolTip("Each first-layer neuron has 784 incoming weights, one per pixel. Show only "
+                                   "the strongest K of each to see which pixels matter most (784 = all).")
+        bar.addWidget(self.edges_spin)
+        bar.addStretch(1)
+        layout.addLayout(bar)
+        layout.addWidget(self.network_view, 1)
         self.setCentralWidget(central)
 
     def _build_data_panel(self) -> QFrame:
@@ -176,6 +190,8 @@ class MainWindow(QMainWindow):
     def _build_docks(self) -> None:
         self.draw_dock = self._dock("Draw", "dock-draw", self.draw_panel, Qt.DockWidgetArea.LeftDockWidgetArea)
         self.controls_dock = self._dock("Training", "dock-controls", self.controls, Qt.DockWidgetArea.RightDockWidgetArea)
+        self.cost_dock = self._dock("Cost and accuracy", "dock-cost", self.cost_view, Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.resizeDocks([self.cost_dock], [230], Qt.Orientation.Vertical)
 
     def _build_status_bar(self) -> None:
         self.status_labels = {}
@@ -235,7 +251,12 @@ class MainWindow(QMainWindow):
         self.log_action = self._action(v, "Logarithmic cost axis", self.cost_view.set_log_cost, checkable=True,
                                        tip="Shows the slow late decline of the cost as clearly as the first plunge")
         self._action(v, "Clear earlier runs from the plot", self.cost_view.clear_earlier_runs)
+        self.colourblind_action = self._action(
+            v, "Colour-blind-safe colours", self.set_colourblind, checkable=True,
+            tip="Blue/orange instead of blue/red for positive/negative weights")
+        v.addSeparator()
         v.addAction(self.draw_dock.toggleViewAction())
+        v.addAction(self.cost_dock.toggleViewAction())
         v.addAction(self.controls_dock.toggleViewAction())
 
         h = mb.addMenu("&Help")
@@ -254,6 +275,8 @@ class MainWindow(QMainWindow):
         c.speed_changed.connect(self.on_speed)
         c.preset_chosen.connect(self.apply_preset)
         self.draw_panel.input_changed.connect(self.classify_input)
+        self.draw_panel.input_changed.connect(self.mark_graph_dirty)
+        self.edges_spin.valueChanged.connect(self.network_view.set_input_edges)
 
     # --- settings --------------------------------------------------------------------------------------------
     def _restore_settings(self) -> None:
@@ -474,17 +497,30 @@ class MainWindow(QMainWindow):
     @Slot()
     def redraw(self) -> None:
         """Draw every view from the newest snapshot (at most once per frame)."""
-        if not self._dirty or self.latest is None:
+        if not (self._dirty or self._graph_dirty) or self.latest is None:
             return
         t0 = time.perf_counter()
-        self._dirty = False
         snap = self.latest
-        self.cost_view.show_snapshot(snap)
-        self.classify_input()
-        self._update_status(snap)
+        if self._dirty:
+            self.cost_view.show_snapshot(snap)
+            self.classify_input()
+            self._update_status(snap)
+        net = self.current_network()
+        if net is not None and net.sizes[0] == 784:
+            self.network_view.show_network(net, self.draw_panel.canvas.network_input())
+        self._dirty = self._graph_dirty = False
         self.redraw_times.append(time.perf_counter() - t0)
         if len(self.redraw_times) > 10_000:
             del self.redraw_times[:5_000]
+
+    @Slot()
+    def mark_graph_dirty(self) -> None:
+        """The input changed: redraw the graph at the next frame (not on every stroke segment)."""
+        self._graph_dirty = True
+
+    @Slot(bool)
+    def set_colourblind(self, on: bool) -> None:
+        self.network_view.set_palette("colour-blind safe" if on else "standard")
 
     def current_network(self):
         """The newest snapshot's network (built once per snapshot), or None before there is one."""

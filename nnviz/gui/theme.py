@@ -18,3 +18,15 @@ PALETTES = {
     "standard": {"positive": (66, 133, 244), "negative": (229, 57, 53)},
     "colour-blind safe": {"positive": (0, 114, 178), "negative": (230, 159, 0)},
 }
+
+
+def diverging_lut(palette: str = "standard", n: int = 256):
+    """A lookup table ``(n, 4)`` uint8 for values from −limit to +limit: negative colour → near black → positive."""
+    import numpy as np
+
+    colours = PALETTES[palette]
+    neg, pos = np.array(colours["negative"], float), np.array(colours["positive"], float)
+    mid = np.array([18.0, 20.0, 24.0])
+    t = np.linspace(-1.0, 1.0, n)[:, None]
+    rgb = np.where(t < 0, mid + (neg - mid) * (-t), mid + (pos - mid) * t)
+    return np.column_stack([rgb, np.full(n, 255.0)]).astype(np.uint8)

@@ -1,0 +1,351 @@
+"""Qt view of the network itself: neurons shaded by activation, edges coloured by the sign of their weight.
+
+The input layer is drawn as the 28×28 image it is (each pixel one input neuron), the other layers as columns of
+circles. Everything is a handful of large pyqtgraph items (ARCHITECTURE.md): all neurons in one scatter item, all
+edges bucketed by sign and strength into ``2 × STRENGTHS`` curve items drawn with ``connect='pairs'``. Positions are
+computed once per architecture; a frame only recomputes activations, buckets and colours.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QPointF, QRectF, Qt, Signal, Slot
+
+from ..core.network import Network
+from . import theme
+
+STRENGTHS = 4  # opacity/width steps of |w|
+INPUT_SIDE = 28
+MAX_COLUMN_HEIGHT = 1.8  # neuron columns span at most y = −0.9 … 0.9; the input image is the unit square
+DEFAULT_INPUT_EDGES = 32  # strongest input edges drawn per first-layer neuron by default (784 = all)
+INPUT_RECT = QRectF(0.0, -0.5, 1.0, 1.0)  # where the 28×28 input image sits (each pixel an input neuron)
+
+
+def activation_shade(a: np.ndarray, kind: str) -> np.ndarray:
+    """Activations mapped to a fill level in [0, 1] (0 black → 1 white).
+
+    Sigmoid and softmax already live in [0, 1]; tanh's (−1, 1) is mapped linearly; ReLU's unbounded values are
+    shown relative to the layer's largest.
+    """
+    if kind == "tanh":
+        return (a + 1.0) / 2.0
+    if kind == "relu":
+        top = float(a.max()) if a.size else 0.0
+        return a / top if top > 0 else np.zeros_like(a)
+    return np.clip(a, 0.0, 1.0)
+
+
+class NetworkLayout:
+    """Where every neuron and edge sits for given layer sizes (computed once per architecture)."""
+
+    def __init__(self, sizes: tuple[int, ...], column_gap: float = 0.85):
+        self.sizes = tuple(sizes)
+        L = len(sizes) - 1
+        # input: the 28×28 image in the unit square [0, 1] × [−0.5, 0.5]; pixel (r, c) at its cell centre
+        r, c = np.divmod(np.arange(sizes[0]), INPUT_SIDE)
+        self.input_xy = np.column_stack([(c + 0.5) / INPUT_SIDE, 0.5 - (r + 0.5) / INPUT_SIDE])
+        self.columns: list[np.ndarray] = []  # (n, 2) positions for layers 1..L
+        for layer in range(1, L + 1):
+            n = sizes[layer]
+            height = min(MAX_COLUMN_HEIGHT, 0.11 * (n - 1)) if n > 1 else 0.0
+            ys = np.linspace(height / 2, -height / 2, n) if n > 1 else np.zeros(1)
+            self.columns.append(np.column_stack([np.full(n, 1.0 + column_gap * layer - 0.3), ys]))
+        self.neuron_xy = np.concatenate(self.columns)
+        self.layer_of = np.concatenate([np.full(sizes[l], l) for l in range(1, L + 1)])
+        self.index_of = np.concatenate([np.arange(sizes[l]) for l in range(1, L + 1)])
+        self.spacing = min((0.11, *(MAX_COLUMN_HEIGHT / max(n - 1, 1) for n in sizes[1:])))
+        # edges of each weight layer: start (source) and end (target) coordinates, in W's row-major order
+        self.edge_start, self.edge_end = [], []
+        for layer in range(1, L + 1):
+            src = self.input_xy if layer == 1 else self.columns[layer - 2]
+            dst = self.columns[layer - 1]
+            n_out, n_in = len(dst), len(src)
+            self.edge_start.append(np.repeat(src[None, :, :], n_out, axis=0).reshape(-1, 2))
+            self.edge_end.append(np.repeat(dst[:, None, :], n_in, axis=1).reshape(-1, 2))
+
+    def neuron_at(self, x: float, y: float) -> tuple[int, int] | None:
+        """The (layer, index) of the neuron drawn at view point (x, y), if any (layer 0: an input pixel)."""
+        if 0.0 <= x <= 1.0 and -0.5 <= y <= 0.5:
+            c = min(int(x * INPUT_SIDE), INPUT_SIDE - 1)
+            r = min(int((0.5 - y) * INPUT_SIDE), INPUT_SIDE - 1)
+            return 0, r * INPUT_SIDE + c
+        d = np.hypot(self.neuron_xy[:, 0] - x, self.neuron_xy[:, 1] - y)
+        i = int(np.argmin(d))
+        if d[i] <= max(self.spacing * 0.6, 0.03):
+            return int(self.layer_of[i]), int(self.index_of[i])
+        return None
+
+
+class NetworkView(pg.PlotWidget):
+    """The network graph: the picture from the explanation, alive."""
+
+    neuron_selected = Signal(int, int)  #: (layer, index) clicked; (−1, −1) when the selection is cleared
+
+    def __init__(self, parent=None):
+        super().__init__(parent, background=theme.PLOT_BACKGROUND)
+        plot = self.getPlotItem()
+        plot.hideAxis("left")
+        plot.hideAxis("bottom")
+        plot.setMenuEnabled(False)
+        self.vb = plot.vb
+        self.vb.setAspectLocked(True)
+        self.vb.setMouseEnabled(False, False)
+        self.setToolTip("")
+        self.palette_name = "standard"
+        self.input_edges_per_neuron = DEFAULT_INPUT_EDGES  # K: strongest input edges per first-layer neuron
+        self.layout: NetworkLayout | None = None
+        self.network: Network | None = None
+        self.input: np.ndarray = np.zeros(784, np.float32)
+        self.forward = None
+        self.selected: tuple[int, int] | None = None
+        self.hovered: tuple[int, int] | None = None
+
+        self.edge_items = [pg.PlotCurveItem(connect="pairs", skipFiniteCheck=True) for _ in range(2 * STRENGTHS)]
+        for item in self.edge_items:
+            plot.addItem(item)
+        self.highlight_items = [pg.PlotCurveItem(connect="pairs", skipFiniteCheck=True) for _ in range(2)]
+        for item in self.highlight_items:
+            item.setZValue(5)
+            plot.addItem(item)
+        self.input_image = pg.ImageItem(axisOrder="row-major")
+        self.input_image.setZValue(10)
+        plot.addItem(self.input_image)
+        self.neurons = pg.ScatterPlotItem(pxMode=True, pen=pg.mkPen("#8a93a3", width=1))
+        self.neurons.setZValue(10)
+        plot.addItem(self.neurons)
+        self.marks = pg.ScatterPlotItem(pxMode=True, brush=None, pen=pg.mkPen(theme.ACCURACY, width=3))
+        self.marks.setZValue(11)
+        plot.addItem(self.marks)
+        self.labels: list[pg.TextItem] = []
+        self.hover_text = pg.TextItem(color=theme.TEXT, anchor=(0, 1), fill=pg.mkBrush(21, 24, 29, 230))
+        self.hover_text.setZValue(20)
+        self.hover_image = pg.ImageItem(axisOrder="row-major")
+        self.hover_image.setZValue(21)
+        for item in (self.hover_text, self.hover_image):
+            item.hide()
+            plot.addItem(item)
+        self.legend = pg.TextItem(html=self._legend_html(), anchor=(0, 0))
+        plot.addItem(self.legend)
+        self.scene().sigMouseMoved.connect(self._on_mouse_moved)
+        self.scene().sigMouseClicked.connect(self._on_mouse_clicked)
+        self._apply_pens()
+
+    # --- configuration ---------------------------------------------------------------------------------------
+    def _legend_html(self) -> str:
+        pos, neg = (theme.PALETTES[self.palette_name][k] for k in ("positive", "negative"))
+        return (f"<span style='color:{theme.TEXT}; font-size:9pt'>neuron fill = activation: black 0 → white 1"
+                f"<br>edges: <span style='color:rgb{pos}'>positive weight</span>, <span style='color:rgb{neg}'>"
+                "negative weight</span>, brighter = larger |w|<br>hover a neuron for its numbers, click to follow "
+                "its connections</span>")
+
+    def set_palette(self, name: str) -> None:
+        """Standard (blue/red) or colour-blind-safe (blue/orange) edge colours."""
+        self.palette_name = name
+        self.legend.setHtml(self._legend_html())
+        self._apply_pens()
+        self._draw_highlight()
+
+    def _apply_pens(self) -> None:
+        # Opaque colours blended towards the background stand for opacity: Qt's raster engine draws opaque
+        # one-pixel lines several times faster than translucent ones, and the strongest are drawn last, on top.
+        colours = theme.PALETTES[self.palette_name]
+        bg = np.array([21, 24, 29], float)
+        for sign, key in enumerate(("positive", "negative")):
+            c = np.array(colours[key], float)
+            for s in range(STRENGTHS):
+                mix = 0.12 + 0.88 * ((s + 1) / STRENGTHS) ** 1.6
+                rgb = tuple(int(v) for v in bg + (c - bg) * mix)
+                item = self.edge_items[sign * STRENGTHS + s]
+                item.setPen(pg.mkPen(rgb, width=1.0))
+                item.setZValue(s * 0.1)
+            self.highlight_items[sign].setPen(pg.mkPen(colours[key], width=2.5))
+
+    def set_input_edges(self, k: int) -> None:
+        """Draw the strongest ``k`` input edges per first-layer neuron (784 = all)."""
+        self.input_edges_per_neuron = int(max(1, min(k, 784)))
+        self._draw_edges()
+
+    def set_architecture(self, sizes: tuple[int, ...]) -> None:
+        """Lay out a network of these sizes (called when the architecture changes)."""
+        self.layout = NetworkLayout(sizes)
+        plot = self.getPlotItem()
+        for t in self.labels:
+            plot.removeItem(t)
+        self.labels = []
+        for d, (x, y) in enumerate(self.layout.columns[-1]):
+            t = pg.TextItem(str(d), color=theme.TEXT, anchor=(-0.6, 0.5))
+            t.setPos(x, y)
+            plot.addItem(t)
+            self.labels.append(t)
+        xs = self.layout.neuron_xy[:, 0]
+        self.vb.setRange(xRange=(-0.05, xs.max() + 0.25), yRange=(-1.0, 1.12), padding=0)
+        self.legend.setPos(-0.05, 1.12)
+        self.selected = None
+        self.hovered = None
+        self.hover_text.hide()
+        self.hover_image.hide()
+
+    # --- per frame ------------------------------------------------------------------------------------------
+    def show_network(self, network: Network, x: np.ndarray) -> None:
+        """Draw ``network``'s activations for input ``x`` (784,) and its weights."""
+        if self.layout is None or self.layout.sizes != network.sizes:
+            self.set_architecture(network.sizes)
+        self.network = network
+        self.input = np.asarray(x, np.float32).reshape(-1)
+        self.forward = network.forward(self.input[None, :])
+        self._draw_neurons()
+        self._draw_edges()
+        self._draw_highlight()
+        if self.hovered is not None:
+            self._show_hover(*self.hovered)
+
+    def activations(self) -> list[np.ndarray]:
+        """The activations drawn now, one ``(n_l,)`` array per layer (input first)."""
+        return [a[0] for a in self.forward.activations] if self.forward else []
+
+    def _draw_neurons(self) -> None:
+        net, acts = self.network, self.activations()
+        self.input_image.setImage(self.input.reshape(INPUT_SIDE, INPUT_SIDE), levels=(0.0, 1.0), autoLevels=False,
+                                  rect=INPUT_RECT)
+        shades = np.concatenate([activation_shade(acts[l], net.activation_for(l).name) for l in range(1, len(acts))])
+        grey = (np.clip(shades, 0, 1) * 255).astype(np.uint8)
+        brushes = [pg.mkBrush(int(g), int(g), int(g)) for g in grey]
+        size = self._neuron_size()
+        self.neurons.setData(pos=self.layout.neuron_xy, brush=brushes, size=size)
+        out = acts[-1]
+        top = int(np.argmax(out))
+        self.marks.setData(pos=self.layout.columns[-1][top : top + 1], size=size + 8)
+
+    def _neuron_size(self) -> float:
+        """Neuron diameter in pixels: 80 % of the spacing on screen, within 5-22 px."""
+        _, unit_y = self.vb.viewPixelSize()
+        return float(np.clip(self.layout.spacing / max(unit_y, 1e-9) * 0.8, 5, 22))
+
+    def edge_weights(self, layer: int) -> tuple[np.ndarray, np.ndarray]:
+        """(edge indices, weights) drawn for weight layer ``layer`` (1 … L): all, or the top K inputs per neuron."""
+        w = self.network.weights[layer - 1]
+        if layer == 1 and self.input_edges_per_neuron < w.shape[1]:
+            k = self.input_edges_per_neuron
+            cols = np.argpartition(-np.abs(w), k - 1, axis=1)[:, :k]
+            idx = (np.arange(w.shape[0])[:, None] * w.shape[1] + cols).reshape(-1)
+            return idx, w.reshape(-1)[idx]
+        return np.arange(w.size), w.reshape(-1)
+
+    def _draw_edges(self) -> None:
+        if self.network is None:
+            return
+        starts, ends, keys = [], [], []
+        for layer in range(1, len(self.network.sizes)):
+            idx, w = self.edge_weights(layer)
+            scale = float(np.percentile(np.abs(w), 98)) or 1.0
+            strength = np.minimum((np.abs(w) / scale * STRENGTHS).astype(np.intp), STRENGTHS - 1)
+            keys.append(np.where(w >= 0, 0, STRENGTHS) + strength)
+            starts.append(self.layout.edge_start[layer - 1][idx])
+            ends.append(self.layout.edge_end[layer - 1][idx])
+        key = np.concatenate(keys)
+        start, end = np.concatenate(starts), np.concatenate(ends)
+        order = np.argsort(key, kind="stable")
+        bounds = np.concatenate([[0], np.cumsum(np.bincount(key, minlength=2 * STRENGTHS))])
+        for b, item in enumerate(self.edge_items):
+            sel = order[bounds[b] : bounds[b + 1]]
+            pts = np.empty((2 * len(sel), 2))
+            pts[0::2], pts[1::2] = start[sel], end[sel]
+            item.setData(pts[:, 0], pts[:, 1], connect="pairs")
+        self.edge_count = len(key)
+
+    # --- selection and hover ------------------------------------------------------------------------------------
+    def select(self, layer: int, index: int) -> None:
+        """Highlight a neuron's incoming and outgoing edges and dim the rest; (−1, −1) clears."""
+        self.selected = None if layer < 1 else (layer, index)
+        self._draw_highlight()
+
+    def _draw_highlight(self) -> None:
+        dim = self.selected is not None
+        for item in self.edge_items:
+            item.setOpacity(0.12 if dim else 1.0)
+        if not dim or self.network is None:
+            for item in self.highlight_items:
+                item.setData([], [])
+            self.marks.setPen(pg.mkPen(theme.ACCURACY, width=3))
+            return
+        layer, j = self.selected
+        segs, signs = [], []
+        w_in = self.network.weights[layer - 1][j]
+        src = self.layout.input_xy if layer == 1 else self.layout.columns[layer - 2]
+        me = self.layout.columns[layer - 1][j]
+        if layer == 1 and self.input_edges_per_neuron < len(w_in):
+            keep = np.argpartition(-np.abs(w_in), self.input_edges_per_neuron - 1)[: self.input_edges_per_neuron]
+        else:
+            keep = np.arange(len(w_in))
+        segs += [(src[i], me) for i in keep]
+        signs += [w_in[i] >= 0 for i in keep]
+        if layer < len(self.network.sizes) - 1:
+            w_out = self.network.weights[layer][:, j]
+            dst = self.layout.columns[layer]
+            segs += [(me, dst[i]) for i in range(len(w_out))]
+            signs += [w_out[i] >= 0 for i in range(len(w_out))]
+        signs = np.asarray(signs)
+        segs = np.asarray(segs, dtype=float).reshape(-1, 2, 2)
+        for k, item in enumerate(self.highlight_items):
+            part = segs[signs == (k == 0)].reshape(-1, 2)
+            item.setData(part[:, 0], part[:, 1], connect="pairs")
+
+    def describe(self, layer: int, index: int) -> str:
+        """Hover text for a neuron: activation, bias and weighted sum (HTML)."""
+        acts = self.activations()
+        if layer == 0:
+            r, c = divmod(index, INPUT_SIDE)
+            return f"<b>input pixel ({r}, {c})</b><br>activation {acts[0][index]:.3f}"
+        z = self.forward.weighted_sums[layer - 1][0][index]
+        name = "output neuron <b>" + str(index) + "</b>" if layer == len(self.network.sizes) - 1 else \
+            f"hidden layer {layer}, neuron <b>{index}</b>"
+        return (f"{name}<br>activation a = {acts[layer][index]:.3f}<br>bias b = "
+                f"{self.network.biases[layer - 1][index]:+.3f}<br>weighted sum z = Σ w·a + b = {z:+.3f}")
+
+    def _show_hover(self, layer: int, index: int) -> None:
+        self.hover_text.setHtml(f"<div style='color:{theme.TEXT}'>{self.describe(layer, index)}</div>")
+        pos = self.layout.input_xy[index] if layer == 0 else self.layout.columns[layer - 1][index]
+        self.hover_text.setPos(float(pos[0]) + 0.05, float(pos[1]) - 0.02)
+        self.hover_text.show()
+        if layer == 1 and self.network.sizes[0] == INPUT_SIDE * INPUT_SIDE:
+            w = self.network.weights[0][index].reshape(INPUT_SIDE, INPUT_SIDE)
+            lim = float(np.abs(w).max()) or 1.0
+            self.hover_image.setImage(w, levels=(-lim, lim), lut=theme.diverging_lut(self.palette_name),
+                                      autoLevels=False, rect=QRectF(float(pos[0]) + 0.05, float(pos[1]) + 0.02, 0.3, 0.3))
+            self.hover_image.show()
+        else:
+            self.hover_image.hide()
+
+    @Slot(object)
+    def _on_mouse_moved(self, scene_pos) -> None:
+        if self.layout is None or self.network is None:
+            return
+        p = self.vb.mapSceneToView(scene_pos)
+        hit = self.layout.neuron_at(p.x(), p.y())
+        if hit != self.hovered:
+            self.hovered = hit
+            if hit is None:
+                self.hover_text.hide()
+                self.hover_image.hide()
+            else:
+                self._show_hover(*hit)
+
+    @Slot(object)
+    def _on_mouse_clicked(self, event) -> None:
+        if self.layout is None or event.button() != Qt.MouseButton.LeftButton:
+            return
+        p = self.vb.mapSceneToView(event.scenePos())
+        hit = self.layout.neuron_at(p.x(), p.y())
+        if hit is None or hit[0] == 0 or hit == self.selected:
+            self.select(-1, -1)
+            self.neuron_selected.emit(-1, -1)
+        else:
+            self.select(*hit)
+            self.neuron_selected.emit(*hit)
+
+    def view_point(self, layer: int, index: int) -> QPointF:
+        """Widget coordinates of a neuron (for tests and tools that click on it)."""
+        pos = self.layout.input_xy[index] if layer == 0 else self.layout.columns[layer - 1][index]
+        scene = self.vb.mapViewToScene(QPointF(float(pos[0]), float(pos[1])))
+        return self.mapFromScene(scene)
