@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QPointF, QRectF, Qt, Signal, Slot
+from PySide6.QtCore import QPoint, QPointF, QRectF, Qt, Signal, Slot
 
 from ..core.network import Network
 from . import theme
@@ -344,8 +344,8 @@ class NetworkView(pg.PlotWidget):
             self.select(*hit)
             self.neuron_selected.emit(*hit)
 
-    def view_point(self, layer: int, index: int) -> QPointF:
-        """Widget coordinates of a neuron (for tests and tools that click on it)."""
+    def view_point(self, layer: int, index: int) -> QPoint:
+        """Viewport pixel coordinates of a neuron (for tests and tools that hover or click on it)."""
         pos = self.layout.input_xy[index] if layer == 0 else self.layout.columns[layer - 1][index]
         scene = self.vb.mapViewToScene(QPointF(float(pos[0]), float(pos[1])))
         return self.mapFromScene(scene)

@@ -1,0 +1,123 @@
+"""The network graph: follows the input, shows the right numbers, colours edges by sign, selects on click."""
+
+import numpy as np
+import pytest
+from PySide6.QtCore import Qt
+
+from nnviz.core.network import Network
+from nnviz.gui.network_view import STRENGTHS, NetworkView
+
+
+@pytest.fixture
+def view(qtbot):
+    v = NetworkView()
+    qtbot.addWidget(v)
+    v.resize(900, 560)
+    v.show()
+    qtbot.waitExposed(v)
+    return v
+
+
+def hand_set_network():
+    """784-3-2-10 with known weights: signs alternate, biases 0.1 × index."""
+    net = Network((784, 3, 2, 10), seed=0)
+    for l, w in enumerate(net.weights):
+        w[...] = np.where(np.arange(w.size).reshape(w.shape) % 2 == 0, 0.5, -0.25) * (l + 1)
+        net.biases[l][...] = 0.1 * np.arange(len(net.biases[l]))
+    return net
+
+
+def segments(item):
+    x = item.xData
+    return 0 if x is None else len(x) // 2
+
+
+def test_edge_colours_follow_weight_signs(view):
+    """Every drawn edge sits in a positive-colour item iff its weight is positive; all 784 inputs drawn at K=784."""
+    net = hand_set_network()
+    view.set_input_edges(784)
+    view.show_network(net, np.zeros(784, np.float32))
+    positive = sum(segments(i) for i in view.edge_items[:STRENGTHS])
+    negative = sum(segments(i) for i in view.edge_items[STRENGTHS:])
+    weights = np.concatenate([w.ravel() for w in net.weights])
+    assert positive == (weights > 0).sum() and negative == (weights < 0).sum()
+    assert view.edge_count == 784 * 3 + 3 * 2 + 2 * 10
+
+
+def test_top_k_input_edges_are_the_strongest(view):
+    """With K = 5, each first-layer neuron shows its 5 largest |w| inputs."""
+    net = Network(seed=1)
+    view.set_input_edges(5)
+    view.show_network(net, np.zeros(784, np.float32))
+    idx, w = view.edge_weights(1)
+    assert len(idx) == 16 * 5
+    for j in range(16):
+        mine = idx[(idx // 784) == j] % 784
+        assert set(mine) == set(np.argsort(-np.abs(net.weights[0][j]))[:5])
+
+
+def test_activations_shown_are_the_forward_pass(view):
+    """Neuron shading uses the network's real activations for the given input."""
+    net = Network(seed=2)
+    x = np.random.default_rng(0).random(784).astype(np.float32)
+    view.show_network(net, x)
+    fp = net.forward(x[None])
+    for shown, real in zip(view.activations(), fp.activations):
+        np.testing.assert_allclose(shown, real[0], rtol=1e-6)
+    x_mark, y_mark = view.marks.getData()
+    assert (x_mark[0], y_mark[0]) == tuple(view.layout.columns[-1][int(np.argmax(fp.output))])
+
+
+def test_hover_text_is_right_for_a_known_neuron(view, qtbot):
+    """Hovering hidden neuron 2 of layer 1 shows its activation, bias and weighted sum."""
+    net = hand_set_network()
+    x = np.zeros(784, np.float32)
+    x[0] = 1.0  # only pixel 0 lit: z_j = w_j0 + b_j
+    view.show_network(net, x)
+    qtbot.mouseMove(view.viewport(), view.view_point(1, 2))
+    qtbot.waitUntil(lambda: view.hovered == (1, 2), timeout=2000)
+    text = view.describe(1, 2)
+    z = net.weights[0][2, 0] + net.biases[0][2]
+    assert f"{net.biases[0][2]:+.3f}" in text and f"{z:+.3f}" in text
+    assert f"{1 / (1 + np.exp(-z)):.3f}" in text
+    assert view.hover_text.isVisible() and view.hover_image.isVisible()  # first layer: weight thumbnail
+
+
+def test_click_selects_highlights_and_clears(view, qtbot):
+    """Clicking a neuron emits its (layer, index) and highlights exactly its in/out edges; clicking again clears."""
+    net = hand_set_network()
+    view.set_input_edges(784)
+    view.show_network(net, np.zeros(784, np.float32))
+    with qtbot.waitSignal(view.neuron_selected, timeout=2000) as sig:
+        qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=view.view_point(2, 1))
+    assert sig.args == [2, 1]
+    assert sum(segments(i) for i in view.highlight_items) == 3 + 10  # 3 in, 10 out
+    assert view.edge_items[0].opacity() < 0.5
+    with qtbot.waitSignal(view.neuron_selected, timeout=2000) as sig:
+        qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=view.view_point(2, 1))
+    assert sig.args == [-1, -1] and view.edge_items[0].opacity() == 1.0
+
+
+def test_new_architecture_rebuilds_the_layout(view):
+    """784-100-10 and 784-32-32-32-10 lay out with every neuron inside the view, in distinct places."""
+    for sizes in ((784, 100, 10), (784, 32, 32, 32, 10)):
+        view.show_network(Network(sizes, seed=0), np.zeros(784, np.float32))
+        assert view.layout.sizes == sizes and len(view.layout.neuron_xy) == sum(sizes[1:])
+        assert len(np.unique(view.layout.neuron_xy.round(6), axis=0)) == sum(sizes[1:])
+        assert len(view.labels) == 10
+        r = view.vb.viewRange()
+        assert view.layout.neuron_xy[:, 0].max() < r[0][1] and np.abs(view.layout.neuron_xy[:, 1]).max() < r[1][1]
+
+
+def test_graph_follows_the_canvas_in_the_window(window, qtbot):
+    """Drawing on the canvas changes the input activations the graph shows (one source of truth for the input)."""
+    from PySide6.QtCore import QPoint
+
+    canvas = window.draw_panel.canvas
+    qtbot.mousePress(canvas, Qt.MouseButton.LeftButton, pos=QPoint(150, 60))
+    for y in range(70, 260, 10):
+        qtbot.mouseMove(canvas, QPoint(150, y))
+    qtbot.mouseRelease(canvas, Qt.MouseButton.LeftButton, pos=QPoint(150, 250))
+    qtbot.waitUntil(lambda: bool(window.network_view.activations()) and
+                    np.array_equal(window.network_view.activations()[0], canvas.network_input()), timeout=3000)
+    assert window.network_view.activations()[0].max() > 0.9
