@@ -46,6 +46,7 @@ RESOURCES = next((p for p in (Path(__file__).resolve().parents[1] / "resources",
                  Path(__file__).resolve().parents[2] / "resources")
 EXAMPLE_MODEL = RESOURCES / "example-model.npz"
 FRAME_MS = 33  # ~30 redraws a second at most
+MAX_FRAME_MS = 250  # ...and never fewer than 4
 
 HOW_IT_WORKS = """
 <h3>What you are looking at</h3>
@@ -496,7 +497,13 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def redraw(self) -> None:
-        """Draw every view from the newest snapshot (at most once per frame)."""
+        """Draw every view from the newest snapshot (at most once per frame), and pace the frames.
+
+        The views are painted right here, so the time measured is the whole frame; the next frame then waits at
+        least twice that long. Drawing thus takes at most about a third of the GUI thread, which shares Python's
+        GIL with training: the window stays responsive and training keeps most of its speed, and on a fast
+        machine frames still come at ~30 a second.
+        """
         if not (self._dirty or self._graph_dirty) or self.latest is None:
             return
         t0 = time.perf_counter()
@@ -505,11 +512,15 @@ class MainWindow(QMainWindow):
             self.cost_view.show_snapshot(snap)
             self.classify_input()
             self._update_status(snap)
+            self.cost_view.viewport().repaint()
         net = self.current_network()
-        if net is not None and net.sizes[0] == 784:
+        if net is not None and net.sizes[0] == 784 and self.network_view.isVisible():
             self.network_view.show_network(net, self.draw_panel.canvas.network_input())
+            self.network_view.viewport().repaint()
         self._dirty = self._graph_dirty = False
-        self.redraw_times.append(time.perf_counter() - t0)
+        spent = time.perf_counter() - t0
+        self.frame_timer.setInterval(int(min(max(FRAME_MS, 3000 * spent), MAX_FRAME_MS)))
+        self.redraw_times.append(spent)
         if len(self.redraw_times) > 10_000:
             del self.redraw_times[:5_000]
 

@@ -15,7 +15,8 @@ from PySide6.QtCore import QPoint, QPointF, QRectF, Qt, Signal, Slot
 from ..core.network import Network
 from . import theme
 
-STRENGTHS = 4  # opacity/width steps of |w|
+STRENGTHS = 4  # brightness steps of |w|
+GREY_LEVELS = 32  # neuron fills are quantised to this many steps (invisible, and keeps drawing cached)
 INPUT_SIDE = 28
 MAX_COLUMN_HEIGHT = 1.8  # neuron columns span at most y = −0.9 … 0.9; the input image is the unit square
 DEFAULT_INPUT_EDGES = 32  # strongest input edges drawn per first-layer neuron by default (784 = all)
@@ -112,6 +113,9 @@ class NetworkView(pg.PlotWidget):
         self.input_image.setZValue(10)
         plot.addItem(self.input_image)
         self.neurons = pg.ScatterPlotItem(pxMode=True, pen=pg.mkPen("#8a93a3", width=1))
+        self._greys = [pg.mkBrush(int(255 * i / GREY_LEVELS), int(255 * i / GREY_LEVELS), int(255 * i / GREY_LEVELS))
+                       for i in range(GREY_LEVELS + 1)]
+        self._neuron_size_drawn = None
         self.neurons.setZValue(10)
         plot.addItem(self.neurons)
         self.marks = pg.ScatterPlotItem(pxMode=True, brush=None, pen=pg.mkPen(theme.ACCURACY, width=3))
@@ -169,6 +173,7 @@ class NetworkView(pg.PlotWidget):
     def set_architecture(self, sizes: tuple[int, ...]) -> None:
         """Lay out a network of these sizes (called when the architecture changes)."""
         self.layout = NetworkLayout(sizes)
+        self._neuron_size_drawn = None
         plot = self.getPlotItem()
         for t in self.labels:
             plot.removeItem(t)
@@ -209,10 +214,15 @@ class NetworkView(pg.PlotWidget):
         self.input_image.setImage(self.input.reshape(INPUT_SIDE, INPUT_SIDE), levels=(0.0, 1.0), autoLevels=False,
                                   rect=INPUT_RECT)
         shades = np.concatenate([activation_shade(acts[l], net.activation_for(l).name) for l in range(1, len(acts))])
-        grey = (np.clip(shades, 0, 1) * 255).astype(np.uint8)
-        brushes = [pg.mkBrush(int(g), int(g), int(g)) for g in grey]
+        # 33 shared grey brushes: the scatter item renders each distinct brush once, then reuses it
+        levels = np.rint(np.clip(shades, 0, 1) * GREY_LEVELS).astype(np.intp)
+        brushes = [self._greys[i] for i in levels]
         size = self._neuron_size()
-        self.neurons.setData(pos=self.layout.neuron_xy, brush=brushes, size=size)
+        if self._neuron_size_drawn != (size, len(levels)):
+            self.neurons.setData(pos=self.layout.neuron_xy, brush=brushes, size=size)
+            self._neuron_size_drawn = (size, len(levels))
+        else:
+            self.neurons.setBrush(brushes)
         out = acts[-1]
         top = int(np.argmax(out))
         self.marks.setData(pos=self.layout.columns[-1][top : top + 1], size=size + 8)
