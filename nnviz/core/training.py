@@ -135,6 +135,16 @@ class History:
         self.samples[self.steps] = samples_seen
         self.steps += 1
 
+    def extend(self, costs: np.ndarray, samples: np.ndarray) -> None:
+        """Append many mini-batches' costs at once."""
+        n = len(costs)
+        while self.steps + n > len(self.costs):
+            self.costs = np.concatenate([self.costs, np.empty_like(self.costs)])
+            self.samples = np.concatenate([self.samples, np.empty_like(self.samples)])
+        self.costs[self.steps : self.steps + n] = costs
+        self.samples[self.steps : self.steps + n] = samples
+        self.steps += n
+
     def cost_view(self) -> tuple[np.ndarray, np.ndarray]:
         """Read-only views of the recorded ``(samples, costs)``: safe to hand to another thread."""
         c, s = self.costs[: self.steps].view(), self.samples[: self.steps].view()
