@@ -39,6 +39,7 @@ from .controls import SPEEDS, ControlsPanel
 from .cost_view import CostView
 from .draw_panel import DrawPanel
 from .network_view import DEFAULT_INPUT_EDGES, NetworkView
+from .weights_view import WeightsPanel
 from .worker import TrainingWorker, network_snapshot
 
 RESOURCES = next((p for p in (Path(__file__).resolve().parents[1] / "resources",
@@ -89,6 +90,7 @@ class MainWindow(QMainWindow):
         self.cost_view = CostView()
         self.draw_panel = DrawPanel()
         self.network_view = NetworkView()
+        self.weights_panel = WeightsPanel()
         self._graph_dirty = False
         self._network_of: tuple[Snapshot | None, object] = (None, None)  # the newest snapshot's network, built once
         self._build_central()
@@ -192,7 +194,11 @@ class MainWindow(QMainWindow):
         self.draw_dock = self._dock("Draw", "dock-draw", self.draw_panel, Qt.DockWidgetArea.LeftDockWidgetArea)
         self.controls_dock = self._dock("Training", "dock-controls", self.controls, Qt.DockWidgetArea.RightDockWidgetArea)
         self.cost_dock = self._dock("Cost and accuracy", "dock-cost", self.cost_view, Qt.DockWidgetArea.BottomDockWidgetArea)
-        self.resizeDocks([self.cost_dock], [230], Qt.Orientation.Vertical)
+        self.weights_dock = self._dock("Weight images", "dock-weights", self.weights_panel,
+                                       Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.splitDockWidget(self.cost_dock, self.weights_dock, Qt.Orientation.Horizontal)
+        self.resizeDocks([self.cost_dock], [250], Qt.Orientation.Vertical)
+        self.resizeDocks([self.cost_dock, self.weights_dock], [700, 500], Qt.Orientation.Horizontal)
 
     def _build_status_bar(self) -> None:
         self.status_labels = {}
@@ -258,6 +264,7 @@ class MainWindow(QMainWindow):
         v.addSeparator()
         v.addAction(self.draw_dock.toggleViewAction())
         v.addAction(self.cost_dock.toggleViewAction())
+        v.addAction(self.weights_dock.toggleViewAction())
         v.addAction(self.controls_dock.toggleViewAction())
 
         h = mb.addMenu("&Help")
@@ -278,6 +285,10 @@ class MainWindow(QMainWindow):
         self.draw_panel.input_changed.connect(self.classify_input)
         self.draw_panel.input_changed.connect(self.mark_graph_dirty)
         self.edges_spin.valueChanged.connect(self.network_view.set_input_edges)
+        # selecting a neuron in the graph selects its weight image, and the reverse
+        self.network_view.neuron_selected.connect(self.weights_panel.view.select)
+        self.weights_panel.view.unit_selected.connect(self.network_view.select)
+        self.weights_panel.times_input.toggled.connect(self.mark_graph_dirty)
 
     # --- settings --------------------------------------------------------------------------------------------
     def _restore_settings(self) -> None:
@@ -523,9 +534,14 @@ class MainWindow(QMainWindow):
     def _redraw_graph(self, spent_before: float) -> None:
         t0 = time.perf_counter()
         net = self.current_network()
-        if self._graph_dirty and net is not None and net.sizes[0] == 784 and self.network_view.isVisible():
-            self.network_view.show_network(net, self.draw_panel.canvas.network_input())
-            self.network_view.viewport().repaint()
+        if self._graph_dirty and net is not None and net.sizes[0] == 784:
+            x = self.draw_panel.canvas.network_input()
+            if self.network_view.isVisible():
+                self.network_view.show_network(net, x)
+                self.network_view.viewport().repaint()
+            if self.weights_dock.isVisible():
+                self.weights_panel.show_network(net, x)
+                self.weights_panel.view.viewport().repaint()
         self._graph_dirty = False
         spent = spent_before + time.perf_counter() - t0
         self.frame_timer.setInterval(int(min(max(FRAME_MS, 3000 * spent), MAX_FRAME_MS)))
@@ -540,7 +556,10 @@ class MainWindow(QMainWindow):
 
     @Slot(bool)
     def set_colourblind(self, on: bool) -> None:
-        self.network_view.set_palette("colour-blind safe" if on else "standard")
+        name = "colour-blind safe" if on else "standard"
+        self.network_view.set_palette(name)
+        self.weights_panel.view.set_palette(name)
+        self._graph_dirty = True
 
     def current_network(self):
         """The newest snapshot's network (built once per snapshot), or None before there is one."""

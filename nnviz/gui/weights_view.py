@@ -1,0 +1,284 @@
+"""Qt view of what each hidden neuron "looks for": its incoming weights as 28×28 images, all units in one mosaic.
+
+A diverging colour map centred on zero (positive and negative in the graph's colours), one symmetric colour range
+per frame shown on a colour bar, each unit's bias as a strip under its tile. The whole mosaic is one image item
+built with NumPy, so 100 units cost about as much as 16.
+
+Deeper layers have no pixels of their own; their tiles show the product of the weight matrices down to the input
+(``W_l ⋯ W_1``): a linear approximation of what would excite them, labelled as such. Their raw incoming weights
+are shown as a strip of cells under each tile.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QRectF, Qt, Signal, Slot
+
+from ..core.network import Network
+from . import theme
+
+SIDE = 28
+GAP = 2  # pixels between tiles
+BIAS_ROWS = 2  # height of the bias strip under each tile
+
+
+def effective_weights(network: Network, layer: int) -> np.ndarray:
+    """Input-space images of layer ``layer``'s units: ``W_l ⋯ W_1``, shape ``(n_l, 784)`` (layer 1: the weights)."""
+    w = network.weights[0]
+    for l in range(1, layer):
+        w = network.weights[l] @ w
+    return w
+
+
+def nice_limit(value: float) -> float:
+    """The colour range's half-width: ``value`` rounded up to 1, 1.5, 2, 3, 5 or 7 × 10^k.
+
+    A round number reads better on the scale, and the scale (whose ticks are costly to lay out) changes only when
+    the weights cross a step, not on every frame.
+    """
+    if not value > 0 or not math.isfinite(value):
+        return 1.0
+    base = 10 ** math.floor(math.log10(value))
+    return next(m * base for m in (1, 1.5, 2, 3, 5, 7, 10) if m * base >= value * (1 - 1e-9))
+
+
+class WeightsView(pg.GraphicsLayoutWidget):
+    """Every unit of a hidden layer as an image of its incoming weights, in a grid that reflows."""
+
+    unit_selected = Signal(int, int)  #: (layer, unit) clicked; (−1, −1) clears
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setBackground(theme.PLOT_BACKGROUND)
+        self.title = self.addLabel("", row=0, col=0, colspan=2, color=theme.TEXT)
+        self.vb = self.addViewBox(row=1, col=0, lockAspect=True, enableMouse=False, invertY=True)
+        self.image = pg.ImageItem(axisOrder="row-major")
+        self.vb.addItem(self.image)
+        self.palette_name = "standard"
+        self.colorbar = pg.ColorBarItem(values=(-1, 1), colorMap=self._colormap(), interactive=False, width=12,
+                                        label="weight")
+        self.addItem(self.colorbar, row=1, col=1)
+        self.colorbar.setImageItem(self.image)
+        self.frame = pg.QtWidgets.QGraphicsRectItem()
+        self.frame.setPen(pg.mkPen(theme.ACCURACY, width=2))
+        self.frame.hide()
+        self.vb.addItem(self.frame)
+        self.hover = pg.TextItem(color=theme.TEXT, anchor=(0, 1), fill=pg.mkBrush(21, 24, 29, 230))
+        self.hover.setZValue(10)
+        self.hover.hide()
+        self.vb.addItem(self.hover)
+        self.layer = 1
+        self.times_input = False
+        self.network: Network | None = None
+        self.input = np.zeros(784, np.float32)
+        self.selected: int | None = None
+        self.columns = 4
+        self.limit = 1.0
+        self.mosaic = np.zeros((1, 1))
+        self._framed = None
+        self._title = ""
+        self.scene().sigMouseMoved.connect(self._on_mouse_moved)
+        self.scene().sigMouseClicked.connect(self._on_mouse_clicked)
+        self.setToolTip("")
+
+    # --- settings ------------------------------------------------------------------------------------------
+    def _colormap(self) -> pg.ColorMap:
+        lut = theme.diverging_lut(self.palette_name)
+        return pg.ColorMap(np.linspace(0, 1, len(lut)), lut)
+
+    def set_palette(self, name: str) -> None:
+        """Standard or colour-blind-safe colours (as in the graph)."""
+        self.palette_name = name
+        self.colorbar.setColorMap(self._colormap())  # also recolours the image it is linked to
+
+    def set_layer(self, layer: int) -> None:
+        """Show hidden layer ``layer`` (1 = first)."""
+        self.layer = int(layer)
+        self.selected = None
+        self.frame.hide()
+        self._redraw()
+
+    def set_times_input(self, on: bool) -> None:
+        """Show weight × current input: which pixels push each unit up (positive) or down for this digit."""
+        self.times_input = bool(on)
+        self._redraw()
+
+    # --- per frame ------------------------------------------------------------------------------------------
+    def show_network(self, network: Network, x: np.ndarray) -> None:
+        """Draw the weights of ``network`` (and, for the × input mode, input ``x``)."""
+        self.network = network
+        self.input = np.asarray(x, np.float32).reshape(-1)
+        hidden = len(network.sizes) - 2
+        if not 1 <= self.layer <= max(hidden, 1):
+            self.layer = 1
+        self._redraw()
+
+    def tiles(self) -> np.ndarray:
+        """The images shown, ``(n_units, 28, 28)``, before colouring."""
+        w = effective_weights(self.network, self.layer)
+        if self.times_input:
+            w = w * self.input[None, :]
+        return w.reshape(-1, SIDE, SIDE)
+
+    def _grid(self, n: int) -> tuple[int, int]:
+        aspect = max(self.width(), 1) / max(self.height() - 40, 1)
+        cols = max(1, min(n, round(math.sqrt(n * aspect * (SIDE + GAP + BIAS_ROWS) / (SIDE + GAP)))))
+        return cols, math.ceil(n / cols)
+
+    def tile_rect(self, unit: int) -> QRectF:
+        """Where unit ``unit``'s tile sits in image coordinates."""
+        r, c = divmod(unit, self.columns)
+        h = SIDE + BIAS_ROWS + self._strip_rows() + GAP
+        return QRectF(c * (SIDE + GAP), r * h, SIDE, SIDE + BIAS_ROWS + self._strip_rows())
+
+    def _strip_rows(self) -> int:
+        return 0 if self.layer == 1 else 2
+
+    def _redraw(self) -> None:
+        net = self.network
+        if net is None or len(net.sizes) < 3:
+            return
+        tiles = self.tiles()
+        n = len(tiles)
+        self.columns, rows = self._grid(n)
+        strip = self._strip_rows()
+        th = SIDE + BIAS_ROWS + strip
+        mosaic = np.full((rows * (th + GAP) - GAP, self.columns * (SIDE + GAP) - GAP), np.nan, np.float32)
+        self.limit = lim = nice_limit(float(np.abs(tiles).max()))
+        bias = net.biases[self.layer - 1]
+        bias_scaled = bias / (float(np.abs(bias).max()) or 1.0) * lim  # own scale, same colours
+        raw_in = net.weights[self.layer - 1]
+        raw_scaled = raw_in / (float(np.abs(raw_in).max()) or 1.0) * lim
+        strip_index = np.arange(SIDE) * raw_in.shape[1] // SIDE
+        for j in range(n):
+            r, c = divmod(j, self.columns)
+            y, x = r * (th + GAP), c * (SIDE + GAP)
+            mosaic[y : y + SIDE, x : x + SIDE] = tiles[j]
+            mosaic[y + SIDE : y + SIDE + BIAS_ROWS, x : x + SIDE] = bias_scaled[j]
+            if strip:  # raw incoming weights of a deeper unit, one cell each across the tile's width
+                mosaic[y + SIDE + BIAS_ROWS : y + th, x : x + SIDE] = raw_scaled[j][strip_index]
+        self.mosaic = mosaic
+        shown = np.nan_to_num(mosaic, nan=0.0)
+        self.image.setImage(shown, levels=(-lim, lim), autoLevels=False)
+        self.colorbar.setLevels((-lim, lim))
+        if self._framed != mosaic.shape:  # the range changes only when the grid does
+            self._framed = mosaic.shape
+            self.vb.setRange(QRectF(0, 0, mosaic.shape[1], mosaic.shape[0]), padding=0.02)
+        what = "weights" if self.layer == 1 else "W·…·W₁ (linear approximation of what excites it)"
+        extra = " × current input" if self.times_input else ""
+        title = (f"hidden layer {self.layer}: each unit's {what}{extra} · strip below: bias"
+                 + ("" if self.layer == 1 else ", then raw incoming weights"))
+        if title != self._title:  # relayout only when the words change; the scale is on the colour bar
+            self._title = title
+            self.title.setText(title)
+        if self.selected is not None and self.selected < n:
+            self.frame.setRect(self.tile_rect(self.selected).adjusted(-1, -1, 1, 1))
+            self.frame.show()
+
+    # --- selection and hover --------------------------------------------------------------------------------
+    def unit_at(self, x: float, y: float) -> int | None:
+        """The unit whose tile covers image point (x, y)."""
+        if self.network is None:
+            return None
+        th = SIDE + BIAS_ROWS + self._strip_rows()
+        c, r = int(x // (SIDE + GAP)), int(y // (th + GAP))
+        if x < 0 or y < 0 or c >= self.columns or x - c * (SIDE + GAP) >= SIDE or y - r * (th + GAP) >= th:
+            return None
+        j = r * self.columns + c
+        return j if j < self.network.sizes[self.layer] else None
+
+    def select(self, layer: int, unit: int) -> None:
+        """Frame unit ``unit`` of ``layer`` (switching layer if needed); (−1, −1) or an output neuron clears."""
+        if layer < 1 or self.network is None or layer >= len(self.network.sizes) - 1:
+            self.selected = None
+            self.frame.hide()
+            return
+        if layer != self.layer:
+            self.layer = layer
+            self._redraw()
+        self.selected = unit
+        self.frame.setRect(self.tile_rect(unit).adjusted(-1, -1, 1, 1))
+        self.frame.show()
+
+    def describe(self, unit: int) -> str:
+        """Hover text: unit index, bias and current activation."""
+        # computed on demand: a forward pass per frame would cost more than drawing the mosaic
+        a = self.network.forward(self.input[None]).activations[self.layer][0, unit]
+        return (f"layer {self.layer}, unit <b>{unit}</b><br>bias {self.network.biases[self.layer - 1][unit]:+.3f}"
+                f"<br>activation {a:.3f}")
+
+    @Slot(object)
+    def _on_mouse_moved(self, scene_pos) -> None:
+        p = self.vb.mapSceneToView(scene_pos)
+        j = self.unit_at(p.x(), p.y())
+        if j is None:
+            self.hover.hide()
+            return
+        self.hover.setHtml(f"<div style='color:{theme.TEXT}'>{self.describe(j)}</div>")
+        self.hover.setPos(p.x() + 2, p.y())
+        self.hover.show()
+
+    @Slot(object)
+    def _on_mouse_clicked(self, event) -> None:
+        if event.button() != Qt.MouseButton.LeftButton:
+            return
+        p = self.vb.mapSceneToView(event.scenePos())
+        j = self.unit_at(p.x(), p.y())
+        if j is None or j == self.selected:
+            self.select(-1, -1)
+            self.unit_selected.emit(-1, -1)
+        else:
+            self.select(self.layer, j)
+            self.unit_selected.emit(self.layer, j)
+
+    def view_point(self, unit: int):
+        """Widget coordinates of the centre of a unit's tile (for tests and tools)."""
+        r = self.tile_rect(unit)
+        scene = self.vb.mapViewToScene(r.center())
+        return self.mapFromScene(scene)
+
+
+class WeightsPanel(pg.QtWidgets.QWidget):
+    """The weights view with its layer choice and the × input toggle."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QVBoxLayout
+
+        self.view = WeightsView()
+        self.layer_combo = QComboBox()
+        self.layer_combo.setToolTip("Which hidden layer's units to show. Deeper layers are shown through the "
+                                    "product of the weight matrices: a linear approximation.")
+        self.times_input = QCheckBox("× input")
+        self.times_input.setToolTip("Multiply each unit's weights by the current input: which pixels of this "
+                                    "digit push the unit up (positive) or down (negative).")
+        top = QHBoxLayout()
+        top.addWidget(QLabel("Layer"))
+        top.addWidget(self.layer_combo)
+        top.addWidget(self.times_input)
+        top.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(2, 2, 2, 2)
+        layout.addLayout(top)
+        layout.addWidget(self.view, 1)
+        self.layer_combo.currentIndexChanged.connect(lambda i: i >= 0 and self.view.set_layer(i + 1))
+        self.times_input.toggled.connect(self.view.set_times_input)
+        self._hidden = 0
+
+    def show_network(self, network: Network, x: np.ndarray) -> None:
+        """Pass a frame on to the view, updating the layer list if the architecture changed."""
+        hidden = len(network.sizes) - 2
+        if hidden != self._hidden:
+            self._hidden = hidden
+            self.layer_combo.blockSignals(True)
+            self.layer_combo.clear()
+            self.layer_combo.addItems([f"hidden {l} ({network.sizes[l]} units)" for l in range(1, hidden + 1)])
+            self.layer_combo.blockSignals(False)
+        self.view.show_network(network, x)
+        if self.layer_combo.currentIndex() != self.view.layer - 1:
+            self.layer_combo.blockSignals(True)
+            self.layer_combo.setCurrentIndex(self.view.layer - 1)
+            self.layer_combo.blockSignals(False)

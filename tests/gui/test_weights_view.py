@@ -1,0 +1,93 @@
+"""Weight images: pixels are the weights, the grid reflows, toggles work, selection follows the graph and back."""
+
+import numpy as np
+import pytest
+from PySide6.QtCore import Qt
+
+from nnviz.core.network import Network
+from nnviz.gui.weights_view import BIAS_ROWS, GAP, SIDE, WeightsView, effective_weights, nice_limit
+
+
+@pytest.fixture
+def view(qtbot):
+    v = WeightsView()
+    qtbot.addWidget(v)
+    v.resize(600, 400)
+    v.show()
+    qtbot.waitExposed(v)
+    return v
+
+
+def hand_set(sizes=(784, 6, 4, 10)):
+    net = Network(sizes, seed=0)
+    rng = np.random.default_rng(5)
+    for w, b in zip(net.weights, net.biases):
+        w[...] = rng.normal(size=w.shape)
+        b[...] = rng.normal(size=b.shape)
+    return net
+
+
+def test_tile_pixels_equal_the_weights(view):
+    """Each tile of the mosaic is exactly that unit's 784 incoming weights, laid out as 28×28; bias strip below."""
+    net = hand_set()
+    view.show_network(net, np.zeros(784, np.float32))
+    for j in range(6):
+        r = view.tile_rect(j)
+        y, x = int(r.top()), int(r.left())
+        np.testing.assert_array_equal(view.mosaic[y : y + SIDE, x : x + SIDE], net.weights[0][j].reshape(SIDE, SIDE))
+        strip = view.mosaic[y + SIDE : y + SIDE + BIAS_ROWS, x : x + SIDE]
+        assert np.all(np.sign(strip) == np.sign(net.biases[0][j]))
+    lim = np.abs(net.weights[0]).max()
+    shown = view.image.levels[1]
+    assert view.image.levels[0] == -shown and lim <= shown <= 1.5 * lim  # symmetric, rounded up to a nice number
+
+
+def test_times_input_and_deeper_layers(view):
+    """× input multiplies by the current input; layer 2 shows W₂·W₁ (the linear approximation)."""
+    net = hand_set()
+    x = np.zeros(784, np.float32)
+    x[100:200] = 1.0
+    view.show_network(net, x)
+    view.set_times_input(True)
+    np.testing.assert_allclose(view.tiles().reshape(6, -1), net.weights[0] * x)
+    view.set_times_input(False)
+    view.set_layer(2)
+    np.testing.assert_allclose(view.tiles().reshape(4, -1), net.weights[1] @ net.weights[0], rtol=1e-5)
+    assert "linear approximation" in view.title.text
+
+
+def test_grid_reflows_for_wide_layers(view):
+    """16, 30 and 100 units all fit, in a grid of several rows and columns."""
+    for n in (16, 30, 100):
+        view.show_network(Network((784, n, 10), seed=0), np.zeros(784, np.float32))
+        rows = view.mosaic.shape[0] // (SIDE + BIAS_ROWS + GAP) + 1
+        assert view.columns * rows >= n and view.columns > 1 and rows > 1
+
+
+def test_click_selects_and_hover_describes(view, qtbot):
+    """Clicking a tile emits (layer, unit) and frames it; hovering shows its bias and activation."""
+    net = hand_set()
+    view.show_network(net, np.full(784, 0.5, np.float32))
+    with qtbot.waitSignal(view.unit_selected, timeout=2000) as sig:
+        qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=view.view_point(3))
+    assert sig.args == [1, 3] and view.frame.isVisible()
+    text = view.describe(3)
+    assert f"{net.biases[0][3]:+.3f}" in text
+    a = net.forward(np.full((1, 784), 0.5, np.float32)).activations[1][0, 3]
+    assert f"{a:.3f}" in text
+
+
+def test_selection_syncs_with_the_graph_in_the_window(window, qtbot):
+    """Selecting a neuron in the graph frames its weight image, and clicking a weight image selects the neuron."""
+    qtbot.waitUntil(lambda: window.weights_panel.view.network is not None, timeout=5000)
+    graph, weights = window.network_view, window.weights_panel.view
+    graph.neuron_selected.emit(1, 5)
+    assert weights.selected == 5
+    qtbot.mouseClick(weights.viewport(), Qt.MouseButton.LeftButton, pos=weights.view_point(7))
+    assert graph.selected == (1, 7)
+    assert len(effective_weights(weights.network, 1)) == 16
+
+
+def test_nice_limit_rounds_up_to_readable_numbers():
+    """Colour ranges are round numbers at or just above the largest |weight|."""
+    assert [nice_limit(v) for v in (0.83, 1.0, 1.2, 2.7, 4.1, 6.2, 9.9, 0.0)] == [1.0, 1.0, 1.5, 3.0, 5.0, 7.0, 10.0, 1.0]
