@@ -90,6 +90,8 @@ class MainWindow(QMainWindow):
         self.cost_view = CostView()
         self.draw_panel = DrawPanel()
         self.network_view = NetworkView()
+        self._frame_tasks: list = []
+        self._frame_spent = 0.0
         self.weights_panel = WeightsPanel()
         self._graph_dirty = False
         self._network_of: tuple[Snapshot | None, object] = (None, None)  # the newest snapshot's network, built once
@@ -120,6 +122,10 @@ class MainWindow(QMainWindow):
         self.frame_timer.setInterval(FRAME_MS)
         self.frame_timer.timeout.connect(self.redraw)
         self.frame_timer.start()
+        self._task_timer = QTimer(self)  # owned by the window: dies with it, never fires on a closed window
+        self._task_timer.setSingleShot(True)
+        self._task_timer.setInterval(0)
+        self._task_timer.timeout.connect(self._next_frame_task)
         # Start with the focus on the plot, not in a text field, so Space/→/S act at once.
         self.cost_view.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.cost_view.setFocus()
@@ -515,35 +521,60 @@ class MainWindow(QMainWindow):
         GIL with training: the window stays responsive and training keeps most of its speed, and on a fast
         machine frames still come at ~30 a second.
         """
-        if not (self._dirty or self._graph_dirty) or self.latest is None:
-            return
-        t0 = time.perf_counter()
-        snap = self.latest
+        if self._frame_tasks or not (self._dirty or self._graph_dirty) or self.latest is None:
+            return  # the previous frame is still being drawn, or nothing changed
+        self._frame_spent = 0.0
         if self._dirty:
-            self.cost_view.show_snapshot(snap)
-            self.classify_input()
-            self._update_status(snap)
-            self.cost_view.viewport().repaint()
-            self._dirty = False
-            self._graph_dirty = True
-            # the graph in its own event, so input and timers get a turn in between
-            QTimer.singleShot(0, lambda: self._redraw_graph(time.perf_counter() - t0))
-        else:
-            self._redraw_graph(0.0)
-
-    def _redraw_graph(self, spent_before: float) -> None:
-        t0 = time.perf_counter()
-        net = self.current_network()
-        if self._graph_dirty and net is not None and net.sizes[0] == 784:
-            x = self.draw_panel.canvas.network_input()
-            if self.network_view.isVisible():
-                self.network_view.show_network(net, x)
-                self.network_view.viewport().repaint()
-            if self.weights_dock.isVisible():
-                self.weights_panel.show_network(net, x)
-                self.weights_panel.view.viewport().repaint()
+            self._frame_tasks += [self._update_cost_and_status, self.cost_view.viewport().repaint]
+        self._frame_tasks += [self._update_graph, self._paint_graph, self._update_weights, self._paint_weights,
+                              self._end_frame]
+        # cleared now, not when the frame ends: an input change while the frame is drawn must mark the next one
         self._graph_dirty = False
-        spent = spent_before + time.perf_counter() - t0
+        self._dirty = False
+        self._next_frame_task()
+
+    @Slot()
+    def _next_frame_task(self) -> None:
+        # One view per turn of the event loop: input and timers get a turn between them.
+        if not self._frame_tasks:
+            return
+        task = self._frame_tasks.pop(0)
+        t0 = time.perf_counter()
+        task()
+        self._frame_spent += time.perf_counter() - t0
+        if self._frame_tasks:
+            self._task_timer.start()
+
+    def _update_cost_and_status(self) -> None:
+        snap = self.latest
+        self.cost_view.show_snapshot(snap)
+        self.classify_input()
+        self._update_status(snap)
+
+    def _frame_network(self):
+        net = self.current_network()
+        return net if net is not None and net.sizes[0] == 784 else None
+
+    def _update_graph(self) -> None:
+        net = self._frame_network()
+        if net is not None and self.network_view.isVisible():
+            self.network_view.show_network(net, self.draw_panel.canvas.network_input())
+
+    def _paint_graph(self) -> None:
+        if self.network_view.isVisible():
+            self.network_view.viewport().repaint()
+
+    def _update_weights(self) -> None:
+        net = self._frame_network()
+        if net is not None and self.weights_dock.isVisible():
+            self.weights_panel.show_network(net, self.draw_panel.canvas.network_input())
+
+    def _paint_weights(self) -> None:
+        if self.weights_dock.isVisible():
+            self.weights_panel.view.viewport().repaint()
+
+    def _end_frame(self) -> None:
+        spent = self._frame_spent
         self.frame_timer.setInterval(int(min(max(FRAME_MS, 3000 * spent), MAX_FRAME_MS)))
         self.redraw_times.append(spent)
         if len(self.redraw_times) > 10_000:
@@ -700,6 +731,8 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt's name
         self.frame_timer.stop()
+        self._task_timer.stop()
+        self._frame_tasks.clear()
         self._save_settings()
         self.shutdown()
         super().closeEvent(event)
