@@ -42,3 +42,17 @@ def window(make_window, mnist_path, qtbot):
     w = make_window(mnist_path)
     qtbot.waitUntil(lambda: w.has_data and w.latest is not None, timeout=20_000)
     return w
+
+
+@pytest.fixture
+def shown(qtbot):
+    """Show a widget at a given size and wait until it is on screen: ``shown(widget, width, height)``."""
+
+    def show(widget, width, height):
+        qtbot.addWidget(widget)
+        widget.resize(width, height)
+        widget.show()
+        qtbot.waitExposed(widget)
+        return widget
+
+    return show

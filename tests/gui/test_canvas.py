@@ -13,14 +13,9 @@ from .handwriting import replay
 
 
 @pytest.fixture
-def canvas(qtbot):
+def canvas(shown):
     """A standalone DrawingCanvas, built with no arguments, 308×308 on screen."""
-    c = DrawingCanvas()
-    qtbot.addWidget(c)
-    c.resize(308, 308)
-    c.show()
-    qtbot.waitExposed(c)
-    return c
+    return shown(DrawingCanvas(), 308, 308)
 
 
 def drag(qtbot, widget, points, button=Qt.MouseButton.LeftButton):

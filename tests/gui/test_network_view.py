@@ -9,13 +9,8 @@ from nnviz.gui.network_view import STRENGTHS, NetworkView
 
 
 @pytest.fixture
-def view(qtbot):
-    v = NetworkView()
-    qtbot.addWidget(v)
-    v.resize(900, 560)
-    v.show()
-    qtbot.waitExposed(v)
-    return v
+def view(shown):
+    return shown(NetworkView(), 900, 560)
 
 
 def hand_set_network():

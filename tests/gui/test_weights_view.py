@@ -9,13 +9,8 @@ from nnviz.gui.weights_view import BIAS_ROWS, GAP, SIDE, WeightsView, effective_
 
 
 @pytest.fixture
-def view(qtbot):
-    v = WeightsView()
-    qtbot.addWidget(v)
-    v.resize(600, 400)
-    v.show()
-    qtbot.waitExposed(v)
-    return v
+def view(shown):
+    return shown(WeightsView(), 600, 400)
 
 
 def hand_set(sizes=(784, 6, 4, 10)):
