@@ -20,6 +20,7 @@ from .snapshot import Snapshot
 
 QUICK_SUBSET = 1_000  # test images in the quick accuracy estimate
 QUICK_EVERY = 6_000  # samples between quick estimates (ten per epoch of MNIST)
+CONVERT_ROWS = 1024  # shuffled images converted to floats at a time
 BACKUP_EVERY = 8  # steps between copies of the weights kept for recovering from a divergence
 
 
@@ -176,7 +177,10 @@ class Trainer:
         # contiguous slice; a step converts just its slice to floats in a buffer whose last column is the constant 1
         # (the bias input, see SGDKernel). Gathering ten random rows per step would cost more than the arithmetic.
         self._shuffled = np.empty_like(self._images)
-        self._x_batch = np.empty((0, self._images.shape[1] + 1), DTYPE)
+        # Rows [_float_start, _float_end) of the shuffled epoch, as floats with the constant-1 column: converted
+        # CONVERT_ROWS at a time, so a step takes a contiguous slice instead of converting its own few rows.
+        self._x_float = np.ones((CONVERT_ROWS, self._images.shape[1] + 1), DTYPE)
+        self._float_start = self._float_end = 0
         labels = data.y_train.copy()
         if config.random_labels:
             labels = labels[self.rng.permutation(n)]
@@ -227,11 +231,10 @@ class Trainer:
             np.copyto(self._backup[slot], self.network.params)
             self._backup_step[slot] = k
         pos = self._pos
-        end = pos + self.batch_size
-        x = self._x_batch
-        if len(x) != min(end, self.train_size) - pos:
-            x = self._x_batch = np.ones((min(end, self.train_size) - pos, x.shape[1]), DTYPE)
-        np.multiply(self._shuffled[pos:end], DTYPE(1 / 255), out=x[:, :-1])
+        end = min(pos + self.batch_size, self.train_size)  # the epoch's last mini-batch may be short
+        if end > self._float_end or pos < self._float_start:
+            self._convert_from(pos, end)
+        x = self._x_float[pos - self._float_start : end - self._float_start]
         cost = self._kernel.step(x, self._targets[pos:end], self._eta)
         if not math.isfinite(cost):
             self._restore_last_good(k)
@@ -242,7 +245,6 @@ class Trainer:
             )
             raise TrainingDiverged(self.diverged)
         self.step_count = k + 1
-        end = min(end, self.train_size)
         self.samples_seen += end - pos
         self._pos = end
         self.history.record(cost, self.samples_seen)
@@ -292,9 +294,17 @@ class Trainer:
         """Allow training again after a divergence (call once the learning rate has been lowered)."""
         self.diverged = None
 
+    def _convert_from(self, pos: int, end: int) -> None:
+        stop = min(max(end, pos + CONVERT_ROWS), self.train_size)
+        if stop - pos > len(self._x_float):
+            self._x_float = np.ones((stop - pos, self._x_float.shape[1]), DTYPE)
+        np.multiply(self._shuffled[pos:stop], DTYPE(1 / 255), out=self._x_float[: stop - pos, :-1])
+        self._float_start, self._float_end = pos, stop
+
     def _shuffle(self) -> None:
         order = self.rng.permutation(self.train_size)
         np.take(self._images, order, axis=0, out=self._shuffled)
+        self._float_start = self._float_end = 0  # the converted rows belong to the old order
         self._targets[...] = np.eye(10, dtype=DTYPE)[self.train_labels[order]]
 
     def _end_epoch(self) -> None:

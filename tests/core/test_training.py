@@ -49,6 +49,17 @@ def test_learning_rate_and_batch_size_change_between_steps(small):
         tr.learning_rate = float("nan")
 
 
+def test_batch_size_that_does_not_divide_the_epoch(small):
+    """With 2,000 images and batches of 128 the epoch ends on a short batch of 80, then a new epoch begins."""
+    tr = Trainer(preset("video", batch_size=128), small)
+    tr.run_epoch()
+    assert tr.epoch == 1 and tr.samples_seen == 2000 and tr.step_count == 16
+    s, _ = tr.history.cost_view()
+    assert s[-1] - s[-2] == 2000 - 15 * 128
+    tr.step()
+    assert tr.samples_seen == 2128
+
+
 def test_same_seed_same_run(small):
     """Two trainers with the same config produce identical weights and costs (reproducible experiments)."""
     a, b = Trainer(preset("video"), small), Trainer(preset("video"), small)
