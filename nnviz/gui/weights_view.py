@@ -80,6 +80,7 @@ class WeightsView(pg.GraphicsLayoutWidget):
         self.mosaic = np.zeros((1, 1))
         self._framed = None
         self._title = ""
+        self._bar_limit = None
         self.scene().sigMouseMoved.connect(self._on_mouse_moved)
         self.scene().sigMouseClicked.connect(self._on_mouse_clicked)
         self.setToolTip("")
@@ -163,7 +164,9 @@ class WeightsView(pg.GraphicsLayoutWidget):
         self.mosaic = mosaic
         shown = np.nan_to_num(mosaic, nan=0.0)
         self.image.setImage(shown, levels=(-lim, lim), autoLevels=False)
-        self.colorbar.setLevels((-lim, lim))
+        if self._bar_limit != lim:  # the colour bar re-lays out its ticks on every change: only when needed
+            self._bar_limit = lim
+            self.colorbar.setLevels((-lim, lim))
         if self._framed != mosaic.shape:  # the range changes only when the grid does
             self._framed = mosaic.shape
             self.vb.setRange(QRectF(0, 0, mosaic.shape[1], mosaic.shape[0]), padding=0.02)
