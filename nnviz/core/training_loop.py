@@ -8,7 +8,7 @@ the other; only small messages cross between them.
 Messages in (``commands``), as ``(name, value)`` tuples, read between steps:
 ``running`` bool · ``step`` (one mini-batch, while paused) · ``learning_rate`` float · ``batch_size`` int ·
 ``speed`` mini-batches/s or None (full speed) · ``data`` path or None · ``reset`` TrainConfig ·
-``load`` (TrainConfig, Network) · ``stop``.
+``load`` (TrainConfig, Network) · ``params`` flat weights to put in place (a hand-made step, or its undo) · ``stop``.
 
 Messages out (``events``): ``("snapshot", dict)`` at most ~30 a second, with only the costs that are new since
 the previous one (see :class:`SnapshotAssembler`) · ``("diverged", str)`` · ``("failed", str)`` ·
@@ -65,6 +65,7 @@ class TrainingLoop:
                 self.send("failed", str(e))
                 return False
             self.send("data", {"x_test": self.data.x_test, "y_test": self.data.y_test,
+                               "x_train_sample": self.data.x_train[:1000], "y_train_sample": self.data.y_train[:1000],
                                "train_count": len(self.data.x_train), "source": self.data.source})
             return self._rebuild()
         if name == "reset":
@@ -89,6 +90,10 @@ class TrainingLoop:
             return True
         if name == "batch_size":
             tr.batch_size = max(1, int(value))
+            return True
+        if name == "params":  # the backprop view's single-example step, or its undo
+            tr.network.set_params(value)
+            tr.clear_divergence()
             return True
         return False
 

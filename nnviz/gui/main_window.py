@@ -35,6 +35,7 @@ from ..core.model_io import ModelFileError, read_model, save_model
 from ..core.snapshot import Snapshot
 from ..core.training import PRESETS, TrainConfig
 from . import theme
+from .backprop_view import BackpropPanel
 from .controls import SPEEDS, ControlsPanel
 from .cost_view import CostView
 from .draw_panel import DrawPanel
@@ -93,6 +94,7 @@ class MainWindow(QMainWindow):
         self._frame_tasks: list = []
         self._frame_spent = 0.0
         self.weights_panel = WeightsPanel()
+        self.backprop_panel = BackpropPanel()
         self._graph_dirty = False
         self._network_of: tuple[Snapshot | None, object] = (None, None)  # the newest snapshot's network, built once
         self._build_central()
@@ -200,6 +202,10 @@ class MainWindow(QMainWindow):
         self.draw_dock = self._dock("Draw", "dock-draw", self.draw_panel, Qt.DockWidgetArea.LeftDockWidgetArea)
         self.controls_dock = self._dock("Training", "dock-controls", self.controls, Qt.DockWidgetArea.RightDockWidgetArea)
         self.cost_dock = self._dock("Cost and accuracy", "dock-cost", self.cost_view, Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.backprop_dock = self._dock("Backpropagation", "dock-backprop", self.backprop_panel,
+                                        Qt.DockWidgetArea.RightDockWidgetArea)
+        self.tabifyDockWidget(self.controls_dock, self.backprop_dock)
+        self.controls_dock.raise_()
         self.weights_dock = self._dock("Weight images", "dock-weights", self.weights_panel,
                                        Qt.DockWidgetArea.BottomDockWidgetArea)
         self.splitDockWidget(self.cost_dock, self.weights_dock, Qt.Orientation.Horizontal)
@@ -271,6 +277,7 @@ class MainWindow(QMainWindow):
         v.addAction(self.draw_dock.toggleViewAction())
         v.addAction(self.cost_dock.toggleViewAction())
         v.addAction(self.weights_dock.toggleViewAction())
+        v.addAction(self.backprop_dock.toggleViewAction())
         v.addAction(self.controls_dock.toggleViewAction())
 
         h = mb.addMenu("&Help")
@@ -295,6 +302,11 @@ class MainWindow(QMainWindow):
         self.network_view.neuron_selected.connect(self.weights_panel.view.select)
         self.weights_panel.view.unit_selected.connect(self.network_view.select)
         self.weights_panel.times_input.toggled.connect(self.mark_graph_dirty)
+        self.backprop_panel.overlay_changed.connect(self.on_backprop_changed)
+        self.backprop_panel.params_requested.connect(self.on_params_requested)
+        self.draw_panel.input_changed.connect(self.on_input_for_backprop)
+        self.backprop_dock.visibilityChanged.connect(self.on_dock_visibility)
+        self.weights_dock.visibilityChanged.connect(self.on_dock_visibility)
 
     # --- settings --------------------------------------------------------------------------------------------
     def _restore_settings(self) -> None:
@@ -358,6 +370,7 @@ class MainWindow(QMainWindow):
     def on_data_ready(self, data) -> None:
         self.has_data = True
         self.draw_panel.set_test_set(data.x_test, data.y_test)
+        self.backprop_panel.set_training_images(data.x_train_sample, data.y_train_sample)
         self.data_panel.hide()
         self.statusBar().showMessage(f"MNIST loaded: {data.train_count:,} training and {len(data.x_test):,} test "
                                      "images. Press Space to train.", 8000)
@@ -557,6 +570,8 @@ class MainWindow(QMainWindow):
 
     def _update_graph(self) -> None:
         net = self._frame_network()
+        if net is not None and (self.backprop_panel.isVisible() or self.backprop_panel.overlay.isChecked()):
+            self.backprop_panel.set_network(net, self.latest.learning_rate)
         if net is not None and self.network_view.isVisible():
             self.network_view.show_network(net, self.draw_panel.canvas.network_input())
 
@@ -579,6 +594,31 @@ class MainWindow(QMainWindow):
         self.redraw_times.append(spent)
         if len(self.redraw_times) > 10_000:
             del self.redraw_times[:5_000]
+
+    @Slot()
+    def on_backprop_changed(self) -> None:
+        """Show (or stop showing) the backprop panel's nudges and steps on the graph."""
+        panel = self.backprop_panel
+        if panel.overlay.isChecked() and panel.result is not None:
+            bp = panel.result
+            nudges = bp.mean_nudges() if len(bp.costs) > 1 else [None if n is None else n[0] for n in bp.nudges]
+            self.network_view.set_backprop(panel.steps(), nudges)
+        else:
+            self.network_view.set_backprop(None, None)
+        self._graph_dirty = True
+
+    @Slot(object)
+    def on_params_requested(self, params) -> None:
+        self.worker.set_params(params)  # called here, in the GUI thread (see _wire_controls)
+
+    @Slot(bool)
+    def on_dock_visibility(self, visible: bool) -> None:
+        if visible:
+            self._graph_dirty = True  # a view coming into sight needs a frame even if nothing trains
+
+    @Slot()
+    def on_input_for_backprop(self) -> None:
+        self.backprop_panel.set_drawing(self.draw_panel.canvas.network_input())
 
     @Slot()
     def mark_graph_dirty(self) -> None:

@@ -101,6 +101,8 @@ class NetworkView(pg.PlotWidget):
         self.forward = None
         self.selected: tuple[int, int] | None = None
         self.hovered: tuple[int, int] | None = None
+        self.edge_steps: list[np.ndarray] | None = None  # −∂C/∂w per layer while the backprop overlay is on
+        self.nudges: list[np.ndarray | None] | None = None
 
         self.edge_items = [pg.PlotCurveItem(connect="pairs", skipFiniteCheck=True) for _ in range(2 * STRENGTHS)]
         for item in self.edge_items:
@@ -129,6 +131,12 @@ class NetworkView(pg.PlotWidget):
         for item in (self.hover_text, self.hover_image):
             item.hide()
             plot.addItem(item)
+        # backprop overlay: each neuron's nudge as a bar beside it, up (wants more activation) or down
+        self.nudge_items = [pg.PlotCurveItem(connect="pairs", skipFiniteCheck=True) for _ in range(2)]
+        for item, colour in zip(self.nudge_items, (theme.NUDGE_UP, theme.NUDGE_DOWN)):
+            item.setPen(pg.mkPen(colour, width=5))
+            item.setZValue(12)
+            plot.addItem(item)
         self.legend = pg.TextItem(html=self._legend_html(), anchor=(0, 0))
         plot.addItem(self.legend)
         self.scene().sigMouseMoved.connect(self._on_mouse_moved)
@@ -138,6 +146,12 @@ class NetworkView(pg.PlotWidget):
     # --- configuration ---------------------------------------------------------------------------------------
     def _legend_html(self) -> str:
         pos, neg = (theme.PALETTES[self.palette_name][k] for k in ("positive", "negative"))
+        if self.edge_steps is not None:
+            return (f"<span style='color:{theme.TEXT}; font-size:9pt'>backpropagation for one example (or a "
+                    f"mini-batch's average)<br>bars: each neuron's nudge −∂C/∂a, <span style='color:{theme.NUDGE_UP}'>"
+                    f"up</span> = should be more active, <span style='color:{theme.NUDGE_DOWN}'>down</span> = less"
+                    f"<br>edges: the step −∂C/∂w, <span style='color:rgb{pos}'>weight should grow</span>, "
+                    f"<span style='color:rgb{neg}'>shrink</span>, brighter = larger</span>")
         return (f"<span style='color:{theme.TEXT}; font-size:9pt'>neuron fill = activation: black 0 → white 1"
                 f"<br>edges: <span style='color:rgb{pos}'>positive weight</span>, <span style='color:rgb{neg}'>"
                 "negative weight</span>, brighter = larger |w|<br>hover a neuron for its numbers, click to follow "
@@ -201,6 +215,7 @@ class NetworkView(pg.PlotWidget):
         self.forward = network.forward(self.input[None, :])
         self._draw_neurons()
         self._draw_edges()
+        self._draw_nudges()
         self._draw_highlight()
         if self.hovered is not None:
             self._show_hover(*self.hovered)
@@ -233,8 +248,11 @@ class NetworkView(pg.PlotWidget):
         return float(np.clip(self.layout.spacing / max(unit_y, 1e-9) * 0.8, 5, 22))
 
     def edge_weights(self, layer: int) -> tuple[np.ndarray, np.ndarray]:
-        """(edge indices, weights) drawn for weight layer ``layer`` (1 … L): all, or the top K inputs per neuron."""
-        w = self.network.weights[layer - 1]
+        """(edge indices, values) drawn for weight layer ``layer`` (1 … L): all, or the top K inputs per neuron.
+
+        The values are the weights, or in the backprop overlay the step each weight would take, −∂C/∂w.
+        """
+        w = self.network.weights[layer - 1] if self.edge_steps is None else self.edge_steps[layer - 1]
         if layer == 1 and self.input_edges_per_neuron < w.shape[1]:
             k = self.input_edges_per_neuron
             cols = np.argpartition(-np.abs(w), k - 1, axis=1)[:, :k]
@@ -263,6 +281,40 @@ class NetworkView(pg.PlotWidget):
             pts[0::2], pts[1::2] = start[sel], end[sel]
             item.setData(pts[:, 0], pts[:, 1], connect="pairs")
         self.edge_count = len(key)
+
+    # --- backpropagation overlay ----------------------------------------------------------------------------
+    def set_backprop(self, steps: list[np.ndarray] | None, nudges: list[np.ndarray | None] | None) -> None:
+        """Overlay backpropagation from the next frame on: ``steps[l]`` = −∂C/∂W of weight layer l+1 (drawn on the
+        edges), ``nudges[l]`` = −∂C/∂a of layer l (bars beside the neurons). ``None`` returns to the weights."""
+        self.edge_steps, self.nudges = steps, nudges
+        self.legend.setHtml(self._legend_html())
+
+    def show_backprop(self, steps: list[np.ndarray] | None, nudges: list[np.ndarray | None] | None) -> None:
+        """``set_backprop`` and draw it now."""
+        self.set_backprop(steps, nudges)
+        self._draw_edges()
+        self._draw_nudges()
+
+    def _draw_nudges(self) -> None:
+        if self.nudges is None or self.layout is None:
+            for item in self.nudge_items:
+                item.setData([], [])
+            return
+        up, down = [], []
+        for layer in range(1, len(self.layout.sizes)):
+            n = self.nudges[layer]
+            if n is None:
+                continue
+            xy = self.layout.columns[layer - 1]
+            scale = float(np.abs(n).max()) or 1.0
+            h = n / scale * self.layout.spacing * 1.6  # the largest nudge of a layer spans about 1.6 neuron gaps
+            x = xy[:, 0] - self.layout.spacing * 0.9
+            for j in range(len(n)):
+                seg = [(x[j], xy[j, 1]), (x[j], xy[j, 1] + h[j])]
+                (up if n[j] > 0 else down).extend(seg)
+        for item, pts in zip(self.nudge_items, (up, down)):
+            a = np.asarray(pts, float).reshape(-1, 2)
+            item.setData(a[:, 0], a[:, 1], connect="pairs")
 
     # --- selection and hover ------------------------------------------------------------------------------------
     def select(self, layer: int, index: int) -> None:

@@ -11,6 +11,8 @@ COST_EARLIER = (200, 200, 200, 60)  # dimmed curves of earlier runs
 ACCURACY = "#6fd08c"
 ACCURACY_QUICK = (111, 208, 140, 140)
 REFERENCE = "#e0b84f"
+NUDGE_UP = "#7ee081"  # backprop: this neuron should be more active
+NUDGE_DOWN = "#f0a04b"  # ...less active
 WARNING_BACKGROUND = "#5a3b12"
 WARNING_TEXT = "#ffe2b0"
 

@@ -95,6 +95,10 @@ class TrainingWorker(QObject):
         """Continue from a loaded network (paused)."""
         self._post("load", (config, network.copy()))
 
+    def set_params(self, params) -> None:
+        """Put these weights and biases in place (a single-example step from the backprop view, or its undo)."""
+        self._post("params", np.array(params, np.float32))
+
     def load_data(self, source) -> None:
         """Load MNIST from ``source`` (path, or None for the default places) in the training process."""
         self._post("data", None if source is None else str(source))

@@ -1,0 +1,210 @@
+"""Qt view of backpropagation for one example (or a mini-batch): what the cost asks of every neuron and weight.
+
+All numbers come from the core's ``Network.backprop`` (checked against finite differences in the core's tests).
+The panel chooses the example and shows the numbers in words; the graph draws the same nudges and steps on the
+network itself (``NetworkView.show_backprop``). "Apply one step" changes the training network's weights through the
+main window; "Undo" puts the previous ones back exactly.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..core.network import Backprop, Network
+
+BATCH = 10  # examples in the "average over a mini-batch" view
+
+
+class BackpropPanel(QWidget):
+    """Pick an example; see the nudges and gradients backpropagation computes; apply one step and undo it."""
+
+    overlay_changed = Signal()  #: the backprop picture changed (redraw the graph's overlay)
+    params_requested = Signal(object)  #: put these parameters in place (a step, or an undo)
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.rng = np.random.default_rng()
+        self.network: Network | None = None
+        self.drawing = np.zeros(784, np.float32)
+        self.images: np.ndarray | None = None  # training images for examples and mini-batches
+        self.labels: np.ndarray | None = None
+        self.example: tuple[np.ndarray, np.ndarray] | None = None  # (x (m, 784), labels (m,))
+        self.result: Backprop | None = None
+        self.undo_stack: list[np.ndarray] = []
+        self.learning_rate = 3.0
+
+        self.source = QComboBox()
+        self.source.addItems(["the drawing", "an MNIST training image", "a mini-batch of 10 training images"])
+        self.source.setToolTip("What to backpropagate: your drawing (say which digit it should be), one training "
+                               "image with its label, or the average over a mini-batch — what SGD really applies.")
+        self.target = QSpinBox()
+        self.target.setRange(0, 9)
+        self.target.setToolTip("The digit the drawing should be read as: the output neuron that should light up.")
+        self.next_button = QPushButton("Another")
+        self.next_button.setToolTip("Pick another training image (or mini-batch)")
+        self.overlay = QCheckBox("Show on the network")
+        self.overlay.setToolTip("Draw the nudges as bars beside the neurons and the weight steps on the edges.")
+        self.focus = QSpinBox()
+        self.focus.setRange(0, 9)
+        self.focus.setToolTip("The output neuron whose three ways to rise are spelled out below.")
+        self.apply_button = QPushButton("Apply one step")
+        self.apply_button.setToolTip("One step of gradient descent on just this example (or mini-batch), with the "
+                                     "current learning rate: watch the outputs move toward the target.")
+        self.undo_button = QPushButton("Undo")
+        self.undo_button.setToolTip("Put back the weights from before the last step, exactly.")
+        self.text = QLabel()
+        self.text.setWordWrap(True)
+        self.text.setTextFormat(Qt.TextFormat.RichText)
+        self.text.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+
+        grid = QGridLayout()
+        grid.addWidget(QLabel("Example"), 0, 0)
+        grid.addWidget(self.source, 0, 1, 1, 2)
+        grid.addWidget(QLabel("should be"), 1, 0)
+        grid.addWidget(self.target, 1, 1)
+        grid.addWidget(self.next_button, 1, 2)
+        grid.addWidget(QLabel("explain output"), 2, 0)
+        grid.addWidget(self.focus, 2, 1)
+        grid.addWidget(self.overlay, 2, 2)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.apply_button)
+        buttons.addWidget(self.undo_button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(grid)
+        layout.addLayout(buttons)
+        layout.addWidget(self.text, 1)
+        for b in (self.next_button, self.apply_button, self.undo_button):
+            b.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+
+        self.source.currentIndexChanged.connect(self._pick)
+        self.target.valueChanged.connect(self._target_changed)
+        self.next_button.clicked.connect(self._pick)
+        self.focus.valueChanged.connect(self.recompute)
+        self.overlay.toggled.connect(self.overlay_changed)
+        self.apply_button.clicked.connect(self.apply_step)
+        self.undo_button.clicked.connect(self.undo)
+        self.undo_button.setEnabled(False)
+        self.text.setText("Backpropagation needs a network: load MNIST or the example network.")
+
+    # --- inputs from the window ---------------------------------------------------------------------------
+    def set_training_images(self, images: np.ndarray, labels: np.ndarray) -> None:
+        """Training images (uint8 ``(n, 28, 28)``) and labels to draw examples and mini-batches from."""
+        self.images, self.labels = images, labels
+
+    def set_network(self, network: Network, learning_rate: float) -> None:
+        """The newest network and η; recompute if the panel is in use."""
+        self.network = network
+        self.learning_rate = learning_rate
+        if self.isVisible() or self.overlay.isChecked():
+            self.recompute()
+
+    def set_drawing(self, x: np.ndarray) -> None:
+        """The canvas's current input."""
+        self.drawing = np.asarray(x, np.float32).reshape(784)
+        if self.source.currentIndex() == 0:
+            self.example = None
+            self.recompute()
+
+    # --- choosing the example -------------------------------------------------------------------------------
+    @Slot()
+    def _pick(self) -> None:
+        mode = self.source.currentIndex()
+        self.target.setEnabled(mode == 0)
+        if mode == 0 or self.images is None:
+            self.example = None
+        else:
+            idx = self.rng.choice(len(self.images), 1 if mode == 1 else BATCH, replace=False)
+            self.example = (self.images[idx].reshape(len(idx), -1).astype(np.float32) / 255, self.labels[idx])
+            if mode == 1:
+                self.focus.setValue(int(self.labels[idx[0]]))
+        self.recompute()
+
+    @Slot(int)
+    def _target_changed(self, digit: int) -> None:
+        self.focus.setValue(digit)
+        self.recompute()
+
+    def inputs(self) -> tuple[np.ndarray, np.ndarray]:
+        """The example(s) now: inputs ``(m, 784)`` and one-hot targets ``(m, 10)``."""
+        if self.example is None:
+            x, labels = self.drawing[None, :], np.array([self.target.value()])
+        else:
+            x, labels = self.example
+        return x, np.eye(10, dtype=np.float32)[labels]
+
+    # --- computing and showing -----------------------------------------------------------------------------
+    @Slot()
+    def recompute(self) -> None:
+        """Backpropagate the chosen example(s) through the newest network and describe the result."""
+        if self.network is None:
+            return
+        x, y = self.inputs()
+        self.result = self.network.backprop(x, y)
+        self.text.setText(self.describe())
+        self.overlay_changed.emit()
+
+    def steps(self) -> list[np.ndarray]:
+        """−∂C/∂W per layer (mean over the examples): the direction each weight would move."""
+        return [-g for g in self.result.nabla_w]
+
+    def describe(self) -> str:
+        """The numbers in words: cost, what each output wants, and the three ways to raise one output."""
+        bp, net = self.result, self.network
+        m = len(bp.costs)
+        k = self.focus.value()
+        out = bp.forward.output.mean(axis=0)
+        want = bp.mean_nudges()[-1]
+        L = len(net.sizes) - 1
+        lines = [f"<b>cost</b> {bp.cost:.4f}" + (f" (mean of {m} examples)" if m > 1 else "")]
+        wishes = " ".join(f"{d}:<span style='color:{'#7ee081' if want[d] > 0 else '#f0a04b'}'>{'▲' if want[d] > 0 else '▼'}"
+                          f"{abs(want[d]):.2f}</span>" for d in range(10))
+        lines.append(f"<b>what the cost asks of each output</b> (−∂C/∂a):<br>{wishes}")
+        prev = bp.forward.activations[L - 1].mean(axis=0)
+        w = net.weights[L - 1][k]
+        delta = bp.deltas[L - 1][:, k].mean()
+        lines.append(
+            f"<b>to move output {k}</b> (now {out[k]:.3f}, nudge {want[k]:+.3f}), three ways:"
+            f"<br>1. its bias: step −∂C/∂b = {-bp.nabla_b[L - 1][k]:+.4f}"
+            f"<br>2. its weights, in proportion to the previous activations: −∂C/∂w = −δ·a, strongest for "
+            + ", ".join(f"#{j} (a={prev[j]:.2f}, step {-bp.nabla_w[L - 1][k, j]:+.3f})"
+                        for j in np.argsort(-np.abs(bp.nabla_w[L - 1][k]))[:3])
+            + f"<br>3. the previous activations, in proportion to the weights: −δ·w, most for "
+            + ", ".join(f"#{j} (w={w[j]:+.2f}, wish {-delta * w[j]:+.3f})" for j in np.argsort(-np.abs(w))[:3])
+            + " — summed over all outputs, that is the previous layer's nudge, and so on backwards.")
+        if m > 1:
+            per = bp.nudges[-1]
+            rows = "<br>".join(f"label {int(np.argmax(t))}: " + " ".join(f"{v:+.2f}" for v in per[i])
+                               for i, t in enumerate(self.inputs()[1]))
+            lines.append(f"<b>each example's output nudges</b> (averaged above):<br><tt>{rows}</tt>")
+        return "<br><br>".join(lines)
+
+    # --- one step -------------------------------------------------------------------------------------------
+    @Slot()
+    def apply_step(self) -> None:
+        """One gradient step on this example (or mini-batch) with the current η; undoable."""
+        if self.network is None or self.result is None:
+            return
+        self.undo_stack.append(self.network.params.copy())
+        stepped = self.network.copy()
+        stepped.apply_gradient(self.result, self.learning_rate)
+        self.undo_button.setEnabled(True)
+        self.params_requested.emit(stepped.params.copy())
+
+    @Slot()
+    def undo(self) -> None:
+        """Put back the weights from before the last step."""
+        if self.undo_stack:
+            self.params_requested.emit(self.undo_stack.pop())
+        self.undo_button.setEnabled(bool(self.undo_stack))

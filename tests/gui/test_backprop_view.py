@@ -1,0 +1,106 @@
+"""The backprop view: its numbers equal an independent computation; one step helps; undo is exact."""
+
+import numpy as np
+import pytest
+from PySide6.QtCore import Qt
+
+from nnviz.core.network import Network
+from nnviz.gui.backprop_view import BackpropPanel
+
+
+def sig(z):
+    return 1 / (1 + np.exp(-z))
+
+
+def tiny_network():
+    """784-3-10 sigmoid/quadratic with hand-set weights (float64 for exact comparisons)."""
+    net = Network((784, 3, 10), seed=0, dtype=np.float64)
+    rng = np.random.default_rng(3)
+    net.weights[0][...] = rng.normal(scale=0.05, size=(3, 784))
+    net.weights[1][...] = rng.normal(size=(10, 3))
+    net.biases[0][...] = [0.1, -0.2, 0.3]
+    net.biases[1][...] = np.linspace(-1, 1, 10)
+    return net
+
+
+@pytest.fixture
+def panel(qtbot):
+    p = BackpropPanel()
+    qtbot.addWidget(p)
+    p.show()
+    return p
+
+
+def test_nudges_and_steps_equal_an_independent_computation(panel):
+    """For one drawn example that should be a 3: output nudges −(a − y), hidden nudges Σ_k δ_k w_kj, edge steps −δ aᵀ."""
+    net = tiny_network()
+    x = np.zeros(784)
+    x[300:320] = 1.0
+    panel.set_drawing(x)
+    panel.target.setValue(3)
+    panel.set_network(net, 3.0)
+    # independent, by hand
+    z1 = net.weights[0] @ x + net.biases[0]
+    a1 = sig(z1)
+    z2 = net.weights[1] @ a1 + net.biases[1]
+    a2 = sig(z2)
+    y = np.eye(10)[3]
+    out_nudge = -(a2 - y)
+    d2 = (a2 - y) * a2 * (1 - a2)
+    hidden_nudge = -(net.weights[1].T @ d2)
+    bp = panel.result
+    np.testing.assert_allclose(bp.nudges[2][0], out_nudge, rtol=1e-10)
+    np.testing.assert_allclose(bp.nudges[1][0], hidden_nudge, rtol=1e-10)
+    np.testing.assert_allclose(panel.steps()[1], -np.outer(d2, a1), rtol=1e-10)
+    d1 = (net.weights[1].T @ d2) * a1 * (1 - a1)
+    np.testing.assert_allclose(panel.steps()[0], -np.outer(d1, x), rtol=1e-10, atol=1e-15)
+    text = panel.text.text()
+    assert f"{abs(out_nudge[3]):.2f}" in text and "three ways" in text
+    assert f"{-d2[3]:+.4f}" in text  # the bias step of output 3
+
+
+def test_one_step_raises_the_target_and_undo_restores_exactly(panel, qtbot):
+    """Apply one step: output 3 rises for this example; Undo hands back the original parameters bit for bit."""
+    net = tiny_network()
+    x = np.zeros(784)
+    x[300:320] = 1.0
+    panel.set_drawing(x)
+    panel.target.setValue(3)
+    panel.set_network(net, 3.0)
+    original = net.params.copy()
+    before = net.predict(x[None])[0, 3]
+    with qtbot.waitSignal(panel.params_requested) as sig_step:
+        qtbot.mouseClick(panel.apply_button, Qt.MouseButton.LeftButton)
+    stepped = Network((784, 3, 10), dtype=np.float64, params=sig_step.args[0])
+    assert stepped.predict(x[None])[0, 3] > before
+    with qtbot.waitSignal(panel.params_requested) as sig_undo:
+        qtbot.mouseClick(panel.undo_button, Qt.MouseButton.LeftButton)
+    assert np.array_equal(sig_undo.args[0], original)
+    assert not panel.undo_button.isEnabled()
+
+
+def test_mini_batch_average_lists_each_example(panel):
+    """Averaging over a mini-batch: the mean nudges are the average of the listed individual ones."""
+    net = tiny_network()
+    rng = np.random.default_rng(0)
+    panel.set_training_images((rng.random((50, 28, 28)) * 255).astype(np.uint8), rng.integers(0, 10, 50))
+    panel.set_network(net, 3.0)
+    panel.source.setCurrentIndex(2)
+    bp = panel.result
+    assert len(bp.costs) == 10
+    np.testing.assert_allclose(bp.mean_nudges()[2], bp.nudges[2].mean(axis=0))
+    assert panel.text.text().count("label ") == 10
+
+
+def test_step_reaches_the_training_network_and_undo_restores_it(window, qtbot):
+    """In the window: a backprop step changes the trainer's weights (seen in its next snapshot); undo restores them."""
+    panel = window.backprop_panel
+    window.backprop_dock.raise_()
+    qtbot.waitUntil(lambda: panel.result is not None, timeout=5000)
+    original = window.latest.params.copy()
+    qtbot.mouseClick(panel.apply_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not np.array_equal(window.latest.params, original), timeout=5000)
+    qtbot.mouseClick(panel.undo_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: np.array_equal(window.latest.params, original), timeout=5000)
+    panel.overlay.setChecked(True)
+    qtbot.waitUntil(lambda: window.network_view.edge_steps is not None, timeout=3000)
