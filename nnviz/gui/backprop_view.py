@@ -31,6 +31,7 @@ class BackpropPanel(QWidget):
     """Pick an example; see the nudges and gradients backpropagation computes; apply one step and undo it."""
 
     overlay_changed = Signal()  #: the backprop picture changed (redraw the graph's overlay)
+    show_image = Signal(object, int)  #: put this training image (28×28 in [0, 1]) and label on the canvas
     params_requested = Signal(object)  #: put these parameters in place (a step, or an undo)
 
     def __init__(self, parent=None):
@@ -46,7 +47,7 @@ class BackpropPanel(QWidget):
         self.learning_rate = 3.0
 
         self.source = QComboBox()
-        self.source.addItems(["the drawing", "an MNIST training image", "a mini-batch of 10 training images"])
+        self.source.addItems(["the canvas", "an MNIST training image", "a mini-batch of 10 training images"])
         self.source.setToolTip("What to backpropagate: your drawing (say which digit it should be), one training "
                                "image with its label, or the average over a mini-batch — what SGD really applies.")
         self.target = QSpinBox()
@@ -111,24 +112,29 @@ class BackpropPanel(QWidget):
             self.recompute()
 
     def set_drawing(self, x: np.ndarray) -> None:
-        """The canvas's current input."""
+        """The canvas's current input (the example, unless a mini-batch is chosen)."""
         self.drawing = np.asarray(x, np.float32).reshape(784)
-        if self.source.currentIndex() == 0:
-            self.example = None
+        if self.example is None:
             self.recompute()
 
     # --- choosing the example -------------------------------------------------------------------------------
     @Slot()
     def _pick(self) -> None:
         mode = self.source.currentIndex()
-        self.target.setEnabled(mode == 0)
-        if mode == 0 or self.images is None:
-            self.example = None
-        else:
-            idx = self.rng.choice(len(self.images), 1 if mode == 1 else BATCH, replace=False)
-            self.example = (self.images[idx].reshape(len(idx), -1).astype(np.float32) / 255, self.labels[idx])
-            if mode == 1:
-                self.focus.setValue(int(self.labels[idx[0]]))
+        self.target.setEnabled(mode != 2)
+        self.example = None
+        if mode == 1 and self.images is not None:
+            # one training image goes on the canvas, so the graph, the bars and this view all show the same input
+            i = int(self.rng.integers(len(self.images)))
+            label = int(self.labels[i])
+            self.target.blockSignals(True)
+            self.target.setValue(label)
+            self.target.blockSignals(False)
+            self.focus.setValue(label)
+            self.show_image.emit(self.images[i] / 255.0, label)
+        elif mode == 2 and self.images is not None:
+            idx = self.rng.choice(len(self.images), BATCH, replace=False)
+            self.example = (self.images[idx].reshape(BATCH, -1).astype(np.float32) / 255, self.labels[idx])
         self.recompute()
 
     @Slot(int)

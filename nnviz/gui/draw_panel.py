@@ -88,9 +88,13 @@ class DrawPanel(QWidget):
         if self.test_images is None:
             return
         i = int(self.rng.integers(len(self.test_images)))
-        label = int(self.test_labels[i])
-        self.canvas.set_image(self.test_images[i] / 255.0)
-        self.true_label = label  # after set_image: loading clears the label
+        self.show_labelled(self.test_images[i] / 255.0, int(self.test_labels[i]))
+
+    @Slot(object, int)
+    def show_labelled(self, image: np.ndarray, label: int) -> None:
+        """Put a labelled image (28×28 in [0, 1]) on the canvas, its label marked under the bars."""
+        self.canvas.set_image(image)
+        self.true_label = label
         self.bars.set_true_label(label)
         self.input_changed.emit()
 

@@ -304,6 +304,7 @@ class MainWindow(QMainWindow):
         self.weights_panel.times_input.toggled.connect(self.mark_graph_dirty)
         self.backprop_panel.overlay_changed.connect(self.on_backprop_changed)
         self.backprop_panel.params_requested.connect(self.on_params_requested)
+        self.backprop_panel.show_image.connect(self.draw_panel.show_labelled)
         self.draw_panel.input_changed.connect(self.on_input_for_backprop)
         self.backprop_dock.visibilityChanged.connect(self.on_dock_visibility)
         self.weights_dock.visibilityChanged.connect(self.on_dock_visibility)
