@@ -112,6 +112,31 @@ class Envelope:
         self.size, self.n_buckets, self.fill, self.count = 1, 0, 0, 0
 
 
+class MovingAverage:
+    """The mean of the last ``window`` values, computed incrementally for each new value."""
+
+    def __init__(self, window: int = AVERAGE_WINDOW):
+        self.window = window
+        self.tail = np.zeros(0)
+
+    def extend(self, values: np.ndarray) -> np.ndarray:
+        """The moving average at each of ``values`` (appended after everything seen so far)."""
+        joined = np.concatenate([self.tail, values])
+        csum = np.concatenate([[0.0], np.cumsum(joined)])
+        ends = np.arange(len(self.tail) + 1, len(joined) + 1)
+        starts = np.maximum(ends - self.window, 0)
+        self.tail = joined[-self.window :]
+        return (csum[ends] - csum[starts]) / (ends - starts)
+
+    def clear(self) -> None:
+        self.tail = np.zeros(0)
+
+
+LABEL_EXPERIMENT_NOTE = ("<span style='font-size:9pt'>Same network, seed and settings; only the labels differ. "
+                         "With shuffled labels the cost still falls — the network memorises — but slower, and its "
+                         "test accuracy stays near chance (10 %): nothing it learns is about digits.</span>")
+
+
 class CostView(pg.PlotWidget):
     """The cost of each mini-batch against epochs, with test accuracy (%) on the right-hand axis."""
 
@@ -168,7 +193,15 @@ class CostView(pg.PlotWidget):
         self.log_cost = False
         plot.vb.sigRangeChangedManually.connect(self._on_manual_range)
         plot.vb.disableAutoRange()
-        self._cumsum_tail = np.zeros(0)  # the last AVERAGE_WINDOW costs, for the next moving average
+        self._moving = MovingAverage()
+        # a second run drawn beside this one (the random-labels experiment)
+        self.comparison_curve = pg.PlotCurveItem(pen=pg.mkPen(theme.COMPARISON, width=2), skipFiniteCheck=True)
+        self.comparison_acc = pg.PlotDataItem(pen=pg.mkPen(theme.COMPARISON, width=2), symbol="x", symbolSize=8,
+                                              symbolBrush=theme.COMPARISON, symbolPen=None)
+        plot.addItem(self.comparison_curve)
+        self.acc_box.addItem(self.comparison_acc)
+        self._cmp_avg, self._cmp_moving, self._cmp_drawn = Envelope(mean=True), MovingAverage(), 0
+        self.comparing = False
         self._drawn = 0
         self._run_id = None
         self.earlier: list[pg.PlotDataItem] = []
@@ -235,7 +268,7 @@ class CostView(pg.PlotWidget):
         self._avg.clear()
         self._y_top = self._x_right = 0.0
         self.user_zoomed = False
-        self._cumsum_tail = np.zeros(0)
+        self._moving.clear()
         self._drawn = 0
         self.raw_curve.setData([], [])
         self.avg_curve.setData([], [])
@@ -258,14 +291,7 @@ class CostView(pg.PlotWidget):
             new_costs = snap.costs[self._drawn : n].astype(np.float64)
             new_x = snap.cost_samples[self._drawn : n] / snap.train_size
             self._raw.extend(new_x, new_costs)
-            # moving average over the last AVERAGE_WINDOW costs, computed for the new points only
-            joined = np.concatenate([self._cumsum_tail, new_costs])
-            csum = np.concatenate([[0.0], np.cumsum(joined)])
-            k = len(self._cumsum_tail)
-            ends = np.arange(k + 1, len(joined) + 1)
-            starts = np.maximum(ends - AVERAGE_WINDOW, 0)
-            self._avg.extend(new_x, (csum[ends] - csum[starts]) / (ends - starts))
-            self._cumsum_tail = joined[-AVERAGE_WINDOW:]
+            self._avg.extend(new_x, self._moving.extend(new_costs))
             self._drawn = n
             self.raw_curve.setData(*self._raw.points())
             self.avg_curve.setData(*self._avg.points())
@@ -278,6 +304,44 @@ class CostView(pg.PlotWidget):
             self.acc_curve.setData(acc[:, 0] / snap.train_size, 100 * acc[:, 1])
             quick = np.asarray(snap.quick_accuracy, dtype=float).reshape(-1, 2)
             self.quick_curve.setData(quick[:, 0] / snap.train_size, 100 * quick[:, 1])
+
+    def start_comparison(self, label: str) -> None:
+        """Begin drawing a second run (moving average and test accuracy) beside the main one."""
+        self.clear_comparison()
+        self.comparing = True
+        self.getPlotItem().legend.addItem(self.comparison_curve, label)
+        self.getPlotItem().setTitle(LABEL_EXPERIMENT_NOTE, color=theme.TEXT)
+
+    def clear_comparison(self) -> None:
+        """Remove the second run."""
+        if self.comparing:
+            self.getPlotItem().legend.removeItem(self.comparison_curve)
+            self.getPlotItem().setTitle(None)
+        self.comparing = False
+        self._cmp_avg.clear()
+        self._cmp_moving.clear()
+        self._cmp_drawn = 0
+        self.comparison_curve.setData([], [])
+        self.comparison_acc.setData([], [])
+
+    def show_comparison(self, snap: Snapshot) -> None:
+        """Append the second run's new mini-batches (its moving average) and its test accuracy."""
+        n = len(snap.costs)
+        if not self.comparing or n <= self._cmp_drawn:
+            return
+        new_costs = snap.costs[self._cmp_drawn : n].astype(np.float64)
+        new_x = snap.cost_samples[self._cmp_drawn : n] / snap.train_size
+        self._cmp_avg.extend(new_x, self._cmp_moving.extend(new_costs))
+        self._cmp_drawn = n
+        self.comparison_curve.setData(*self._cmp_avg.points())
+        acc = np.asarray(snap.test_accuracy, dtype=float).reshape(-1, 2)
+        self.comparison_acc.setData(acc[:, 0] / snap.train_size, 100 * acc[:, 1])
+        self._follow(float(new_x[-1]), float(np.nanmax(self._cmp_avg.points()[1])))
+
+    @property
+    def comparison_drawn(self) -> int:
+        """Mini-batches of the second run drawn so far."""
+        return self._cmp_drawn
 
     def history_csv(self, snap: Snapshot) -> str:
         """The history of ``snap`` as CSV text: one row per mini-batch, accuracy where measured."""

@@ -18,6 +18,7 @@ class DrawPanel(QWidget):
     """Draw a digit, or load an MNIST test digit or pure noise, and see the network's answer."""
 
     input_changed = Signal()  #: the network's input changed: classify it again
+    noise_batch_requested = Signal(object)  #: classify these noise images (n, 784) and call show_noise_batch
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -56,7 +57,11 @@ class DrawPanel(QWidget):
         self.noise_button = QPushButton("Noise")
         self.noise_button.setToolTip("Pure random pixels. The network was only ever shown digits, so it has no way to "
                                      "say 'none of these' — it still answers, often confidently.")
-        for i, b in enumerate((self.clear_button, self.undo_button, self.mnist_button, self.noise_button)):
+        self.noise100_button = QPushButton("100 noise images")
+        self.noise100_button.setToolTip("The explanation's experiment at scale: 100 images of random pixels. Which "
+                                        "digits does the network see in them, and how sure is it?")
+        for i, b in enumerate((self.clear_button, self.undo_button, self.mnist_button, self.noise_button,
+                               self.noise100_button)):
             b.setFocusPolicy(Qt.FocusPolicy.NoFocus)
             buttons.addWidget(b, i // 2, i % 2)
         side.addLayout(buttons)
@@ -73,6 +78,7 @@ class DrawPanel(QWidget):
         self.undo_button.clicked.connect(self.canvas.undo)
         self.mnist_button.clicked.connect(self.show_random_test_digit)
         self.noise_button.clicked.connect(self.show_noise)
+        self.noise100_button.clicked.connect(lambda: self.noise_batch_requested.emit(self.rng.random((100, 784))))
         self.normalize_box.toggled.connect(self.canvas.set_normalization)
         self.canvas.changed.connect(self._on_canvas_changed)
         self.mnist_button.setEnabled(False)
@@ -109,6 +115,18 @@ class DrawPanel(QWidget):
         self.bars.set_true_label(None)
         self.preview.set_image(self.canvas.input_image())
         self.input_changed.emit()
+
+    def show_noise_batch(self, outputs: np.ndarray) -> None:
+        """Show how the network answered a batch of noise images: the bars become the share of each guess."""
+        guesses = outputs.argmax(axis=1)
+        share = np.bincount(guesses, minlength=10) / len(outputs)
+        confidence = outputs.max(axis=1)
+        self.bars.set_output(share)
+        self.bars.set_true_label(None)
+        top = int(np.argmax(share))
+        self.answer.setText(f"{len(outputs)} noise images: guessed <b>{top}</b> {100 * share[top]:.0f} % of the time; "
+                            f"top output {np.median(confidence):.2f} on average (median) — a network trained only on "
+                            "digits has no way to say “none of these”. Bars: share of each guess.")
 
     def show_output(self, output: np.ndarray, probabilities: bool) -> None:
         """Show the network's output activations for the current input."""

@@ -11,6 +11,7 @@ import threading
 import time
 from pathlib import Path
 
+import numpy as np
 from PySide6.QtCore import QSettings, Qt, QThread, QTimer, Slot
 from PySide6.QtGui import QAction, QIcon, QKeySequence
 from PySide6.QtWidgets import (
@@ -84,6 +85,9 @@ class MainWindow(QMainWindow):
         self.latest: Snapshot | None = None
         self._dirty = False
         self.has_data = False
+        self.data_source = None
+        self.comparison: TrainingWorker | None = None
+        self.comparison_thread: QThread | None = None
         self.model_path: Path | None = None
         self.redraw_times: list[float] = []  # seconds per frame, for the benchmark
 
@@ -259,6 +263,8 @@ class MainWindow(QMainWindow):
         self.train_action = self._action(t, "&Train / Pause", self.toggle_training, QKeySequence(Qt.Key.Key_Space))
         self._action(t, "&Step one mini-batch", self.step_once, [QKeySequence(Qt.Key.Key_Right), QKeySequence(Qt.Key.Key_S)])
         self._action(t, "&Reset", self.reset, QKeySequence("Ctrl+R"))
+        self._action(t, "Experiment: true vs random &labels", self.start_label_experiment,
+                     tip="Train the same network twice at once, once on shuffled labels, and compare the curves")
         presets = t.addMenu("&Presets")
         for name in PRESETS:
             self._action(presets, name, lambda _=False, n=name: self.apply_preset(n))
@@ -296,6 +302,7 @@ class MainWindow(QMainWindow):
         c.speed_changed.connect(self.on_speed)
         c.preset_chosen.connect(self.apply_preset)
         self.draw_panel.input_changed.connect(self.classify_input)
+        self.draw_panel.noise_batch_requested.connect(self.classify_noise_batch)
         self.draw_panel.input_changed.connect(self.mark_graph_dirty)
         self.edges_spin.valueChanged.connect(self.network_view.set_input_edges)
         # selecting a neuron in the graph selects its weight image, and the reverse
@@ -360,6 +367,10 @@ class MainWindow(QMainWindow):
                 f"nnviz looks in its cache ({mnist_data.cache_path()}), the NNVIZ_DATA variable, and --data.")
             return
         self.statusBar().showMessage(f"Loading MNIST from {path}…")
+        self._load_data(path)
+
+    def _load_data(self, path) -> None:
+        self.data_source = path
         self.worker.load_data(path)
 
     def show_data_panel(self, message: str) -> None:
@@ -391,7 +402,7 @@ class MainWindow(QMainWindow):
         except mnist_data.DataError as e:
             QMessageBox.warning(self, "Not MNIST", str(e))
             return
-        self.worker.load_data(path)
+        self._load_data(path)
 
     @Slot()
     def download_mnist(self) -> None:
@@ -426,7 +437,7 @@ class MainWindow(QMainWindow):
         elif state["error"] is not None:
             QMessageBox.warning(self, "Download failed", str(state["error"]))
         else:
-            self.worker.load_data(state["result"])
+            self._load_data(state["result"])
 
     #: Where Download fetches from: (url, SHA-256, size). Tests point it at a local server.
     download_source = (mnist_data.MNIST_URL, mnist_data.MNIST_SHA256, mnist_data.MNIST_SIZE)
@@ -439,6 +450,8 @@ class MainWindow(QMainWindow):
             self.show_banner("Training needs MNIST: download it or open a copy (File menu).")
             return
         self.worker.set_running(running)
+        if self.comparison is not None:
+            self.comparison.set_running(running)
 
     @Slot()
     def toggle_training(self) -> None:
@@ -465,6 +478,8 @@ class MainWindow(QMainWindow):
     @Slot(object)
     def on_speed(self, speed) -> None:
         self.worker.set_speed(speed)
+        if self.comparison is not None:
+            self.comparison.set_speed(speed)
 
     def ask(self, title: str, question: str) -> bool:
         """Ask a yes/no question (tests replace this)."""
@@ -483,10 +498,60 @@ class MainWindow(QMainWindow):
                 "Reset the network?", "Throw away the trained weights and start again from random ones?"):
             return
         self.hide_banner()
+        self.stop_comparison()
         self.controls.set_running(False)
         self.cost_view.start_new_run(keep_previous=True)
         self.model_path = None
         self.worker.reset(config)
+
+    @Slot()
+    def start_label_experiment(self) -> None:
+        """The explanation's experiment: the same network trained on true and on shuffled labels, side by side."""
+        if not self.has_data:
+            self.show_banner("The experiment needs MNIST: download it or open a copy (File menu).")
+            return
+        self.controls.random_labels.setChecked(False)
+        try:
+            config = self.controls.config()
+        except ValueError as e:
+            QMessageBox.warning(self, "Cannot start", str(e))
+            return
+        if self.latest is not None and self.latest.step > 0 and not self.ask(
+                "Start the experiment?", "Throw away the trained weights and train two fresh networks?"):
+            return
+        self.stop_comparison()
+        self.hide_banner()
+        self.cost_view.start_new_run(keep_previous=False)
+        self.cost_view.start_comparison("random labels (moving average)")
+        self.worker.reset(config)
+        worker = TrainingWorker(config.with_(random_labels=True))
+        thread = QThread(self)
+        worker.moveToThread(thread)
+        thread.started.connect(worker.run)
+        worker.finished.connect(thread.quit)
+        worker.snapshot_ready.connect(self.on_comparison_snapshot, Qt.ConnectionType.QueuedConnection)
+        self.comparison, self.comparison_thread = worker, thread
+        thread.start()
+        worker.set_speed(self.controls.speed())
+        worker.load_data(self.data_source)
+        worker.set_running(True)
+        self.worker.set_running(True)
+
+    @Slot(object)
+    def on_comparison_snapshot(self, snap: Snapshot) -> None:
+        self.cost_view.show_comparison(snap)
+
+    def stop_comparison(self) -> None:
+        """End the random-labels run, if any (its process and thread)."""
+        if self.comparison is None:
+            return
+        self.comparison.stop()
+        self.comparison_thread.quit()
+        if not self.comparison_thread.wait(5000):
+            self.comparison_thread.terminate()
+            self.comparison_thread.wait()
+        self.comparison = self.comparison_thread = None
+        self.cost_view.clear_comparison()
 
     @Slot(str)
     def apply_preset(self, name: str) -> None:
@@ -641,6 +706,13 @@ class MainWindow(QMainWindow):
             self._network_of = (self.latest, net)
         return net
 
+    @Slot(object)
+    def classify_noise_batch(self, images) -> None:
+        """The noise experiment: classify a batch of random images and show the spread of guesses."""
+        net = self.current_network()
+        if net is not None:
+            self.draw_panel.show_noise_batch(net.predict(np.asarray(images, np.float32)))
+
     @Slot()
     def classify_input(self) -> None:
         """Run the canvas's input through the newest weights and show the ten outputs (GUI thread, ~10 µs)."""
@@ -763,6 +835,7 @@ class MainWindow(QMainWindow):
     # --- shutdown --------------------------------------------------------------------------------------------
     def shutdown(self) -> None:
         """Stop the training thread cleanly: stop → quit → wait."""
+        self.stop_comparison()
         if self.thread.isRunning():
             self.worker.stop()
             self.thread.quit()

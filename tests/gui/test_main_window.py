@@ -224,3 +224,25 @@ def test_opening_a_bad_dataset_is_refused_clearly(make_window, qtbot, monkeypatc
     assert messages and "mnist.npz" in messages[0] and not w.has_data
     w.use_dataset(mnist_path)
     qtbot.waitUntil(lambda: w.has_data, timeout=20_000)
+
+
+def test_random_label_experiment_runs_both_side_by_side(window, qtbot):
+    """One click trains the same network on true and on shuffled labels at once; both curves are drawn; the
+    shuffled one learns slower and Reset ends it."""
+    window.start_label_experiment()
+    qtbot.waitUntil(lambda: window.cost_view.comparison_drawn > 3000 and window.latest.step > 3000, timeout=30_000)
+    assert window.comparison is not None and window.cost_view.comparing
+    window.toggle_training()  # pause both
+    qtbot.waitUntil(lambda: not window.controls.train_button.isChecked(), timeout=2000)
+    true_avg = window.cost_view._avg.points()[1][-1]
+    random_avg = window.cost_view._cmp_avg.points()[1][-1]
+    assert random_avg > true_avg, "shuffled labels should still cost more"
+    qtbot.mouseClick(window.controls.reset_button, Qt.MouseButton.LeftButton)
+    assert window.comparison is None and not window.cost_view.comparing
+
+
+def test_noise_batch_shows_the_spread_of_guesses(window, qtbot):
+    """100 noise images: the bars become the share of each guessed digit (they sum to 1) and the text explains."""
+    qtbot.mouseClick(window.draw_panel.noise100_button, Qt.MouseButton.LeftButton)
+    assert window.draw_panel.bars.values.sum() == pytest.approx(1.0)
+    assert "noise images" in window.draw_panel.answer.text()
