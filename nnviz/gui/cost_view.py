@@ -132,9 +132,8 @@ class MovingAverage:
         self.tail = np.zeros(0)
 
 
-LABEL_EXPERIMENT_NOTE = ("<span style='font-size:9pt'>Same network, seed and settings; only the labels differ. "
-                         "With shuffled labels the cost still falls — the network memorises — but slower, and its "
-                         "test accuracy stays near chance (10 %): nothing it learns is about digits.</span>")
+LABEL_EXPERIMENT_NOTE = ("<span style='font-size:9pt'>Orange: the same network on shuffled labels. Its cost "
+                         "falls slower (it can only memorise) and its test accuracy stays near 10 %.</span>")
 
 
 class CostView(pg.PlotWidget):
