@@ -109,12 +109,7 @@ class MainWindow(QMainWindow):
         self.reference_action.setChecked(self.cost_view.reference.isVisible())
         self.log_action.setChecked(self._log_setting)
 
-        self.worker = TrainingWorker(self.controls.config())
-        self.thread = QThread(self)
-        self.thread.setObjectName("nnviz-training")
-        self.worker.moveToThread(self.thread)
-        self.thread.started.connect(self.worker.run)
-        self.worker.finished.connect(self.thread.quit)
+        self.worker, self.thread = self._new_worker(self.controls.config())
         self.worker.snapshot_ready.connect(self.on_snapshot, Qt.ConnectionType.QueuedConnection)
         self.worker.diverged.connect(self.on_diverged, Qt.ConnectionType.QueuedConnection)
         self.worker.failed.connect(self.on_worker_failed, Qt.ConnectionType.QueuedConnection)
@@ -486,15 +481,43 @@ class MainWindow(QMainWindow):
         answer = QMessageBox.question(self, title, question)
         return answer == QMessageBox.StandardButton.Yes
 
+    def _new_worker(self, config: TrainConfig) -> tuple[TrainingWorker, QThread]:
+        """A training process and its relay thread (not started): connect its signals, then ``thread.start()``."""
+        worker = TrainingWorker(config)
+        thread = QThread(self)
+        thread.setObjectName("nnviz-training")
+        worker.moveToThread(thread)
+        thread.started.connect(worker.run)
+        worker.finished.connect(thread.quit)
+        return worker, thread
+
+    @staticmethod
+    def _end_worker(worker: TrainingWorker, thread: QThread) -> None:
+        """Stop a training process and its relay thread cleanly: stop → quit → wait."""
+        if thread.isRunning():
+            worker.stop()
+            thread.quit()
+            if not thread.wait(5000):
+                thread.terminate()  # last resort; never seen in practice
+                thread.wait()
+
+    def _config_for(self, action: str) -> TrainConfig | None:
+        """The fields' configuration, or None after telling the user what is wrong with it."""
+        try:
+            return self.controls.config()
+        except ValueError as e:
+            QMessageBox.warning(self, f"Cannot {action}", str(e))
+            return None
+
+    def _may_discard(self, title: str, question: str) -> bool:
+        """True if no trained network would be lost, or the user agrees to lose it."""
+        return self.latest is None or self.latest.step == 0 or self.ask(title, question)
+
     @Slot()
     def reset(self) -> None:
         """New random weights from the fields' settings; asks first if a trained network would be lost."""
-        try:
-            config = self.controls.config()
-        except ValueError as e:
-            QMessageBox.warning(self, "Cannot reset", str(e))
-            return
-        if self.latest is not None and self.latest.step > 0 and not self.ask(
+        config = self._config_for("reset")
+        if config is None or not self._may_discard(
                 "Reset the network?", "Throw away the trained weights and start again from random ones?"):
             return
         self.hide_banner()
@@ -511,12 +534,8 @@ class MainWindow(QMainWindow):
             self.show_banner("The experiment needs MNIST: download it or open a copy (File menu).")
             return
         self.controls.random_labels.setChecked(False)
-        try:
-            config = self.controls.config()
-        except ValueError as e:
-            QMessageBox.warning(self, "Cannot start", str(e))
-            return
-        if self.latest is not None and self.latest.step > 0 and not self.ask(
+        config = self._config_for("start the experiment")
+        if config is None or not self._may_discard(
                 "Start the experiment?", "Throw away the trained weights and train two fresh networks?"):
             return
         self.stop_comparison()
@@ -524,11 +543,7 @@ class MainWindow(QMainWindow):
         self.cost_view.start_new_run(keep_previous=False)
         self.cost_view.start_comparison("random labels (moving average)")
         self.worker.reset(config)
-        worker = TrainingWorker(config.with_(random_labels=True))
-        thread = QThread(self)
-        worker.moveToThread(thread)
-        thread.started.connect(worker.run)
-        worker.finished.connect(thread.quit)
+        worker, thread = self._new_worker(config.with_(random_labels=True))
         worker.snapshot_ready.connect(self.on_comparison_snapshot, Qt.ConnectionType.QueuedConnection)
         self.comparison, self.comparison_thread = worker, thread
         thread.start()
@@ -545,11 +560,7 @@ class MainWindow(QMainWindow):
         """End the random-labels run, if any (its process and thread)."""
         if self.comparison is None:
             return
-        self.comparison.stop()
-        self.comparison_thread.quit()
-        if not self.comparison_thread.wait(5000):
-            self.comparison_thread.terminate()
-            self.comparison_thread.wait()
+        self._end_worker(self.comparison, self.comparison_thread)
         self.comparison = self.comparison_thread = None
         self.cost_view.clear_comparison()
 
@@ -836,12 +847,7 @@ class MainWindow(QMainWindow):
     def shutdown(self) -> None:
         """Stop the training thread cleanly: stop → quit → wait."""
         self.stop_comparison()
-        if self.thread.isRunning():
-            self.worker.stop()
-            self.thread.quit()
-            if not self.thread.wait(5000):
-                self.thread.terminate()  # last resort; never seen in practice
-                self.thread.wait()
+        self._end_worker(self.worker, self.thread)
 
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt's name
         self.frame_timer.stop()

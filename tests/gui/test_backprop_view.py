@@ -23,6 +23,17 @@ def tiny_network():
     return net
 
 
+def drawn_three(panel):
+    """The tiny network, and a drawing (20 lit pixels) that should be a 3, loaded into ``panel``; returns (net, x)."""
+    net = tiny_network()
+    x = np.zeros(784)
+    x[300:320] = 1.0
+    panel.set_drawing(x)
+    panel.target.setValue(3)
+    panel.set_network(net, 3.0)
+    return net, x
+
+
 @pytest.fixture
 def panel(qtbot):
     p = BackpropPanel()
@@ -33,12 +44,7 @@ def panel(qtbot):
 
 def test_nudges_and_steps_equal_an_independent_computation(panel):
     """For one drawn example that should be a 3: output nudges −(a − y), hidden nudges Σ_k δ_k w_kj, edge steps −δ aᵀ."""
-    net = tiny_network()
-    x = np.zeros(784)
-    x[300:320] = 1.0
-    panel.set_drawing(x)
-    panel.target.setValue(3)
-    panel.set_network(net, 3.0)
+    net, x = drawn_three(panel)
     # independent, by hand
     z1 = net.weights[0] @ x + net.biases[0]
     a1 = sig(z1)
@@ -61,12 +67,7 @@ def test_nudges_and_steps_equal_an_independent_computation(panel):
 
 def test_one_step_raises_the_target_and_undo_restores_exactly(panel, qtbot):
     """Apply one step: output 3 rises for this example; Undo hands back the original parameters bit for bit."""
-    net = tiny_network()
-    x = np.zeros(784)
-    x[300:320] = 1.0
-    panel.set_drawing(x)
-    panel.target.setValue(3)
-    panel.set_network(net, 3.0)
+    net, x = drawn_three(panel)
     original = net.params.copy()
     before = net.predict(x[None])[0, 3]
     with qtbot.waitSignal(panel.params_requested) as sig_step:

@@ -21,8 +21,7 @@ def test_space_trains_and_pauses(window, qtbot):
     step = window.latest.step
     qtbot.wait(300)
     assert window.latest.step == step, "training went on after Pause"
-    window.redraw()
-    assert window.cost_view.mini_batches_drawn == step
+    qtbot.waitUntil(lambda: window.cost_view.mini_batches_drawn == step, timeout=2_000)
     assert "mini-batches" in window.status_labels["batches"].text()
 
 
@@ -40,8 +39,7 @@ def test_reset_button_starts_over_with_fresh_weights(window, qtbot):
     initial = Network(seed=0).params
     for _ in range(3):
         qtbot.keyClick(window, Qt.Key.Key_S)
-    qtbot.waitUntil(lambda: window.latest.step == 3, timeout=5_000)
-    window.redraw()
+    qtbot.waitUntil(lambda: window.latest.step == 3 and window.cost_view.mini_batches_drawn == 3, timeout=5_000)
     assert not np.array_equal(window.latest.params, initial)
     qtbot.mouseClick(window.controls.reset_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: window.latest.step == 0, timeout=10_000)
