@@ -290,6 +290,11 @@ class Trainer:
     def _update_eta(self) -> None:
         self._eta = self._learning_rate * self.config.lr_decay ** getattr(self, "epoch", 0)
 
+    def next_mini_batch(self) -> tuple[np.ndarray, np.ndarray]:
+        """The images (uint8 ``(m, 784)``) and labels of the mini-batch the next step will use (not consumed)."""
+        end = min(self._pos + self.batch_size, self.train_size)
+        return self._shuffled[self._pos : end].copy(), self._targets[self._pos : end].argmax(axis=1)
+
     def clear_divergence(self) -> None:
         """Allow training again after a divergence (call once the learning rate has been lowered)."""
         self.diverged = None

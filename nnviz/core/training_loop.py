@@ -8,7 +8,8 @@ the other; only small messages cross between them.
 Messages in (``commands``), as ``(name, value)`` tuples, read between steps:
 ``running`` bool · ``step`` (one mini-batch, while paused) · ``learning_rate`` float · ``batch_size`` int ·
 ``speed`` mini-batches/s or None (full speed) · ``data`` path or None · ``reset`` TrainConfig ·
-``load`` (TrainConfig, Network) · ``params`` flat weights to put in place (a hand-made step, or its undo) · ``stop``.
+``load`` (TrainConfig, Network) · ``peek_batch`` (answered by ``("batch", {x, labels})``: the next
+mini-batch, not consumed) · ``params`` flat weights to put in place (a hand-made step, or its undo) · ``stop``.
 
 Messages out (``events``): ``("snapshot", dict)`` at most ~30 a second, with only the costs that are new since
 the previous one (see :class:`SnapshotAssembler`) · ``("diverged", str)`` · ``("failed", str)`` ·
@@ -91,6 +92,10 @@ class TrainingLoop:
         if name == "batch_size":
             tr.batch_size = max(1, int(value))
             return True
+        if name == "peek_batch":  # the backprop view's "average over the next mini-batch"
+            x, labels = tr.next_mini_batch()
+            self.send("batch", {"x": x, "labels": labels})
+            return False
         if name == "params":  # the backprop view's single-example step, or its undo
             tr.network.set_params(value)
             tr.clear_divergence()

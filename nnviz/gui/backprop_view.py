@@ -24,14 +24,13 @@ from PySide6.QtWidgets import (
 
 from ..core.network import Backprop, Network
 
-BATCH = 10  # examples in the "average over a mini-batch" view
-
 
 class BackpropPanel(QWidget):
     """Pick an example; see the nudges and gradients backpropagation computes; apply one step and undo it."""
 
     overlay_changed = Signal()  #: the backprop picture changed (redraw the graph's overlay)
     show_image = Signal(object, int)  #: put this training image (28×28 in [0, 1]) and label on the canvas
+    batch_requested = Signal()  #: please call set_batch with the trainer's next mini-batch
     params_requested = Signal(object)  #: put these parameters in place (a step, or an undo)
 
     def __init__(self, parent=None):
@@ -47,14 +46,14 @@ class BackpropPanel(QWidget):
         self.learning_rate = 3.0
 
         self.source = QComboBox()
-        self.source.addItems(["the canvas", "an MNIST training image", "a mini-batch of 10 training images"])
+        self.source.addItems(["the canvas", "an MNIST training image", "the next mini-batch"])
         self.source.setToolTip("What to backpropagate: your drawing (say which digit it should be), one training "
                                "image with its label, or the average over a mini-batch — what SGD really applies.")
         self.target = QSpinBox()
         self.target.setRange(0, 9)
         self.target.setToolTip("The digit the drawing should be read as: the output neuron that should light up.")
         self.next_button = QPushButton("Another")
-        self.next_button.setToolTip("Pick another training image (or mini-batch)")
+        self.next_button.setToolTip("Pick another training image (or fetch the trainer's next mini-batch again)")
         self.overlay = QCheckBox("Show on the network")
         self.overlay.setToolTip("Draw the nudges as bars beside the neurons and the weight steps on the edges.")
         self.focus = QSpinBox()
@@ -132,9 +131,16 @@ class BackpropPanel(QWidget):
             self.target.blockSignals(False)
             self.focus.setValue(label)
             self.show_image.emit(self.images[i] / 255.0, label)
-        elif mode == 2 and self.images is not None:
-            idx = self.rng.choice(len(self.images), BATCH, replace=False)
-            self.example = (self.images[idx].reshape(BATCH, -1).astype(np.float32) / 255, self.labels[idx])
+        elif mode == 2:
+            self.batch_requested.emit()  # the answer arrives in set_batch
+            return
+        self.recompute()
+
+    def set_batch(self, images: np.ndarray, labels: np.ndarray) -> None:
+        """The mini-batch SGD will use next (uint8 ``(m, 784)``, labels ``(m,)``): average over it."""
+        if self.source.currentIndex() != 2:
+            return
+        self.example = (np.asarray(images, np.float32).reshape(len(images), -1) / 255, np.asarray(labels))
         self.recompute()
 
     @Slot(int)

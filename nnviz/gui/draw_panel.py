@@ -124,9 +124,10 @@ class DrawPanel(QWidget):
         self.bars.set_output(share)
         self.bars.set_true_label(None)
         top = int(np.argmax(share))
-        self.answer.setText(f"{len(outputs)} noise images: guessed <b>{top}</b> {100 * share[top]:.0f} % of the time; "
-                            f"top output {np.median(confidence):.2f} on average (median) — a network trained only on "
-                            "digits has no way to say “none of these”. Bars: share of each guess.")
+        q1, q2, q3 = np.percentile(confidence, [25, 50, 75])
+        self.answer.setText(f"{len(outputs)} noise images: guessed <b>{top}</b> {100 * share[top]:.0f} % of the time. "
+                            f"Confidence (top output): quartiles {q1:.2f} · {q2:.2f} · {q3:.2f} — a network trained "
+                            "only on digits has no way to say “none of these”. Bars: share of each guess.")
 
     def show_output(self, output: np.ndarray, probabilities: bool) -> None:
         """Show the network's output activations for the current input."""

@@ -307,6 +307,8 @@ class MainWindow(QMainWindow):
         self.backprop_panel.overlay_changed.connect(self.on_backprop_changed)
         self.backprop_panel.params_requested.connect(self.on_params_requested)
         self.backprop_panel.show_image.connect(self.draw_panel.show_labelled)
+        self.backprop_panel.batch_requested.connect(self.on_batch_requested)
+        self.worker.batch_ready.connect(self.backprop_panel.set_batch, Qt.ConnectionType.QueuedConnection)
         self.draw_panel.input_changed.connect(self.on_input_for_backprop)
         self.backprop_dock.visibilityChanged.connect(self.on_dock_visibility)
         self.weights_dock.visibilityChanged.connect(self.on_dock_visibility)
@@ -683,6 +685,10 @@ class MainWindow(QMainWindow):
         else:
             self.network_view.set_backprop(None, None)
         self._graph_dirty = True
+
+    @Slot()
+    def on_batch_requested(self) -> None:
+        self.worker.request_next_batch()  # here, in the GUI thread (see _wire_controls)
 
     @Slot(object)
     def on_params_requested(self, params) -> None:

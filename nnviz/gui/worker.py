@@ -34,6 +34,7 @@ class TrainingWorker(QObject):
     failed = Signal(str)  #: something the user should know (e.g. the data could not be loaded)
     data_ready = Signal(object)  #: test images and counts, once the data is loaded
     running_changed = Signal(bool)
+    batch_ready = Signal(object, object)  #: the next mini-batch: images uint8 (m, 784), labels (m,)
     finished = Signal()
 
     def __init__(self, config: TrainConfig):
@@ -99,6 +100,10 @@ class TrainingWorker(QObject):
         """Put these weights and biases in place (a single-example step from the backprop view, or its undo)."""
         self._post("params", np.array(params, np.float32))
 
+    def request_next_batch(self) -> None:
+        """Ask for the mini-batch the next step will use (answered by ``batch_ready``)."""
+        self._post("peek_batch")
+
     def load_data(self, source) -> None:
         """Load MNIST from ``source`` (path, or None for the default places) in the training process."""
         self._post("data", None if source is None else str(source))
@@ -125,6 +130,8 @@ class TrainingWorker(QObject):
                     self.diverged.emit(value)
                 elif name == "failed":
                     self.failed.emit(value)
+                elif name == "batch":
+                    self.batch_ready.emit(value["x"], value["labels"])
                 elif name == "data":
                     self.data_ready.emit(SimpleNamespace(**value))
                 elif name == "finished":

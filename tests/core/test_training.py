@@ -60,6 +60,15 @@ def test_batch_size_that_does_not_divide_the_epoch(small):
     assert tr.samples_seen == 2128
 
 
+def test_next_mini_batch_is_what_the_next_step_uses(small):
+    """next_mini_batch shows exactly the examples the next step trains on: its cost matches that step's."""
+    tr = Trainer(preset("video"), small)
+    tr.run_steps(7)
+    x, labels = tr.next_mini_batch()
+    expected = tr.network.backprop(x / 255.0, np.eye(10)[labels]).cost
+    assert tr.step() == pytest.approx(expected, rel=1e-5)
+
+
 def test_same_seed_same_run(small):
     """Two trainers with the same config produce identical weights and costs (reproducible experiments)."""
     a, b = Trainer(preset("video"), small), Trainer(preset("video"), small)

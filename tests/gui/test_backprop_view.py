@@ -80,13 +80,15 @@ def test_one_step_raises_the_target_and_undo_restores_exactly(panel, qtbot):
     assert not panel.undo_button.isEnabled()
 
 
-def test_mini_batch_average_lists_each_example(panel):
-    """Averaging over a mini-batch: the mean nudges are the average of the listed individual ones."""
+def test_mini_batch_average_lists_each_example(panel, qtbot):
+    """Averaging over a mini-batch: the panel asks for the next mini-batch; the mean nudges it shows are the
+    average of the listed individual ones."""
     net = tiny_network()
     rng = np.random.default_rng(0)
-    panel.set_training_images((rng.random((50, 28, 28)) * 255).astype(np.uint8), rng.integers(0, 10, 50))
     panel.set_network(net, 3.0)
-    panel.source.setCurrentIndex(2)
+    with qtbot.waitSignal(panel.batch_requested):
+        panel.source.setCurrentIndex(2)
+    panel.set_batch((rng.random((10, 784)) * 255).astype(np.uint8), rng.integers(0, 10, 10))
     bp = panel.result
     assert len(bp.costs) == 10
     np.testing.assert_allclose(bp.mean_nudges()[2], bp.nudges[2].mean(axis=0))
@@ -105,3 +107,5 @@ def test_step_reaches_the_training_network_and_undo_restores_it(window, qtbot):
     qtbot.waitUntil(lambda: np.array_equal(window.latest.params, original), timeout=5000)
     panel.overlay.setChecked(True)
     qtbot.waitUntil(lambda: window.network_view.edge_steps is not None, timeout=3000)
+    panel.source.setCurrentIndex(2)  # the trainer's next mini-batch, fetched from the training process
+    qtbot.waitUntil(lambda: panel.result is not None and len(panel.result.costs) == 10, timeout=5000)
