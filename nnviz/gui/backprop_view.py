@@ -111,10 +111,11 @@ class BackpropPanel(QWidget):
             self.recompute()
 
     def set_drawing(self, x: np.ndarray) -> None:
-        """The canvas's current input (the example, unless a mini-batch is chosen)."""
+        """The canvas's current input (the example, unless a mini-batch is chosen).
+
+        Not recomputed here, on every stroke segment: the window's next frame calls ``set_network``, which does.
+        """
         self.drawing = np.asarray(x, np.float32).reshape(784)
-        if self.example is None:
-            self.recompute()
 
     # --- choosing the example -------------------------------------------------------------------------------
     @Slot()
