@@ -3,6 +3,8 @@ the colour-blind-safe palette swaps them for blue/orange, which stay apart under
 
 from __future__ import annotations
 
+import numpy as np
+
 PLOT_BACKGROUND = "#15181d"
 TEXT = "#d8dee9"
 COST_RAW = "#3a4a60"  # faint: every mini-batch (opaque: a translucent long path paints ~10x slower)
@@ -25,8 +27,6 @@ PALETTES = {
 
 def diverging_lut(palette: str = "standard", n: int = 256):
     """A lookup table ``(n, 4)`` uint8 for values from −limit to +limit: negative colour → near black → positive."""
-    import numpy as np
-
     colours = PALETTES[palette]
     neg, pos = np.array(colours["negative"], float), np.array(colours["positive"], float)
     mid = np.array([18.0, 20.0, 24.0])

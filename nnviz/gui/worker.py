@@ -14,14 +14,13 @@ import os
 import threading
 from types import SimpleNamespace
 
+import numpy as np
 from PySide6.QtCore import QObject, Signal, Slot
 
 from ..core.network import Network
 from ..core.snapshot import Snapshot
 from ..core.training import TrainConfig
 from ..core.training_loop import SnapshotAssembler, run_training_process
-
-import numpy as np
 
 BLAS_THREAD_VARS = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
 
