@@ -92,3 +92,16 @@ def test_core_imports_no_qt():
             "print(bad); sys.exit(1 if bad else 0)")
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert r.returncode == 0, r.stdout + r.stderr
+
+
+def test_nnviz_with_no_command_opens_the_app(mnist_path, tmp_path):
+    """The README's first command: `nnviz` (here `python -m nnviz`) opens the window, trains nothing by itself,
+    and closes cleanly with its training process (offscreen; it closes itself after 3 s)."""
+    import os
+
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "NNVIZ_QUIT_AFTER_MS": "3000",
+           "NNVIZ_CACHE_DIR": str(tmp_path), "XDG_CONFIG_HOME": str(tmp_path), "HOME": str(tmp_path)}
+    r = subprocess.run([sys.executable, "-m", "nnviz", "--data", str(mnist_path)], capture_output=True, text=True,
+                       timeout=120, env=env)
+    assert r.returncode == 0, r.stderr[-2000:]
+    assert "Traceback" not in r.stderr and "Destroyed while thread" not in r.stderr

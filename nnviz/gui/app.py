@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import sys
 
-from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtCore import QCoreApplication, Qt, QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication
 
@@ -41,4 +42,7 @@ def main(data: str | None = None) -> int:
 
     window = MainWindow(data=data)
     window.show()
+    quit_after = os.environ.get("NNVIZ_QUIT_AFTER_MS")  # for smoke tests and screenshots: close by itself
+    if quit_after:
+        QTimer.singleShot(int(quit_after), window.close)
     return app.exec()
