@@ -53,6 +53,15 @@ class Snapshot:
         """The newest full-test-set accuracy (NaN before the first epoch ends)."""
         return self.test_accuracy[-1][1] if self.test_accuracy else float("nan")
 
+    @classmethod
+    def of_network(cls, network: "Network", config) -> "Snapshot":
+        """A snapshot of a network that is not training (a loaded model before any data is present)."""
+        return cls(config=config, sizes=network.sizes, params=cls.frozen(network.params.copy()), step=0, epoch=0,
+                   epoch_progress=0.0, samples_seen=0, train_size=60000,
+                   cost_samples=cls.frozen(np.empty(0, np.int64)), costs=cls.frozen(np.empty(0, np.float32)),
+                   test_accuracy=(), quick_accuracy=(), learning_rate=config.learning_rate,
+                   batch_size=config.batch_size)
+
     def network(self) -> "Network":
         """A network holding this snapshot's weights (for a forward pass on the GUI thread)."""
         from .network import Network

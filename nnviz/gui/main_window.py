@@ -37,12 +37,12 @@ from ..core.snapshot import Snapshot
 from ..core.training import PRESETS, TrainConfig
 from . import theme
 from .backprop_view import BackpropPanel
-from .controls import SPEEDS, ControlsPanel
+from .controls import ControlsPanel
 from .cost_view import CostView
 from .draw_panel import DrawPanel
 from .network_view import DEFAULT_INPUT_EDGES, NetworkView
 from .weights_view import WeightsPanel
-from .worker import TrainingWorker, network_snapshot
+from .worker import TrainingWorker
 
 RESOURCES = next((p for p in (Path(__file__).resolve().parents[1] / "resources",
                               Path(__file__).resolve().parents[2] / "resources") if p.is_dir()),
@@ -775,7 +775,7 @@ class MainWindow(QMainWindow):
         self.cost_view.start_new_run(keep_previous=True)
         self.worker.load_network(m.network, config)
         if not self.has_data:
-            self.on_snapshot(network_snapshot(m.network, config))
+            self.on_snapshot(Snapshot.of_network(m.network, config))
         self.model_path = path
         self.settings.setValue("files/model_dir", str(path.parent))
         self.statusBar().showMessage(f"Opened {path.name}", 5000)
@@ -863,5 +863,3 @@ class MainWindow(QMainWindow):
         self.shutdown()
         super().closeEvent(event)
 
-
-__all__ = ["MainWindow", "SPEEDS"]

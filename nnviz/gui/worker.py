@@ -18,7 +18,6 @@ import numpy as np
 from PySide6.QtCore import QObject, Signal, Slot
 
 from ..core.network import Network
-from ..core.snapshot import Snapshot
 from ..core.training import TrainConfig
 from ..core.training_loop import SnapshotAssembler, run_training_process
 
@@ -142,12 +141,3 @@ class TrainingWorker(QObject):
                 self.process.join(timeout=2)
             self.finished.emit()
 
-
-def network_snapshot(network: Network, config: TrainConfig) -> Snapshot:
-    """A Snapshot of a network that is not training (a loaded model before any data is present)."""
-    empty_f = Snapshot.frozen(np.empty(0, np.float32))
-    empty_i = Snapshot.frozen(np.empty(0, np.int64))
-    return Snapshot(config=config, sizes=network.sizes, params=Snapshot.frozen(network.params.copy()), step=0,
-                    epoch=0, epoch_progress=0.0, samples_seen=0, train_size=60000, cost_samples=empty_i,
-                    costs=empty_f, test_accuracy=(), quick_accuracy=(), learning_rate=config.learning_rate,
-                    batch_size=config.batch_size)
