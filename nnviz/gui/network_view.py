@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QPoint, QPointF, QRectF, Qt, Signal, Slot
+from PySide6.QtCore import QLineF, QPoint, QPointF, QRectF, Qt, Signal, Slot
+from PySide6.QtGui import QImage, QPainter, QPen
 
 from ..core.network import Network
 from . import theme
 
 STRENGTHS = 4  # brightness steps of |w|
+RASTER_EDGES = 2000  # above this many input edges, they are drawn as an incrementally updated picture
 GREY_LEVELS = 32  # neuron fills are quantised to this many steps (invisible, and keeps drawing cached)
 INPUT_SIDE = 28
 MAX_COLUMN_HEIGHT = 1.8  # neuron columns span at most y = −0.9 … 0.9; the input image is the unit square
@@ -78,6 +80,76 @@ class NetworkLayout:
         return None
 
 
+class EdgeRaster(pg.GraphicsObject):
+    """The input layer's edges when all 784 per neuron are shown, kept as one picture and repainted incrementally.
+
+    Rasterising 12,544 lines costs Qt ~20 ms, too slow for every frame. Between frames only a few edges move to
+    another sign/strength bucket: those are redrawn on top of the picture (strongest last), and the whole picture
+    only when many change, the view is resized or the colours change. (A redrawn weaker edge may cover a stronger
+    neighbour's crossing pixel until the next full redraw, which is not visible.)
+    """
+
+    FULL_REDRAW_FRACTION = 0.1
+
+    def __init__(self, vb: pg.ViewBox):
+        super().__init__()
+        self.vb = vb
+        self.image: QImage | None = None
+        self.rect = QRectF()
+        self.keys: np.ndarray | None = None
+        self.pens: list[QPen] = []
+        self.px_start = self.px_end = None
+        self.full_redraws = 0
+
+    def boundingRect(self) -> QRectF:  # noqa: N802 - Qt's name
+        return QRectF(self.rect)
+
+    def paint(self, painter, *args) -> None:
+        if self.image is not None:
+            painter.drawImage(self.rect, self.image)
+
+    def invalidate(self) -> None:
+        """Redraw everything at the next update (new colours, new layout)."""
+        self.keys = None
+
+    def show_edges(self, start: np.ndarray, end: np.ndarray, keys: np.ndarray, pens: list[QPen]) -> None:
+        """Draw edges (view coordinates ``(n, 2)`` each) in the colour of their bucket ``keys``."""
+        rect = self.vb.viewRect()
+        w, h = max(int(self.vb.width()), 1), max(int(self.vb.height()), 1)
+        if self.image is None or rect != self.rect or (self.image.width(), self.image.height()) != (w, h):
+            self.prepareGeometryChange()
+            self.rect = QRectF(rect)
+            self.image = QImage(w, h, QImage.Format.Format_ARGB32_Premultiplied)
+            self.keys = None
+        if self.keys is None or len(self.keys) != len(keys) or pens is not self.pens:
+            sx, sy = w / rect.width(), h / rect.height()
+            self.px_start = np.column_stack([(start[:, 0] - rect.left()) * sx, (start[:, 1] - rect.top()) * sy])
+            self.px_end = np.column_stack([(end[:, 0] - rect.left()) * sx, (end[:, 1] - rect.top()) * sy])
+            self.image.fill(0)
+            self.pens = pens
+            todo = np.arange(len(keys))
+            self.full_redraws += 1
+        else:
+            todo = np.flatnonzero(keys != self.keys)
+            if len(todo) > self.FULL_REDRAW_FRACTION * len(keys):
+                self.keys = None
+                self.show_edges(start, end, keys, pens)
+                return
+        self.keys = keys.copy()
+        if len(todo):
+            p = QPainter(self.image)
+            strength = todo[np.argsort(keys[todo] % STRENGTHS, kind="stable")]  # weakest first, strongest on top
+            for k in np.unique(keys[strength] % STRENGTHS):
+                for sign in (0, STRENGTHS):
+                    sel = strength[keys[strength] == sign + k]
+                    if len(sel):
+                        p.setPen(pens[sign + k])
+                        a, b = self.px_start[sel], self.px_end[sel]
+                        p.drawLines([QLineF(*a[i], *b[i]) for i in range(len(sel))])
+            p.end()
+        self.update()
+
+
 class NetworkView(pg.PlotWidget):
     """The network graph: the picture from the explanation, alive."""
 
@@ -107,6 +179,9 @@ class NetworkView(pg.PlotWidget):
         self.edge_items = [pg.PlotCurveItem(connect="pairs", skipFiniteCheck=True) for _ in range(2 * STRENGTHS)]
         for item in self.edge_items:
             plot.addItem(item)
+        self.raster = EdgeRaster(self.vb)
+        self.raster.setZValue(-1)
+        plot.addItem(self.raster, ignoreBounds=True)
         self.highlight_items = [pg.PlotCurveItem(connect="pairs", skipFiniteCheck=True) for _ in range(2)]
         for item in self.highlight_items:
             item.setZValue(5)
@@ -177,6 +252,9 @@ class NetworkView(pg.PlotWidget):
                 item = self.edge_items[sign * STRENGTHS + s]
                 item.setPen(pg.mkPen(rgb, width=1.0))
                 item.setZValue(s * 0.1)
+        self._raster_pens = [item.opts["pen"] for item in self.edge_items]
+        if hasattr(self, "raster"):
+            self.raster.invalidate()
             self.highlight_items[sign].setPen(pg.mkPen(colours[key], width=2.5))
 
     def set_input_edges(self, k: int) -> None:
@@ -264,13 +342,26 @@ class NetworkView(pg.PlotWidget):
         if self.network is None:
             return
         starts, ends, keys = [], [], []
+        raster_used = False
         for layer in range(1, len(self.network.sizes)):
             idx, w = self.edge_weights(layer)
-            scale = float(np.percentile(np.abs(w), 98)) or 1.0
-            strength = np.minimum((np.abs(w) / scale * STRENGTHS).astype(np.intp), STRENGTHS - 1)
-            keys.append(np.where(w >= 0, 0, STRENGTHS) + strength)
+            a = np.abs(w)
+            scale = float(np.partition(a, int(0.98 * (len(a) - 1)))[int(0.98 * (len(a) - 1))]) or 1.0
+            strength = np.minimum((a / scale * STRENGTHS).astype(np.intp), STRENGTHS - 1)
+            key = np.where(w >= 0, 0, STRENGTHS) + strength
+            if layer == 1 and len(idx) == w.size == self.layout.edge_start[0].shape[0] and len(idx) > RASTER_EDGES:
+                # every input edge: the cached picture, repainted incrementally (see EdgeRaster)
+                self.raster.show_edges(self.layout.edge_start[0], self.layout.edge_end[0], key, self._raster_pens)
+                raster_used = True
+                self.raster_count = len(key)
+                continue
+            keys.append(key)
             starts.append(self.layout.edge_start[layer - 1][idx])
             ends.append(self.layout.edge_end[layer - 1][idx])
+        self.raster.setVisible(raster_used)
+        if not raster_used:
+            self.raster.invalidate()
+            self.raster_count = 0
         key = np.concatenate(keys)
         start, end = np.concatenate(starts), np.concatenate(ends)
         order = np.argsort(key, kind="stable")
@@ -280,7 +371,7 @@ class NetworkView(pg.PlotWidget):
             pts = np.empty((2 * len(sel), 2))
             pts[0::2], pts[1::2] = start[sel], end[sel]
             item.setData(pts[:, 0], pts[:, 1], connect="pairs")
-        self.edge_count = len(key)
+        self.edge_count = len(key) + self.raster_count
 
     # --- backpropagation overlay ----------------------------------------------------------------------------
     def set_backprop(self, steps: list[np.ndarray] | None, nudges: list[np.ndarray | None] | None) -> None:
@@ -324,7 +415,7 @@ class NetworkView(pg.PlotWidget):
 
     def _draw_highlight(self) -> None:
         dim = self.selected is not None
-        for item in self.edge_items:
+        for item in (*self.edge_items, self.raster):
             item.setOpacity(0.12 if dim else 1.0)
         if not dim or self.network is None:
             for item in self.highlight_items:

@@ -28,15 +28,38 @@ def segments(item):
 
 
 def test_edge_colours_follow_weight_signs(view):
-    """Every drawn edge sits in a positive-colour item iff its weight is positive; all 784 inputs drawn at K=784."""
+    """Every drawn edge is in a positive colour iff its weight is positive; all 784 inputs drawn at K=784 (those as
+    the incrementally painted picture, whose bucket keys are checked; the rest as curve items)."""
     net = hand_set_network()
     view.set_input_edges(784)
     view.show_network(net, np.zeros(784, np.float32))
-    positive = sum(segments(i) for i in view.edge_items[:STRENGTHS])
-    negative = sum(segments(i) for i in view.edge_items[STRENGTHS:])
+    assert view.raster.isVisible() or view.raster_count == 0
+    raster_keys = view.raster.keys if view.raster_count else np.empty(0, int)
+    positive = sum(segments(i) for i in view.edge_items[:STRENGTHS]) + int((raster_keys < STRENGTHS).sum())
+    negative = sum(segments(i) for i in view.edge_items[STRENGTHS:]) + int((raster_keys >= STRENGTHS).sum())
     weights = np.concatenate([w.ravel() for w in net.weights])
     assert positive == (weights > 0).sum() and negative == (weights < 0).sum()
     assert view.edge_count == 784 * 3 + 3 * 2 + 2 * 10
+
+
+def test_raster_of_all_input_edges_matches_the_weights_and_repaints_incrementally(view):
+    """With K = 784 on the default network, the input edges' picture holds one bucket per weight (sign and
+    strength as the curve items would have them); a small change repaints only what changed, not everything."""
+    net = Network(seed=3)
+    view.set_input_edges(784)
+    view.show_network(net, np.zeros(784, np.float32))
+    assert view.raster_count == 16 * 784 and view.raster.isVisible()
+    w = net.weights[0].ravel()
+    np.testing.assert_array_equal(view.raster.keys < STRENGTHS, w >= 0)
+    full = view.raster.full_redraws
+    net.weights[0][0, :5] *= -1  # five edges change sign
+    view.show_network(net, np.zeros(784, np.float32))
+    assert view.raster.full_redraws == full
+    np.testing.assert_array_equal(view.raster.keys < STRENGTHS, net.weights[0].ravel() >= 0)
+    image = view.raster.image
+    assert image is not None and not image.isNull()
+    view.set_input_edges(32)
+    assert not view.raster.isVisible()
 
 
 def test_top_k_input_edges_are_the_strongest(view):
