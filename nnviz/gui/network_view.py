@@ -213,6 +213,8 @@ class NetworkView(pg.PlotWidget):
             item.setZValue(12)
             plot.addItem(item)
         self.legend = pg.TextItem(html=self._legend_html(), anchor=(0, 0))
+        # text is costly to paint and rarely changes: keep it as a cached picture
+        self.legend.setCacheMode(pg.QtWidgets.QGraphicsItem.CacheMode.DeviceCoordinateCache)
         plot.addItem(self.legend)
         self.scene().sigMouseMoved.connect(self._on_mouse_moved)
         self.scene().sigMouseClicked.connect(self._on_mouse_clicked)
@@ -272,6 +274,7 @@ class NetworkView(pg.PlotWidget):
         self.labels = []
         for d, (x, y) in enumerate(self.layout.columns[-1]):
             t = pg.TextItem(str(d), color=theme.TEXT, anchor=(-0.6, 0.5))
+            t.setCacheMode(pg.QtWidgets.QGraphicsItem.CacheMode.DeviceCoordinateCache)
             t.setPos(x, y)
             plot.addItem(t)
             self.labels.append(t)
@@ -346,7 +349,9 @@ class NetworkView(pg.PlotWidget):
         for layer in range(1, len(self.network.sizes)):
             idx, w = self.edge_weights(layer)
             a = np.abs(w)
-            scale = float(np.partition(a, int(0.98 * (len(a) - 1)))[int(0.98 * (len(a) - 1))]) or 1.0
+            # the strength scale is the 98th percentile of |w|, rounded to a nice number so that it (and so every
+            # edge's bucket) changes only now and then, not on every frame
+            scale = theme.nice_limit(float(np.partition(a, int(0.98 * (len(a) - 1)))[int(0.98 * (len(a) - 1))]))
             strength = np.minimum((a / scale * STRENGTHS).astype(np.intp), STRENGTHS - 1)
             key = np.where(w >= 0, 0, STRENGTHS) + strength
             if layer == 1 and len(idx) == w.size == self.layout.edge_start[0].shape[0] and len(idx) > RASTER_EDGES:

@@ -3,6 +3,8 @@ the colour-blind-safe palette swaps them for blue/orange, which stay apart under
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 PLOT_BACKGROUND = "#15181d"
@@ -33,3 +35,15 @@ def diverging_lut(palette: str = "standard", n: int = 256):
     t = np.linspace(-1.0, 1.0, n)[:, None]
     rgb = np.where(t < 0, mid + (neg - mid) * (-t), mid + (pos - mid) * t)
     return np.column_stack([rgb, np.full(n, 255.0)]).astype(np.uint8)
+
+
+def nice_limit(value: float) -> float:
+    """The colour range's half-width: ``value`` rounded up to 1, 1.5, 2, 3, 5 or 7 × 10^k.
+
+    A round number reads better on the scale, and the scale (whose ticks are costly to lay out) changes only when
+    the weights cross a step, not on every frame.
+    """
+    if not value > 0 or not math.isfinite(value):
+        return 1.0
+    base = 10 ** math.floor(math.log10(value))
+    return next(m * base for m in (1, 1.5, 2, 3, 5, 7, 10) if m * base >= value * (1 - 1e-9))

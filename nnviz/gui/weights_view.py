@@ -19,6 +19,7 @@ from PySide6.QtCore import QRectF, Qt, Signal, Slot
 
 from ..core.network import Network
 from . import theme
+from .theme import nice_limit
 
 SIDE = 28
 GAP = 2  # pixels between tiles
@@ -31,18 +32,6 @@ def effective_weights(network: Network, layer: int) -> np.ndarray:
     for l in range(1, layer):
         w = network.weights[l] @ w
     return w
-
-
-def nice_limit(value: float) -> float:
-    """The colour range's half-width: ``value`` rounded up to 1, 1.5, 2, 3, 5 or 7 × 10^k.
-
-    A round number reads better on the scale, and the scale (whose ticks are costly to lay out) changes only when
-    the weights cross a step, not on every frame.
-    """
-    if not value > 0 or not math.isfinite(value):
-        return 1.0
-    base = 10 ** math.floor(math.log10(value))
-    return next(m * base for m in (1, 1.5, 2, 3, 5, 7, 10) if m * base >= value * (1 - 1e-9))
 
 
 class WeightsView(pg.GraphicsLayoutWidget):
