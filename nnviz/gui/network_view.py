@@ -17,7 +17,7 @@ from ..core.network import Network
 from . import theme
 
 STRENGTHS = 4  # brightness steps of |w|
-RASTER_EDGES = 2000  # above this many input edges, they are drawn as an incrementally updated picture
+RASTER_EDGES = 2000  # with every input edge shown and more edges than this, edges are one repainted picture
 GREY_LEVELS = 32  # neuron fills are quantised to this many steps (invisible, and keeps drawing cached)
 INPUT_SIDE = 28
 MAX_COLUMN_HEIGHT = 1.8  # neuron columns span at most y = −0.9 … 0.9; the input image is the unit square
@@ -345,7 +345,6 @@ class NetworkView(pg.PlotWidget):
         if self.network is None:
             return
         starts, ends, keys = [], [], []
-        raster_used = False
         for layer in range(1, len(self.network.sizes)):
             idx, w = self.edge_weights(layer)
             a = np.abs(w)
@@ -353,22 +352,21 @@ class NetworkView(pg.PlotWidget):
             # edge's bucket) changes only now and then, not on every frame
             scale = theme.nice_limit(float(np.partition(a, int(0.98 * (len(a) - 1)))[int(0.98 * (len(a) - 1))]))
             strength = np.minimum((a / scale * STRENGTHS).astype(np.intp), STRENGTHS - 1)
-            key = np.where(w >= 0, 0, STRENGTHS) + strength
-            if layer == 1 and len(idx) == w.size == self.layout.edge_start[0].shape[0] and len(idx) > RASTER_EDGES:
-                # every input edge: the cached picture, repainted incrementally (see EdgeRaster)
-                self.raster.show_edges(self.layout.edge_start[0], self.layout.edge_end[0], key, self._raster_pens)
-                raster_used = True
-                self.raster_count = len(key)
-                continue
-            keys.append(key)
+            keys.append(np.where(w >= 0, 0, STRENGTHS) + strength)
             starts.append(self.layout.edge_start[layer - 1][idx])
             ends.append(self.layout.edge_end[layer - 1][idx])
-        self.raster.setVisible(raster_used)
-        if not raster_used:
-            self.raster.invalidate()
-            self.raster_count = 0
         key = np.concatenate(keys)
         start, end = np.concatenate(starts), np.concatenate(ends)
+        self.edge_count = len(key)
+        # Every input edge shown: all edges as one incrementally repainted picture (see EdgeRaster).
+        use_raster = self.input_edges_per_neuron >= self.network.sizes[0] and len(key) > RASTER_EDGES
+        self.raster.setVisible(use_raster)
+        if use_raster:
+            self.raster.show_edges(start, end, key, self._raster_pens)
+            for item in self.edge_items:
+                item.setData([], [])
+            return
+        self.raster.invalidate()
         order = np.argsort(key, kind="stable")
         bounds = np.concatenate([[0], np.cumsum(np.bincount(key, minlength=2 * STRENGTHS))])
         for b, item in enumerate(self.edge_items):
@@ -376,7 +374,6 @@ class NetworkView(pg.PlotWidget):
             pts = np.empty((2 * len(sel), 2))
             pts[0::2], pts[1::2] = start[sel], end[sel]
             item.setData(pts[:, 0], pts[:, 1], connect="pairs")
-        self.edge_count = len(key) + self.raster_count
 
     # --- backpropagation overlay ----------------------------------------------------------------------------
     def set_backprop(self, steps: list[np.ndarray] | None, nudges: list[np.ndarray | None] | None) -> None:

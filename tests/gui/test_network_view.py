@@ -33,8 +33,7 @@ def test_edge_colours_follow_weight_signs(view):
     net = hand_set_network()
     view.set_input_edges(784)
     view.show_network(net, np.zeros(784, np.float32))
-    assert view.raster.isVisible() or view.raster_count == 0
-    raster_keys = view.raster.keys if view.raster_count else np.empty(0, int)
+    raster_keys = view.raster.keys if view.raster.isVisible() else np.empty(0, int)
     positive = sum(segments(i) for i in view.edge_items[:STRENGTHS]) + int((raster_keys < STRENGTHS).sum())
     negative = sum(segments(i) for i in view.edge_items[STRENGTHS:]) + int((raster_keys >= STRENGTHS).sum())
     weights = np.concatenate([w.ravel() for w in net.weights])
@@ -48,14 +47,14 @@ def test_raster_of_all_input_edges_matches_the_weights_and_repaints_incrementall
     net = Network(seed=3)
     view.set_input_edges(784)
     view.show_network(net, np.zeros(784, np.float32))
-    assert view.raster_count == 16 * 784 and view.raster.isVisible()
-    w = net.weights[0].ravel()
+    assert view.raster.isVisible() and len(view.raster.keys) == view.edge_count == 12_960
+    w = np.concatenate([w.ravel() for w in net.weights])
     np.testing.assert_array_equal(view.raster.keys < STRENGTHS, w >= 0)
     full = view.raster.full_redraws
     net.weights[0][0, :5] *= -1  # five edges change sign
     view.show_network(net, np.zeros(784, np.float32))
     assert view.raster.full_redraws == full
-    np.testing.assert_array_equal(view.raster.keys < STRENGTHS, net.weights[0].ravel() >= 0)
+    np.testing.assert_array_equal(view.raster.keys[:784] < STRENGTHS, net.weights[0][0] >= 0)
     image = view.raster.image
     assert image is not None and not image.isNull()
     view.set_input_edges(32)
