@@ -103,6 +103,14 @@ class BackpropPanel(QWidget):
         """Training images (uint8 ``(n, 28, 28)``) and labels to draw examples and mini-batches from."""
         self.images, self.labels = images, labels
 
+    def set_can_step(self, can: bool) -> None:
+        """Enable "Apply one step" only when there is a training network to change (MNIST loaded)."""
+        self.apply_button.setEnabled(can)
+        self.apply_button.setToolTip(
+            "One step of gradient descent on just this example (or mini-batch), with the current learning rate: "
+            "watch the outputs move toward the target." if can else
+            "Needs MNIST: the step changes the training network, which starts once the data is loaded.")
+
     def set_network(self, network: Network, learning_rate: float) -> None:
         """The newest network and η; recompute if the panel is in use."""
         self.network = network

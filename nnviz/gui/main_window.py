@@ -99,6 +99,7 @@ class MainWindow(QMainWindow):
         self._frame_spent = 0.0
         self.weights_panel = WeightsPanel()
         self.backprop_panel = BackpropPanel()
+        self.backprop_panel.set_can_step(False)  # until MNIST (and so a training network) is there
         self._graph_dirty = False
         self._network_of: tuple[Snapshot | None, object] = (None, None)  # the newest snapshot's network, built once
         self._build_central()
@@ -380,6 +381,7 @@ class MainWindow(QMainWindow):
         self.has_data = True
         self.draw_panel.set_test_set(data.x_test, data.y_test)
         self.backprop_panel.set_training_images(data.x_train_sample, data.y_train_sample)
+        self.backprop_panel.set_can_step(True)
         self.data_panel.hide()
         self.statusBar().showMessage(f"MNIST loaded: {data.train_count:,} training and {len(data.x_test):,} test "
                                      "images. Press Space to train.", 8000)

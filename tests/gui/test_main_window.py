@@ -122,6 +122,7 @@ def test_first_run_without_data_offers_the_ways_to_get_it(make_window, qtbot):
     qtbot.waitUntil(lambda: w.latest is not None, timeout=5_000)
     assert w.latest.sizes == (784, 16, 16, 10)
     assert w.model_path == mw.EXAMPLE_MODEL
+    assert not w.backprop_panel.apply_button.isEnabled()  # no training network to step yet
 
 
 def test_settings_persist_between_sessions(make_window, settings, mnist_path, qtbot):
