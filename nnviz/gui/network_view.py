@@ -105,8 +105,14 @@ class EdgeRaster(pg.GraphicsObject):
         return QRectF(self.rect)
 
     def paint(self, painter, *args) -> None:
-        if self.image is not None:
-            painter.drawImage(self.rect, self.image)
+        if self.image is None:
+            return
+        # A plain 1:1 blit in device pixels: through the view's y-flipping transform Qt takes a slow path.
+        corner = painter.transform().map(QPointF(self.rect.left(), self.rect.bottom()))
+        painter.save()
+        painter.resetTransform()
+        painter.drawImage(QPointF(round(corner.x()), round(corner.y())), self.image)
+        painter.restore()
 
     def invalidate(self) -> None:
         """Redraw everything at the next update (new colours, new layout)."""
@@ -123,8 +129,9 @@ class EdgeRaster(pg.GraphicsObject):
             self.keys = None
         if self.keys is None or len(self.keys) != len(keys) or pens is not self.pens:
             sx, sy = w / rect.width(), h / rect.height()
-            self.px_start = np.column_stack([(start[:, 0] - rect.left()) * sx, (start[:, 1] - rect.top()) * sy])
-            self.px_end = np.column_stack([(end[:, 0] - rect.left()) * sx, (end[:, 1] - rect.top()) * sy])
+            # image rows run down the screen: y = max at row 0 (the view's y axis points up)
+            self.px_start = np.column_stack([(start[:, 0] - rect.left()) * sx, (rect.bottom() - start[:, 1]) * sy])
+            self.px_end = np.column_stack([(end[:, 0] - rect.left()) * sx, (rect.bottom() - end[:, 1]) * sy])
             self.image.fill(0)
             self.pens = pens
             todo = np.arange(len(keys))
