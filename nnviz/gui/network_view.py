@@ -66,6 +66,7 @@ class NetworkLayout:
             n_out, n_in = len(dst), len(src)
             self.edge_start.append(np.repeat(src[None, :, :], n_out, axis=0).reshape(-1, 2))
             self.edge_end.append(np.repeat(dst[:, None, :], n_in, axis=1).reshape(-1, 2))
+        self.all_start, self.all_end = np.concatenate(self.edge_start), np.concatenate(self.edge_end)
 
     def neuron_at(self, x: float, y: float) -> tuple[int, int] | None:
         """The (layer, index) of the neuron drawn at view point (x, y), if any (layer 0: an input pixel)."""
@@ -352,6 +353,9 @@ class NetworkView(pg.PlotWidget):
         if self.network is None:
             return
         starts, ends, keys = [], [], []
+        # Every input edge shown: all edges as one incrementally repainted picture (see EdgeRaster).
+        use_raster = (self.input_edges_per_neuron >= self.network.sizes[0]
+                      and len(self.layout.all_start) > RASTER_EDGES)
         for layer in range(1, len(self.network.sizes)):
             idx, w = self.edge_weights(layer)
             a = np.abs(w)
@@ -360,20 +364,19 @@ class NetworkView(pg.PlotWidget):
             scale = theme.nice_limit(float(np.partition(a, int(0.98 * (len(a) - 1)))[int(0.98 * (len(a) - 1))]))
             strength = np.minimum((a / scale * STRENGTHS).astype(np.intp), STRENGTHS - 1)
             keys.append(np.where(w >= 0, 0, STRENGTHS) + strength)
-            starts.append(self.layout.edge_start[layer - 1][idx])
-            ends.append(self.layout.edge_end[layer - 1][idx])
+            if not use_raster:
+                starts.append(self.layout.edge_start[layer - 1][idx])
+                ends.append(self.layout.edge_end[layer - 1][idx])
         key = np.concatenate(keys)
-        start, end = np.concatenate(starts), np.concatenate(ends)
         self.edge_count = len(key)
-        # Every input edge shown: all edges as one incrementally repainted picture (see EdgeRaster).
-        use_raster = self.input_edges_per_neuron >= self.network.sizes[0] and len(key) > RASTER_EDGES
         self.raster.setVisible(use_raster)
-        if use_raster:
-            self.raster.show_edges(start, end, key, self._raster_pens)
+        if use_raster:  # every edge, in the layout's fixed order: the coordinates never change
+            self.raster.show_edges(self.layout.all_start, self.layout.all_end, key, self._raster_pens)
             for item in self.edge_items:
                 item.setData([], [])
             return
         self.raster.invalidate()
+        start, end = np.concatenate(starts), np.concatenate(ends)
         order = np.argsort(key, kind="stable")
         bounds = np.concatenate([[0], np.cumsum(np.bincount(key, minlength=2 * STRENGTHS))])
         for b, item in enumerate(self.edge_items):
