@@ -1,7 +1,8 @@
 """Mini-batch stochastic gradient descent as a stream of steps, with its history and evaluation.
 
-The GUI's worker calls :meth:`Trainer.step` in a loop and may change the learning rate or batch size between
-any two steps; the command line calls :meth:`Trainer.run_epoch`. Both see the same numbers.
+The app's training process (``training_loop.py``) calls :meth:`Trainer.run_steps` in chunks and may change the
+learning rate or batch size between any two steps; the command line calls :meth:`Trainer.run_epoch`. Both see
+the same numbers.
 """
 
 from __future__ import annotations
@@ -16,7 +17,6 @@ import numpy as np
 from .data import MNIST
 from .functions import ACTIVATIONS, COSTS, OUTPUTS
 from .network import DTYPE, INITS, Network, SGDKernel
-from .snapshot import Snapshot
 
 QUICK_SUBSET = 1_000  # test images in the quick accuracy estimate
 QUICK_EVERY = 6_000  # samples between quick estimates (ten per epoch of MNIST)
@@ -126,12 +126,16 @@ class History:
     test_accuracy: list = field(default_factory=list)
     quick_accuracy: list = field(default_factory=list)
 
+    def _reserve(self, n: int) -> None:
+        # Grow into new arrays; views handed out earlier keep the old ones, whose filled part never changes.
+        while self.steps + n > len(self.costs):
+            self.costs = np.concatenate([self.costs, np.empty_like(self.costs)])
+            self.samples = np.concatenate([self.samples, np.empty_like(self.samples)])
+
     def record(self, cost: float, samples_seen: int) -> None:
         """Append one mini-batch's cost."""
         if self.steps == len(self.costs):
-            # Grow into new arrays; views handed out earlier keep the old ones, whose filled part never changes.
-            self.costs = np.concatenate([self.costs, np.empty_like(self.costs)])
-            self.samples = np.concatenate([self.samples, np.empty_like(self.samples)])
+            self._reserve(1)
         self.costs[self.steps] = cost
         self.samples[self.steps] = samples_seen
         self.steps += 1
@@ -139,9 +143,7 @@ class History:
     def extend(self, costs: np.ndarray, samples: np.ndarray) -> None:
         """Append many mini-batches' costs at once."""
         n = len(costs)
-        while self.steps + n > len(self.costs):
-            self.costs = np.concatenate([self.costs, np.empty_like(self.costs)])
-            self.samples = np.concatenate([self.samples, np.empty_like(self.samples)])
+        self._reserve(n)
         self.costs[self.steps : self.steps + n] = costs
         self.samples[self.steps : self.steps + n] = samples
         self.steps += n
@@ -168,14 +170,14 @@ class Trainer:
             raise ValueError(f"a {self.network.sizes} network cannot learn MNIST: it needs "
                              f"{data.x_train[0].size} inputs and 10 outputs")
         self.data = data
-        self.learning_rate = config.learning_rate
+        self.epoch = 0
+        self.learning_rate = config.learning_rate  # sets η for epoch 0
         self.batch_size = config.batch_size
         self.rng = np.random.default_rng(config.seed)
         n = len(data.x_train)
         self._images = data.x_train.reshape(n, -1)
         # Each epoch the images are shuffled once into a uint8 copy (47 MB, ~15 ms), so every mini-batch is a
-        # contiguous slice; a step converts just its slice to floats in a buffer whose last column is the constant 1
-        # (the bias input, see SGDKernel). Gathering ten random rows per step would cost more than the arithmetic.
+        # contiguous slice. Gathering ten random rows per step would cost more than the arithmetic.
         self._shuffled = np.empty_like(self._images)
         # Rows [_float_start, _float_end) of the shuffled epoch, as floats with the constant-1 column: converted
         # CONVERT_ROWS at a time, so a step takes a contiguous slice instead of converting its own few rows.
@@ -194,7 +196,6 @@ class Trainer:
         self.history = History()
         self.step_count = 0
         self.samples_seen = 0
-        self.epoch = 0
         self._shuffle()
         self._pos = 0
         self._next_quick = QUICK_EVERY
@@ -210,10 +211,6 @@ class Trainer:
     def epoch_progress(self) -> float:
         """Epochs done as a real number (2.5 = halfway through the third epoch)."""
         return self.epoch + self._pos / self.train_size
-
-    def effective_learning_rate(self) -> float:
-        """η for the current epoch: the set learning rate times the decay so far."""
-        return self._eta
 
     def step(self) -> float:
         """Run one mini-batch of SGD and return its cost (before the update).
@@ -288,7 +285,7 @@ class Trainer:
         self._update_eta()
 
     def _update_eta(self) -> None:
-        self._eta = self._learning_rate * self.config.lr_decay ** getattr(self, "epoch", 0)
+        self._eta = self._learning_rate * self.config.lr_decay ** self.epoch
 
     def next_mini_batch(self) -> tuple[np.ndarray, np.ndarray]:
         """The images (uint8 ``(m, 784)``) and labels of the mini-batch the next step will use (not consumed)."""
@@ -346,25 +343,3 @@ class Trainer:
             rate = (self.samples_seen - s0) / (now - t0)
             self._rate = (now, self.samples_seen, rate)
         return rate
-
-    def snapshot(self) -> Snapshot:
-        """A frozen copy of the network and progress, safe to hand to another thread."""
-        samples, costs = self.history.cost_view()
-        return Snapshot(
-            config=self.config,
-            sizes=self.network.sizes,
-            params=Snapshot.frozen(self.network.params.copy()),
-            step=self.step_count,
-            epoch=self.epoch,
-            epoch_progress=self.epoch_progress,
-            samples_seen=self.samples_seen,
-            train_size=self.train_size,
-            cost_samples=samples,
-            costs=costs,
-            test_accuracy=tuple(self.history.test_accuracy),
-            quick_accuracy=tuple(self.history.quick_accuracy),
-            learning_rate=self.learning_rate,
-            batch_size=self.batch_size,
-            samples_per_second=self.samples_per_second(),
-            diverged=self.diverged,
-        )

@@ -2,7 +2,7 @@
 
 All numbers come from the core's ``Network.backprop`` (checked against finite differences in the core's tests).
 The panel chooses the example and shows the numbers in words; the graph draws the same nudges and steps on the
-network itself (``NetworkView.show_backprop``). "Apply one step" changes the training network's weights through the
+network itself (``NetworkView.set_backprop``). "Apply one step" changes the training network's weights through the
 main window; "Undo" puts the previous ones back exactly.
 """
 

@@ -392,12 +392,6 @@ class NetworkView(pg.PlotWidget):
         self.edge_steps, self.nudges = steps, nudges
         self.legend.setHtml(self._legend_html())
 
-    def show_backprop(self, steps: list[np.ndarray] | None, nudges: list[np.ndarray | None] | None) -> None:
-        """``set_backprop`` and draw it now."""
-        self.set_backprop(steps, nudges)
-        self._draw_edges()
-        self._draw_nudges()
-
     def _draw_nudges(self) -> None:
         if self.nudges is None or self.layout is None:
             for item in self.nudge_items:
