@@ -13,6 +13,10 @@ import numpy as np
 
 # Guards log(0) in cost *values*; the gradients use the exact fused forms below.
 _TINY = np.float32(1e-12)
+# Constants as 0-d arrays: a ufunc takes one as fast as another array, while a Python float operand costs it twice
+# as long on the training step's small arrays (it is converted on every call). In a float64 network they promote
+# to float64 like any float32 operand; 0.5, 1 and 0 are exact either way.
+_HALF, _ONE, _ZERO = np.array(0.5, np.float32), np.array(1.0, np.float32), np.array(0.0, np.float32)
 
 
 class Activation(ABC):
@@ -42,18 +46,17 @@ class Sigmoid(Activation):
 
     def forward(self, z, out=None):
         # 0.5 + 0.5·tanh(z/2) equals 1/(1+e^−z) but never overflows, so huge weighted sums stay quiet.
-        out = np.multiply(z, 0.5, out=out)
-        np.tanh(out, out=out)
-        np.multiply(out, 0.5, out=out)
-        np.add(out, 0.5, out=out)
-        return out
+        out = np.multiply(z, _HALF, out)
+        np.tanh(out, out)
+        np.multiply(out, _HALF, out)
+        return np.add(out, _HALF, out)
 
     def backward(self, z, a, grad_a):
         return grad_a * a * (1.0 - a)
 
     def slope_from_output(self, a, out):
-        np.multiply(a, a, out=out)
-        return np.subtract(a, out, out=out)  # a − a² = a(1 − a)
+        np.multiply(a, a, out)
+        return np.subtract(a, out, out)  # a − a² = a(1 − a)
 
 
 class ReLU(Activation):
@@ -62,13 +65,13 @@ class ReLU(Activation):
     name = "relu"
 
     def forward(self, z, out=None):
-        return np.maximum(z, 0.0, out=out)
+        return np.maximum(z, _ZERO, out=out)
 
     def backward(self, z, a, grad_a):
         return grad_a * (z > 0)
 
     def slope_from_output(self, a, out):
-        return np.greater(a, 0.0, out=out)  # a > 0 exactly where z > 0
+        return np.greater(a, _ZERO, out)  # a > 0 exactly where z > 0
 
 
 class Tanh(Activation):
@@ -77,14 +80,14 @@ class Tanh(Activation):
     name = "tanh"
 
     def forward(self, z, out=None):
-        return np.tanh(z, out=out)
+        return np.tanh(z, out)
 
     def backward(self, z, a, grad_a):
         return grad_a * (1.0 - a * a)
 
     def slope_from_output(self, a, out):
-        np.multiply(a, a, out=out)
-        return np.subtract(1.0, out, out=out)
+        np.multiply(a, a, out)
+        return np.subtract(_ONE, out, out)
 
 
 class Softmax(Activation):
@@ -125,9 +128,17 @@ class Cost(ABC):
         """Return ``∂C_x/∂z`` at the output layer (the textbook δ^L) for each example."""
         return output.backward(z, a, self.grad_a(a, y, output))
 
-    def mean_and_delta(self, output: Activation, z: np.ndarray, a: np.ndarray, y: np.ndarray) -> tuple[float, np.ndarray]:
-        """The mini-batch's mean cost and ``output_delta``, in one call (the training kernel's output stage)."""
-        return float(self.per_example(a, y, output).mean()), self.output_delta(output, z, a, y)
+    def mean_and_delta(self, output: Activation, z: np.ndarray, a: np.ndarray, y: np.ndarray,
+                       out: np.ndarray | None = None) -> tuple[float, np.ndarray]:
+        """The mini-batch's mean cost and ``output_delta``, in one call (the training kernel's output stage).
+
+        ``out``, shaped like ``a``, receives δ if given (no allocation for the element-wise outputs).
+        """
+        delta = self.output_delta(output, z, a, y)
+        if out is not None:
+            np.copyto(out, delta)
+            delta = out
+        return float(self.per_example(a, y, output).mean()), delta
 
 
 class Quadratic(Cost):
@@ -146,14 +157,18 @@ class Quadratic(Cost):
     def grad_a(self, a, y, output):
         return a - y
 
-    def mean_and_delta(self, output, z, a, y):
-        d = a - y
-        flat = d.ravel(order="K")  # a view whatever d's memory order
-        cost = 0.5 * float(np.dot(flat, flat)) / len(a)
+    def mean_and_delta(self, output, z, a, y, out=None):
+        d = np.subtract(a, y, out)
+        cost = 0.5 * float(np.vdot(d, d)) / len(a)
         if output.elementwise:
-            d *= output.slope_from_output(a, np.empty_like(d))
-            return cost, d
-        return cost, output.backward(z, a, d)
+            # δ = (a − y)·f'(z); f' goes through the output's slope so no temporary is needed beyond one
+            slope = output.slope_from_output(a, np.empty_like(d))
+            return cost, np.multiply(d, slope, d)
+        delta = output.backward(z, a, d)
+        if out is not None:
+            np.copyto(out, delta)
+            delta = out
+        return cost, delta
 
 
 class CrossEntropy(Cost):
@@ -182,12 +197,12 @@ class CrossEntropy(Cost):
             return a - y  # the fused form: exact, and stable where a saturates
         return super().output_delta(output, z, a, y)
 
-    def mean_and_delta(self, output, z, a, y):
+    def mean_and_delta(self, output, z, a, y, out=None):
         if isinstance(output, Softmax):
             # only the true digit's log-probability counts: pick it instead of multiplying by the zeros of y
             cost = -float(np.log(np.maximum(a[y > 0.5], _TINY)).sum()) / len(a)
-            return cost, a - y
-        return super().mean_and_delta(output, z, a, y)
+            return cost, np.subtract(a, y, out)
+        return super().mean_and_delta(output, z, a, y, out)
 
 
 ACTIVATIONS: dict[str, Activation] = {f.name: f for f in (Sigmoid(), ReLU(), Tanh())}

@@ -281,10 +281,14 @@ class SGDKernel:
         dt = net.dtype  # float32, except in float64 tests
         self.z_t = [np.empty((n, m), dt) for n in net.sizes[1:-1]]
         self.a_t = [np.ones((n + 1, m), dt) for n in net.sizes[1:-1]]  # last row stays 1
-        self.z_out = np.empty((m, net.sizes[-1]), dt)  # the output layer in row layout, like the targets
+        n_out = net.sizes[-1]
+        # the output layer in row layout, like the targets; δ is used transposed, as a view made once here
+        self.z_out, self.a_out, self.d_out = (np.empty((m, n_out), dt) for _ in range(3))
+        self.d_out_t = self.d_out.T
         self.back_t = [np.empty((n_in + 1, m), dt) for n_in, _ in net.layer_shapes]
         self.delta_t = [np.empty((n, m), dt) for n in net.sizes[1:-1]]
         self.grad = [np.empty_like(blk) for blk in net.blocks]
+        self.scale = np.zeros((), dt)  # −η/m as a 0-d array: a ufunc converts a Python float on every call
 
     def step(self, x_aug: np.ndarray, y: np.ndarray, learning_rate: float) -> float:
         """Update the network by one SGD step on ``x_aug`` ``(m, n_in + 1)`` and ``y`` ``(m, n_out)``; return the cost.
@@ -294,37 +298,36 @@ class SGDKernel:
         m = len(x_aug)
         if m != self.m:
             self._resize(m)
-        net, blocks, dot = self.net, self.net.blocks, np.dot
-        hidden, last, mu = net.activation, len(blocks) - 1, self.momentum
+        net, blocks, dot, add = self.net, self.net.blocks, np.dot, np.add
+        hidden, last, mu, grad = net.activation, len(blocks) - 1, self.momentum, self.grad
+        z_t, a_t = self.z_t, self.a_t
         # forward: z = [W | b] · [a; 1], one column per example
         if last == 0:
-            dot(x_aug, blocks[0].T, out=self.z_out)
+            dot(x_aug, blocks[0].T, self.z_out)
         else:
-            dot(blocks[0], x_aug.T, out=self.z_t[0])
+            dot(blocks[0], x_aug.T, z_t[0])
             for i in range(last):
-                a_t = self.a_t[i]
-                hidden.forward(self.z_t[i], out=a_t[:-1])
+                hidden.forward(z_t[i], a_t[i][:-1])
                 if i + 1 < last:
-                    dot(blocks[i + 1], a_t, out=self.z_t[i + 1])
-            dot(a_t.T, blocks[last].T, out=self.z_out)
-        z_out = self.z_out
-        out = net.output.forward(z_out)
-        cost, delta = net.cost.mean_and_delta(net.output, z_out, out, y)
+                    dot(blocks[i + 1], a_t[i], z_t[i + 1])
+            dot(a_t[-1].T, blocks[last].T, self.z_out)
+        out = net.output.forward(self.z_out, self.a_out)
+        cost, _ = net.cost.mean_and_delta(net.output, self.z_out, out, y, self.d_out)
         # backward: δ is pre-scaled by −η/m, so each layer's update is one product and one in-place add
-        delta_t = delta.T
-        delta_t *= -learning_rate / m
+        delta_t, scale = self.d_out_t, self.scale
+        scale[()] = -learning_rate / m
+        np.multiply(delta_t, scale, delta_t)
         for i in range(last, 0, -1):
-            a_t = self.a_t[i - 1]
+            a = a_t[i - 1]
             # propagate through the weights *before* they change; the bias row of the result is unused
-            dot(blocks[i].T, delta_t, out=self.back_t[i])
-            prev = self.delta_t[i - 1]
-            hidden.slope_from_output(a_t[:-1], prev)
-            prev *= self.back_t[i][:-1]
-            dot(delta_t, a_t.T, out=self.grad[i])
-            blocks[i] += self._with_momentum(i) if mu else self.grad[i]
+            back = dot(blocks[i].T, delta_t, self.back_t[i])
+            prev = hidden.slope_from_output(a[:-1], self.delta_t[i - 1])
+            np.multiply(prev, back[:-1], prev)
+            dot(delta_t, a.T, grad[i])
+            add(blocks[i], self._with_momentum(i) if mu else grad[i], blocks[i])
             delta_t = prev
-        dot(delta_t, x_aug, out=self.grad[0])
-        blocks[0] += self._with_momentum(0) if mu else self.grad[0]
+        dot(delta_t, x_aug, grad[0])
+        add(blocks[0], self._with_momentum(0) if mu else grad[0], blocks[0])
         return cost
 
     def _with_momentum(self, i: int) -> np.ndarray:

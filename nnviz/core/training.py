@@ -176,18 +176,21 @@ class Trainer:
         self.rng = np.random.default_rng(config.seed)
         n = len(data.x_train)
         self._images = data.x_train.reshape(n, -1)
-        # Each epoch the images are shuffled once into a uint8 copy (47 MB, ~15 ms), so every mini-batch is a
-        # contiguous slice. Gathering ten random rows per step would cost more than the arithmetic.
-        self._shuffled = np.empty_like(self._images)
-        # Rows [_float_start, _float_end) of the shuffled epoch, as floats with the constant-1 column: converted
-        # CONVERT_ROWS at a time, so a step takes a contiguous slice instead of converting its own few rows.
+        # Each epoch draws a new order of the images. Steps read their mini-batches from a chunk of CONVERT_ROWS
+        # images taken in that order and converted to floats at once, so a step slices contiguous rows instead of
+        # gathering and converting its own few (which would cost more than its arithmetic), and no shuffled copy of
+        # the whole training set is kept. The chunk's rows [_float_start, _float_end) of the epoch's order end with
+        # the constant-1 column the kernel's bias trick needs; their one-hot targets sit beside them.
+        self._order = np.arange(n)
+        self._u8 = np.empty((CONVERT_ROWS, self._images.shape[1]), np.uint8)
         self._x_float = np.ones((CONVERT_ROWS, self._images.shape[1] + 1), DTYPE)
+        self._t_float = np.zeros((CONVERT_ROWS, 10), DTYPE)
+        self._x_chunk, self._t_chunk = self._x_float[:0], self._t_float[:0]
         self._float_start = self._float_end = 0
         labels = data.y_train.copy()
         if config.random_labels:
             labels = labels[self.rng.permutation(n)]
         self.train_labels = labels
-        self._targets = np.empty((n, 10), DTYPE)
         self._test_x = MNIST.inputs(data.x_test)
         self._quick = slice(0, min(QUICK_SUBSET, len(self._test_x)))
         self._kernel = SGDKernel(self.network, self.batch_size, config.momentum)
@@ -217,53 +220,82 @@ class Trainer:
 
         Raises :class:`TrainingDiverged` if the cost is NaN or infinite; the weights are then restored to the last
         ones known good, and training refuses to continue until :meth:`clear_divergence` (after lowering η).
-        Run many steps inside ``np.errstate(all="ignore")`` (as :meth:`run_steps` does) to keep a diverging
-        run from printing overflow warnings.
         """
-        if self.diverged:
-            raise TrainingDiverged(self.diverged)
-        k = self.step_count
-        if k % BACKUP_EVERY == 0:
-            slot = (k // BACKUP_EVERY) & 1
-            np.copyto(self._backup[slot], self.network.params)
-            self._backup_step[slot] = k
-        pos = self._pos
-        end = min(pos + self.batch_size, self.train_size)  # the epoch's last mini-batch may be short
-        if end > self._float_end or pos < self._float_start:
-            self._convert_from(pos, end)
-        x = self._x_float[pos - self._float_start : end - self._float_start]
-        cost = self._kernel.step(x, self._targets[pos:end], self._eta)
-        if not math.isfinite(cost):
-            self._restore_last_good(k)
-            self.diverged = (
-                f"The cost became {'NaN' if math.isnan(cost) else 'infinite'} at mini-batch {k + 1}: "
-                f"the learning rate ({self.learning_rate:g}) is probably too large. The last good weights were "
-                "kept; lower the learning rate (or reset) and train again."
-            )
-            raise TrainingDiverged(self.diverged)
-        self.step_count = k + 1
-        self.samples_seen += end - pos
-        self._pos = end
-        self.history.record(cost, self.samples_seen)
-        if end == self.train_size:
-            self._end_epoch()
-        elif self.samples_seen >= self._next_quick:
-            self._next_quick += QUICK_EVERY
-            self.history.quick_accuracy.append((self.samples_seen, self.quick_accuracy()))
-        return cost
+        return self.run_steps(1)
 
     def run_steps(self, n: int, stop_at_epoch_end: bool = False) -> float:
         """Run ``n`` steps, or until the epoch ends if asked; return the last cost.
 
         A divergence stops it early with :class:`TrainingDiverged`.
         """
+        if self.diverged:
+            raise TrainingDiverged(self.diverged)
         cost, epoch = float("nan"), self.epoch
-        with np.errstate(all="ignore"):
-            for _ in range(n):
-                cost = self.step()
+        with np.errstate(all="ignore"):  # a diverging run overflows on its way to NaN; that is reported, not printed
+            while n > 0:
+                done, cost = self._run_in_chunk(n)
+                n -= done
                 if stop_at_epoch_end and self.epoch != epoch:
                     break
         return cost
+
+    def _run_in_chunk(self, n: int) -> tuple[int, float]:
+        """Run up to ``n`` steps on the converted chunk, stopping at its end, the epoch's end or a quick estimate.
+
+        This is the training loop proper, kept lean: per step one slice of inputs and targets, the kernel, a
+        finiteness check and the history entry; the bookkeeping is done once for the whole run of steps.
+        Returns the steps done and the last cost.
+        """
+        size, total = self.batch_size, self.train_size
+        pos = self._pos
+        if min(pos + size, total) > self._float_end or pos < self._float_start:
+            self._convert_from(pos, min(pos + size, total))
+        chunk_end = self._float_end
+        fits = -(-(total - pos) // size) if chunk_end == total else (chunk_end - pos) // size
+        until_quick = max(1, -(-(self._next_quick - self.samples_seen) // size))
+        count = min(n, fits, until_quick)
+        history = self.history
+        history._reserve(count)
+        costs, samples, h = history.costs, history.samples, history.steps
+        x, t, offset = self._x_chunk, self._t_chunk, self._float_start
+        step, eta, isfinite = self._kernel.step, self._eta, math.isfinite
+        k, seen, cost = self.step_count, self.samples_seen, float("nan")
+        for _ in range(count):
+            if k % BACKUP_EVERY == 0:
+                self._save_backup(k)
+            i = pos - offset
+            cost = step(x[i : i + size], t[i : i + size], eta)
+            if not isfinite(cost):
+                self._pos, self.step_count, self.samples_seen, history.steps = pos, k, seen, h
+                self._diverge(k, cost)
+            end = min(pos + size, total)
+            seen += end - pos
+            pos = end
+            costs[h], samples[h] = cost, seen
+            h += 1
+            k += 1
+        done = k - self.step_count
+        self._pos, self.step_count, self.samples_seen, history.steps = pos, k, seen, h
+        if pos == total:
+            self._end_epoch()
+        elif seen >= self._next_quick:
+            self._next_quick += QUICK_EVERY
+            history.quick_accuracy.append((seen, self.quick_accuracy()))
+        return done, cost
+
+    def _save_backup(self, k: int) -> None:
+        slot = (k // BACKUP_EVERY) & 1
+        np.copyto(self._backup[slot], self.network.params)
+        self._backup_step[slot] = k
+
+    def _diverge(self, k: int, cost: float) -> None:
+        self._restore_last_good(k)
+        self.diverged = (
+            f"The cost became {'NaN' if math.isnan(cost) else 'infinite'} at mini-batch {k + 1}: "
+            f"the learning rate ({self.learning_rate:g}) is probably too large. The last good weights were "
+            "kept; lower the learning rate (or reset) and train again."
+        )
+        raise TrainingDiverged(self.diverged)
 
     def _restore_last_good(self, k: int) -> None:
         # Weights that produced a finite cost at some step before k are good; those saved *at* step k are not.
@@ -290,7 +322,8 @@ class Trainer:
     def next_mini_batch(self) -> tuple[np.ndarray, np.ndarray]:
         """The images (uint8 ``(m, 784)``) and labels of the mini-batch the next step will use (not consumed)."""
         end = min(self._pos + self.batch_size, self.train_size)
-        return self._shuffled[self._pos : end].copy(), self._targets[self._pos : end].argmax(axis=1)
+        order = self._order[self._pos : end]
+        return self._images[order], self.train_labels[order].astype(np.intp)
 
     def clear_divergence(self) -> None:
         """Allow training again after a divergence (call once the learning rate has been lowered)."""
@@ -298,16 +331,28 @@ class Trainer:
 
     def _convert_from(self, pos: int, end: int) -> None:
         stop = min(max(end, pos + CONVERT_ROWS), self.train_size)
-        if stop - pos > len(self._x_float):
-            self._x_float = np.ones((stop - pos, self._x_float.shape[1]), DTYPE)
-        np.multiply(self._shuffled[pos:stop], DTYPE(1 / 255), out=self._x_float[: stop - pos, :-1])
+        rows = stop - pos
+        if rows > len(self._x_float):
+            self._u8 = np.empty((rows, self._u8.shape[1]), np.uint8)
+            self._x_float = np.ones((rows, self._x_float.shape[1]), DTYPE)
+            self._t_float = np.zeros((rows, 10), DTYPE)
+        order = self._order[pos:stop]
+        images = np.take(self._images, order, axis=0, out=self._u8[:rows])
+        x = self._x_float[:rows]
+        # Cast, then scale the whole block in one contiguous pass (the bias column too, put back to 1 after):
+        # scaling into the strided image columns alone, or while casting, is two to three times slower.
+        np.copyto(x[:, :-1], images)
+        np.multiply(x, DTYPE(1 / 255), out=x)
+        x[:, -1] = 1
+        t = self._t_float[:rows]
+        t.fill(0)
+        t[np.arange(rows), self.train_labels[order]] = 1
+        self._x_chunk, self._t_chunk = x, t
         self._float_start, self._float_end = pos, stop
 
     def _shuffle(self) -> None:
-        order = self.rng.permutation(self.train_size)
-        np.take(self._images, order, axis=0, out=self._shuffled)
+        self._order = self.rng.permutation(self.train_size)
         self._float_start = self._float_end = 0  # the converted rows belong to the old order
-        self._targets[...] = np.eye(10, dtype=DTYPE)[self.train_labels[order]]
 
     def _end_epoch(self) -> None:
         self.epoch += 1
