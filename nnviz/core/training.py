@@ -337,7 +337,7 @@ class Trainer:
             self._x_float = np.ones((rows, self._x_float.shape[1]), DTYPE)
             self._t_float = np.zeros((rows, 10), DTYPE)
         order = self._order[pos:stop]
-        images = np.take(self._images, order, axis=0, out=self._u8[:rows])
+        images = np.take(self._images, order, axis=0, out=self._u8[:rows], mode="clip")  # in range; 'raise' buffers
         x = self._x_float[:rows]
         # Cast, then scale the whole block in one contiguous pass (the bias column too, put back to 1 after):
         # scaling into the strided image columns alone, or while casting, is two to three times slower.
