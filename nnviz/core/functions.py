@@ -129,10 +129,11 @@ class Cost(ABC):
         return output.backward(z, a, self.grad_a(a, y, output))
 
     def mean_and_delta(self, output: Activation, z: np.ndarray, a: np.ndarray, y: np.ndarray,
-                       out: np.ndarray | None = None) -> tuple[float, np.ndarray]:
+                       out: np.ndarray | None = None, scratch: np.ndarray | None = None) -> tuple[float, np.ndarray]:
         """The mini-batch's mean cost and ``output_delta``, in one call (the training kernel's output stage).
 
-        ``out``, shaped like ``a``, receives δ if given (no allocation for the element-wise outputs).
+        ``out``, shaped like ``a``, receives δ if given; with ``scratch`` (same shape) too, the element-wise
+        outputs allocate nothing.
         """
         delta = self.output_delta(output, z, a, y)
         if out is not None:
@@ -157,12 +158,11 @@ class Quadratic(Cost):
     def grad_a(self, a, y, output):
         return a - y
 
-    def mean_and_delta(self, output, z, a, y, out=None):
+    def mean_and_delta(self, output, z, a, y, out=None, scratch=None):
         d = np.subtract(a, y, out)
         cost = 0.5 * float(np.vdot(d, d)) / len(a)
-        if output.elementwise:
-            # δ = (a − y)·f'(z); f' goes through the output's slope so no temporary is needed beyond one
-            slope = output.slope_from_output(a, np.empty_like(d))
+        if output.elementwise:  # δ = (a − y)·f'(z)
+            slope = output.slope_from_output(a, np.empty_like(d) if scratch is None else scratch)
             return cost, np.multiply(d, slope, d)
         delta = output.backward(z, a, d)
         if out is not None:
@@ -197,12 +197,12 @@ class CrossEntropy(Cost):
             return a - y  # the fused form: exact, and stable where a saturates
         return super().output_delta(output, z, a, y)
 
-    def mean_and_delta(self, output, z, a, y, out=None):
+    def mean_and_delta(self, output, z, a, y, out=None, scratch=None):
         if isinstance(output, Softmax):
             # only the true digit's log-probability counts: pick it instead of multiplying by the zeros of y
             cost = -float(np.log(np.maximum(a[y > 0.5], _TINY)).sum()) / len(a)
             return cost, np.subtract(a, y, out)
-        return super().mean_and_delta(output, z, a, y, out)
+        return super().mean_and_delta(output, z, a, y, out, scratch)
 
 
 ACTIVATIONS: dict[str, Activation] = {f.name: f for f in (Sigmoid(), ReLU(), Tanh())}

@@ -279,16 +279,26 @@ class SGDKernel:
         net = self.net
         self.m = m
         dt = net.dtype  # float32, except in float64 tests
-        self.z_t = [np.empty((n, m), dt) for n in net.sizes[1:-1]]
-        self.a_t = [np.ones((n + 1, m), dt) for n in net.sizes[1:-1]]  # last row stays 1
+        blocks, last = net.blocks, len(net.blocks) - 1
+        z_t = [np.empty((n, m), dt) for n in net.sizes[1:-1]]
+        a_t = [np.ones((n + 1, m), dt) for n in net.sizes[1:-1]]  # last row stays 1
+        back_t = [np.empty((n_in + 1, m), dt) for n_in, _ in net.layer_shapes]
+        delta_t = [np.empty((n, m), dt) for n in net.sizes[1:-1]]
+        self.grad = [np.empty_like(blk) for blk in blocks]
+        # the output layer in row layout, like the targets; δ is used transposed
         n_out = net.sizes[-1]
-        # the output layer in row layout, like the targets; δ is used transposed, as a view made once here
-        self.z_out, self.a_out, self.d_out = (np.empty((m, n_out), dt) for _ in range(3))
-        self.d_out_t = self.d_out.T
-        self.back_t = [np.empty((n_in + 1, m), dt) for n_in, _ in net.layer_shapes]
-        self.delta_t = [np.empty((n, m), dt) for n in net.sizes[1:-1]]
-        self.grad = [np.empty_like(blk) for blk in net.blocks]
+        self.z_out, self.a_out, self.d_out, self.scratch = (np.empty((m, n_out), dt) for _ in range(4))
         self.scale = np.zeros((), dt)  # −η/m as a 0-d array: a ufunc converts a Python float on every call
+        # Every view a step uses, made once (a view costs about as much as a small ufunc call):
+        # forward through the hidden layers: z → a (without its row of ones) → the next layer's z
+        self._hidden = [(z_t[i], a_t[i][:-1], blocks[i + 1] if i + 1 < last else None, a_t[i],
+                         z_t[i + 1] if i + 1 < last else None) for i in range(last)]
+        self._to_output = (a_t[-1].T, blocks[last].T) if last else (None, blocks[0].T)
+        # backward, from the top: δ goes down through Wᵀ, is multiplied by f'(z) below, and makes the step
+        self._layers_down = [(blocks[i].T, back_t[i][:-1], a_t[i - 1][:-1], a_t[i - 1].T, delta_t[i - 1], i)
+                             for i in range(last, 0, -1)]
+        self._back_full = back_t  # the bias row of each product is computed and unused
+        self._d_out_t = self.d_out.T
 
     def step(self, x_aug: np.ndarray, y: np.ndarray, learning_rate: float) -> float:
         """Update the network by one SGD step on ``x_aug`` ``(m, n_in + 1)`` and ``y`` ``(m, n_out)``; return the cost.
@@ -298,32 +308,32 @@ class SGDKernel:
         m = len(x_aug)
         if m != self.m:
             self._resize(m)
-        net, blocks, dot, add = self.net, self.net.blocks, np.dot, np.add
-        hidden, last, mu, grad = net.activation, len(blocks) - 1, self.momentum, self.grad
-        z_t, a_t = self.z_t, self.a_t
+        net, dot, add, multiply = self.net, np.dot, np.add, np.multiply
+        blocks, grad, mu = net.blocks, self.grad, self.momentum
+        hidden, output, z_out = net.activation, net.output, self.z_out
         # forward: z = [W | b] · [a; 1], one column per example
-        if last == 0:
-            dot(x_aug, blocks[0].T, self.z_out)
+        a_last_t, out_block_t = self._to_output
+        if a_last_t is None:
+            dot(x_aug, out_block_t, z_out)
         else:
-            dot(blocks[0], x_aug.T, z_t[0])
-            for i in range(last):
-                hidden.forward(z_t[i], a_t[i][:-1])
-                if i + 1 < last:
-                    dot(blocks[i + 1], a_t[i], z_t[i + 1])
-            dot(a_t[-1].T, blocks[last].T, self.z_out)
-        out = net.output.forward(self.z_out, self.a_out)
-        cost, _ = net.cost.mean_and_delta(net.output, self.z_out, out, y, self.d_out)
+            dot(blocks[0], x_aug.T, self._hidden[0][0])
+            for z, a, next_block, a_full, next_z in self._hidden:
+                hidden.forward(z, a)
+                if next_block is not None:
+                    dot(next_block, a_full, next_z)
+            dot(a_last_t, out_block_t, z_out)
+        out = output.forward(z_out, self.a_out)
+        cost, _ = net.cost.mean_and_delta(output, z_out, out, y, self.d_out, self.scratch)
         # backward: δ is pre-scaled by −η/m, so each layer's update is one product and one in-place add
-        delta_t, scale = self.d_out_t, self.scale
+        delta_t, scale = self._d_out_t, self.scale
         scale[()] = -learning_rate / m
-        np.multiply(delta_t, scale, delta_t)
-        for i in range(last, 0, -1):
-            a = a_t[i - 1]
-            # propagate through the weights *before* they change; the bias row of the result is unused
-            back = dot(blocks[i].T, delta_t, self.back_t[i])
-            prev = hidden.slope_from_output(a[:-1], self.delta_t[i - 1])
-            np.multiply(prev, back[:-1], prev)
-            dot(delta_t, a.T, grad[i])
+        multiply(delta_t, scale, delta_t)
+        for block_t, back, a, a_full_t, prev, i in self._layers_down:
+            # propagate through the weights *before* they change
+            dot(block_t, delta_t, self._back_full[i])
+            hidden.slope_from_output(a, prev)
+            multiply(prev, back, prev)
+            dot(delta_t, a_full_t, grad[i])
             add(blocks[i], self._with_momentum(i) if mu else grad[i], blocks[i])
             delta_t = prev
         dot(delta_t, x_aug, grad[0])

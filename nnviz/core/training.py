@@ -22,6 +22,7 @@ QUICK_SUBSET = 1_000  # test images in the quick accuracy estimate
 QUICK_EVERY = 6_000  # samples between quick estimates (ten per epoch of MNIST)
 CONVERT_ROWS = 1024  # shuffled images converted to floats at a time
 BACKUP_EVERY = 8  # steps between copies of the weights kept for recovering from a divergence
+_ONE_HOT = np.eye(10, dtype=DTYPE)  # row d is the target of digit d
 
 
 @dataclass(frozen=True)
@@ -344,9 +345,7 @@ class Trainer:
         np.copyto(x[:, :-1], images)
         np.multiply(x, DTYPE(1 / 255), out=x)
         x[:, -1] = 1
-        t = self._t_float[:rows]
-        t.fill(0)
-        t[np.arange(rows), self.train_labels[order]] = 1
+        t = np.take(_ONE_HOT, self.train_labels[order], axis=0, out=self._t_float[:rows], mode="clip")
         self._x_chunk, self._t_chunk = x, t
         self._float_start, self._float_end = pos, stop
 
