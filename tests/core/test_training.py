@@ -69,6 +69,30 @@ def test_next_mini_batch_is_what_the_next_step_uses(small):
     assert tr.step() == pytest.approx(expected, rel=1e-5)
 
 
+def test_every_image_once_per_epoch_across_chunk_boundaries(small, monkeypatch):
+    """Steps read their inputs from chunks converted ahead; with chunks of 64 rows, batches of 7 straddling them
+    and a change to 5 mid-epoch, every step still trains on exactly the images next_mini_batch shows (same cost as
+    backprop on them), and each epoch uses every training image once."""
+    import nnviz.core.training as training
+
+    monkeypatch.setattr(training, "CONVERT_ROWS", 64)
+    data = small.subset(300, 100)
+    tr = Trainer(preset("video", batch_size=7), data)
+    seen = []
+    for epoch in range(2):
+        first = len(seen)
+        while tr.epoch == epoch:
+            if len(seen) == 20:
+                tr.batch_size = 5
+            x, labels = tr.next_mini_batch()
+            expected = tr.network.backprop(x / 255.0, np.eye(10)[labels]).cost
+            assert tr.step() == pytest.approx(expected, rel=1e-5)
+            seen.extend(zip(map(bytes, x), labels))
+        epoch_images = sorted(seen[first:])
+        assert epoch_images == sorted(zip(map(bytes, data.x_train.reshape(300, -1)), data.y_train))
+    assert tr.samples_seen == 600
+
+
 def test_same_seed_same_run(small):
     """Two trainers with the same config produce identical weights and costs (reproducible experiments)."""
     a, b = Trainer(preset("video"), small), Trainer(preset("video"), small)
