@@ -3,6 +3,7 @@
 import json
 import subprocess
 import sys
+import time
 
 import numpy as np
 import pytest
@@ -105,3 +106,18 @@ def test_nnviz_with_no_command_opens_the_app(mnist_path, tmp_path):
                        timeout=120, env=env)
     assert r.returncode == 0, r.stderr[-2000:]
     assert "Traceback" not in r.stderr and "Destroyed while thread" not in r.stderr
+
+
+def test_startup_report_for_the_benchmark(tmp_path):
+    """benchmarks/bench_startup.py times launches by NNVIZ_REPORT_SHOWN: the app prints when its window's first
+    paint is done, then closes itself cleanly (no data needed)."""
+    import os
+
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "NNVIZ_REPORT_SHOWN": "1",
+           "NNVIZ_CACHE_DIR": str(tmp_path), "XDG_CONFIG_HOME": str(tmp_path), "HOME": str(tmp_path)}
+    env.pop("NNVIZ_DATA", None)
+    before = time.time()
+    r = subprocess.run([sys.executable, "-m", "nnviz"], capture_output=True, text=True, timeout=120, env=env)
+    assert r.returncode == 0, r.stderr[-2000:]
+    shown = [float(line.split()[1]) for line in r.stdout.splitlines() if line.startswith("nnviz-shown ")]
+    assert len(shown) == 1 and before < shown[0] < time.time()

@@ -194,8 +194,11 @@ def _reason(e: BaseException) -> str:
 
 # --- saving into the cache -------------------------------------------------------------------------------------
 def save_npz_atomic(data: MNIST, dest: str | os.PathLike) -> Path:
-    """Write ``data`` as a Keras-layout ``.npz`` via a temporary file and a rename: never half a file."""
-    return write_atomically(dest, lambda f: np.savez_compressed(
+    """Write ``data`` as a Keras-layout ``.npz`` via a temporary file and a rename: never half a file.
+
+    Stored uncompressed (55 MB instead of 11): it loads in ~30 ms instead of 150-300 ms, which is the app's start.
+    """
+    return write_atomically(dest, lambda f: np.savez(
         f, x_train=data.x_train, y_train=data.y_train, x_test=data.x_test, y_test=data.y_test))
 
 
@@ -217,7 +220,9 @@ def download_mnist(
     timeout: float = 30.0,
     chunk: int = 1 << 16,
 ) -> Path:
-    """Download MNIST into the cache: streamed into a ``.part`` file, size and SHA-256 checked, then renamed.
+    """Download MNIST into the cache: streamed into a ``.part`` file, size and SHA-256 checked, then stored.
+
+    The cache keeps the arrays uncompressed (see :func:`save_npz_atomic`); the downloaded file is removed.
 
     On any failure (network, truncated body, wrong checksum, cancel) the partial file is removed and a
     :class:`DataError` says what happened; the next attempt starts clean.
@@ -258,8 +263,12 @@ def download_mnist(
         if digest.hexdigest() != sha256:
             raise DataError(f"the file downloaded from {url} failed its SHA-256 check (got {digest.hexdigest()[:16]}…, "
                             f"expected {sha256[:16]}…); it was discarded. Try again later.")
-        load_npz(part)  # the bytes are right; make sure they are MNIST before they replace anything
-        os.replace(part, dest)
+        # The bytes are right; make sure they are MNIST before they replace anything, and keep them uncompressed.
+        data = load_npz(part)
+        try:
+            save_npz_atomic(data, dest)
+        except OSError as e:
+            raise DataError(f"could not write {dest}: {_reason(e)} (is the disk full or read-only?)") from None
     finally:
         part.unlink(missing_ok=True)
     return dest

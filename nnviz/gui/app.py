@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import sys
 
-from PySide6.QtCore import QCoreApplication, Qt, QTimer
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication
 
@@ -41,8 +41,30 @@ def main(data: str | None = None) -> int:
     from .main_window import MainWindow
 
     window = MainWindow(data=data)
+    if os.environ.get("NNVIZ_REPORT_SHOWN"):  # benchmarks/bench_startup.py: when was the window first painted?
+        window.installEventFilter(_ShownReporter(window))
     window.show()
     quit_after = os.environ.get("NNVIZ_QUIT_AFTER_MS")  # for smoke tests and screenshots: close by itself
     if quit_after:
         QTimer.singleShot(int(quit_after), window.close)
     return app.exec()
+
+
+class _ShownReporter(QObject):
+    """Prints ``nnviz-shown <time.time()>`` once the window's first paint is done, then closes the window."""
+
+    def __init__(self, window):
+        super().__init__(window)
+        self.window = window
+
+    def eventFilter(self, watched, event):  # noqa: N802 - Qt's name
+        if event.type() == QEvent.Type.Paint:
+            self.window.removeEventFilter(self)
+            QTimer.singleShot(0, self.report)  # after this paint has been delivered
+        return False
+
+    def report(self):
+        import time
+
+        print(f"nnviz-shown {time.time():.6f}", flush=True)
+        self.window.close()

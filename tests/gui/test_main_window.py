@@ -187,9 +187,9 @@ def test_download_button_fetches_verifies_and_loads(make_window, mnist_path, qtb
         qtbot.mouseClick(w.download_button, Qt.MouseButton.LeftButton)
         qtbot.waitUntil(lambda: w.has_data, timeout=20_000)
         assert not w.data_panel.isVisible()
-        from nnviz.core.data import cache_path
+        from nnviz.core.data import cache_path, load_npz
 
-        assert cache_path().stat().st_size == len(body)
+        assert load_npz(cache_path()).x_train.shape == (60000, 28, 28)  # the cache holds the downloaded MNIST
     finally:
         httpd.shutdown()
         httpd.server_close()
