@@ -180,7 +180,7 @@ class CostView(pg.PlotWidget):
         self.reference = pg.InfiniteLine(
             pos=REFERENCE_ACCURACY, angle=0, pen=pg.mkPen(theme.REFERENCE, width=1.5, style=Qt.PenStyle.DashLine),
             label="about 96 %: what 784-16-16-10 reaches (3Blue1Brown)",
-            labelOpts={"position": 0.02, "color": theme.REFERENCE, "anchors": [(0, 1), (0, 1)]})
+            labelOpts={"position": 0.02, "color": theme.REFERENCE, "anchors": [(0, 0), (0, 0)]})  # below: room
         self.acc_box.addItem(self.reference)
         plot.legend.addItem(self.acc_curve, "test accuracy (every epoch)")
         plot.legend.addItem(self.quick_curve, "quick estimate (1,000 test images)")

@@ -158,6 +158,8 @@ class MainWindow(QMainWindow):
         bar.addWidget(self.edges_spin)
         bar.addStretch(1)
         layout.addLayout(bar)
+        layout.setSpacing(0)
+        layout.addWidget(self.network_view.legend)
         layout.addWidget(self.network_view, 1)
         self.setCentralWidget(central)
 

@@ -12,6 +12,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QLineF, QPoint, QPointF, QRectF, Qt, Signal, Slot
 from PySide6.QtGui import QImage, QPainter, QPen
+from PySide6.QtWidgets import QLabel
 
 from ..core.network import Network
 from . import theme
@@ -220,10 +221,13 @@ class NetworkView(pg.PlotWidget):
             item.setPen(pg.mkPen(colour, width=5))
             item.setZValue(12)
             plot.addItem(item)
-        self.legend = pg.TextItem(html=self._legend_html(), anchor=(0, 0))
-        # text is costly to paint and rarely changes: keep it as a cached picture
-        self.legend.setCacheMode(pg.QtWidgets.QGraphicsItem.CacheMode.DeviceCoordinateCache)
-        plot.addItem(self.legend)
+        # The key to the colours, as a strip for the window to place above the graph: outside the plot it wraps to
+        # any width and never covers a neuron.
+        self.legend = QLabel()
+        self.legend.setWordWrap(True)
+        self.legend.setTextFormat(Qt.TextFormat.RichText)
+        self.legend.setStyleSheet(f"background:{theme.PLOT_BACKGROUND}; padding:4px 8px;")
+        self.legend.setText(self._legend_html())
         self.scene().sigMouseMoved.connect(self._on_mouse_moved)
         self.scene().sigMouseClicked.connect(self._on_mouse_clicked)
         self._apply_pens()
@@ -245,7 +249,7 @@ class NetworkView(pg.PlotWidget):
     def set_palette(self, name: str) -> None:
         """Standard (blue/red) or colour-blind-safe (blue/orange) edge colours."""
         self.palette_name = name
-        self.legend.setHtml(self._legend_html())
+        self.legend.setText(self._legend_html())
         self._apply_pens()
         self._draw_highlight()
 
@@ -287,8 +291,7 @@ class NetworkView(pg.PlotWidget):
             plot.addItem(t)
             self.labels.append(t)
         xs = self.layout.neuron_xy[:, 0]
-        self.vb.setRange(xRange=(-0.05, xs.max() + 0.25), yRange=(-1.0, 1.12), padding=0)
-        self.legend.setPos(-0.05, 1.12)
+        self.vb.setRange(xRange=(-0.05, xs.max() + 0.25), yRange=(-0.97, 0.97), padding=0)
         self.selected = None
         self.hovered = None
         self.hover_text.hide()
@@ -390,7 +393,7 @@ class NetworkView(pg.PlotWidget):
         """Overlay backpropagation from the next frame on: ``steps[l]`` = −∂C/∂W of weight layer l+1 (drawn on the
         edges), ``nudges[l]`` = −∂C/∂a of layer l (bars beside the neurons). ``None`` returns to the weights."""
         self.edge_steps, self.nudges = steps, nudges
-        self.legend.setHtml(self._legend_html())
+        self.legend.setText(self._legend_html())
 
     def _draw_nudges(self) -> None:
         if self.nudges is None or self.layout is None:

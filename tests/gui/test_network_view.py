@@ -138,3 +138,21 @@ def test_graph_follows_the_canvas_in_the_window(window, qtbot):
     qtbot.waitUntil(lambda: bool(window.network_view.activations()) and
                     np.array_equal(window.network_view.activations()[0], canvas.network_input()), timeout=3000)
     assert window.network_view.activations()[0].max() > 0.9
+
+
+def test_legend_sits_above_the_graph(window, qtbot):
+    """The colour key is a strip above the graph, not text inside the plot: it wraps within the graph's width at
+    any window size and covers no neuron; while the backprop overlay is on it says what those colours mean."""
+    legend, view = window.network_view.legend, window.network_view
+    window.resize(1000, 650)  # as narrow as the docks allow
+    qtbot.waitUntil(lambda: view.layout is not None, timeout=5000)
+    assert legend.isVisible() and legend.parent() is view.parent()
+    assert legend.geometry().bottom() < view.geometry().top()
+    assert legend.width() <= view.width() + 1 and legend.wordWrap()
+    assert "positive weight" in legend.text()
+    r = view.vb.viewRange()
+    assert np.abs(view.layout.neuron_xy[:, 1]).max() < r[1][1]
+    view.set_backprop([np.zeros_like(x) for x in view.network.weights], [None] * len(view.network.sizes))
+    assert "nudge" in legend.text()
+    view.set_backprop(None, None)
+    assert "positive weight" in legend.text()
