@@ -40,6 +40,15 @@ def activation_shade(a: np.ndarray, kind: str) -> np.ndarray:
     return np.clip(a, 0.0, 1.0)
 
 
+def upright(image: np.ndarray) -> np.ndarray:
+    """An image's rows bottom first: in this plot y grows upwards, and an ImageItem puts row 0 at the lowest y.
+
+    Without it every digit would stand on its head, while the edges (placed by ``NetworkLayout.input_xy``, top row
+    at the top) would still leave from the right pixels.
+    """
+    return image[::-1]
+
+
 class NetworkLayout:
     """Where every neuron and edge sits for given layer sizes (computed once per architecture)."""
 
@@ -318,8 +327,8 @@ class NetworkView(pg.PlotWidget):
 
     def _draw_neurons(self) -> None:
         net, acts = self.network, self.activations()
-        self.input_image.setImage(self.input.reshape(INPUT_SIDE, INPUT_SIDE), levels=(0.0, 1.0), autoLevels=False,
-                                  rect=INPUT_RECT)
+        self.input_image.setImage(upright(self.input.reshape(INPUT_SIDE, INPUT_SIDE)), levels=(0.0, 1.0),
+                                  autoLevels=False, rect=INPUT_RECT)
         shades = np.concatenate([activation_shade(acts[l], net.activation_for(l).name) for l in range(1, len(acts))])
         # 33 shared grey brushes: the scatter item renders each distinct brush once, then reuses it
         levels = np.rint(np.clip(shades, 0, 1) * GREY_LEVELS).astype(np.intp)
@@ -473,7 +482,7 @@ class NetworkView(pg.PlotWidget):
         if layer == 1 and self.network.sizes[0] == INPUT_SIDE * INPUT_SIDE:
             w = self.network.weights[0][index].reshape(INPUT_SIDE, INPUT_SIDE)
             lim = float(np.abs(w).max()) or 1.0
-            self.hover_image.setImage(w, levels=(-lim, lim), lut=theme.diverging_lut(self.palette_name),
+            self.hover_image.setImage(upright(w), levels=(-lim, lim), lut=theme.diverging_lut(self.palette_name),
                                       autoLevels=False, rect=QRectF(float(pos[0]) + 0.05, float(pos[1]) + 0.02, 0.3, 0.3))
             self.hover_image.show()
         else:

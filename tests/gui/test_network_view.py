@@ -156,3 +156,29 @@ def test_legend_sits_above_the_graph(window, qtbot):
     assert "nudge" in legend.text()
     view.set_backprop(None, None)
     assert "positive weight" in legend.text()
+
+
+def test_input_image_is_drawn_upright_where_its_edges_leave(view, qtbot):
+    """The digit in the graph stands the right way up: with only the top-left pixel lit, the painted window is
+    bright exactly where that pixel's edges leave from (top left of the input square) and dark at the bottom
+    left. (The plot's y grows upwards; drawn naively, every digit stood on its head.)"""
+    x = np.zeros(784, np.float32)
+    x[:3] = 1.0  # row 0, columns 0-2: a short bar along the top edge
+    view.show_network(Network((784, 16, 16, 10), seed=0), x)
+    qtbot.wait(50)
+    picture = view.grab().toImage()
+    ratio = picture.devicePixelRatio()
+
+    def brightness(pixel_index):
+        px, py = view.layout.input_xy[pixel_index]
+        at = view.mapFromScene(view.vb.mapViewToScene(pg_point(px, py)))
+        return picture.pixelColor(int(at.x() * ratio), int(at.y() * ratio)).lightness()
+
+    assert brightness(1) > 200  # row 0, column 1: lit, at the top
+    assert brightness(27 * 28 + 1) < 50  # row 27, column 1: dark, at the bottom
+
+
+def pg_point(x, y):
+    from PySide6.QtCore import QPointF
+
+    return QPointF(float(x), float(y))
