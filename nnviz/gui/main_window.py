@@ -361,9 +361,12 @@ class MainWindow(QMainWindow):
             self.show_data_panel(str(e))
             return
         if path is None:
+            showing = self._show_example_until_data()
             self.show_data_panel(
                 "<b>MNIST is not here yet.</b> nnviz trains on the MNIST digits (70,000 handwritten 28×28 images). "
-                f"Download them (11 MB), open a copy you have, or explore the example network until then. "
+                + ("Until they are here, you are looking at the example network shipped with nnviz, already trained "
+                   "on them: draw a digit and watch it read it. " if showing else "")
+                + "Download them (11 MB) or open a copy you have to train your own. "
                 f"nnviz looks in its cache ({mnist_data.cache_path()}), the NNVIZ_DATA variable, and --data.")
             return
         self.statusBar().showMessage(f"Loading MNIST from {path}…")
@@ -762,6 +765,21 @@ class MainWindow(QMainWindow):
         path, _ = QFileDialog.getOpenFileName(self, "Open model", self._model_dir(), "nnviz models (*.npz)")
         if path:
             self.load_model_file(Path(path))
+
+    def _show_example_until_data(self) -> bool:
+        """First run without MNIST: show the shipped example network, so drawing works at once.
+
+        Unlike File → Open it leaves the architecture fields (the user's saved choice) and the model folder alone.
+        """
+        try:
+            m = read_model(EXAMPLE_MODEL)
+        except ModelFileError:
+            return False  # the panel still offers every way forward
+        config = TrainConfig.from_dict({**self.controls.config().to_dict(), **m.config})
+        self.worker.load_network(m.network, config)
+        self.on_snapshot(Snapshot.of_network(m.network, config))
+        self.model_path = EXAMPLE_MODEL
+        return True
 
     def load_model_file(self, path: Path) -> bool:
         """Load a model; on a bad file say why and keep the current network."""

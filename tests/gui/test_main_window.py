@@ -113,9 +113,23 @@ def test_bad_model_file_is_explained_and_the_network_kept(window, qtbot, tmp_pat
 
 
 def test_first_run_without_data_offers_the_ways_to_get_it(make_window, qtbot):
-    """No MNIST anywhere: the window opens, says so in place, and the example network loads with one click."""
+    """No MNIST anywhere: the window opens, says so in place, and shows the example network at once, so a digit
+    drawn on the canvas is read; the example button loads it again with one click."""
+    from PySide6.QtCore import QPoint
+
     w = make_window(None)
     assert w.data_panel.isVisible() and "not here yet" in w.data_message.text()
+    assert "example network" in w.data_message.text()
+    qtbot.waitUntil(lambda: w.latest is not None, timeout=5_000)
+    assert w.latest.sizes == (784, 16, 16, 10) and w.model_path == mw.EXAMPLE_MODEL
+    canvas = w.draw_panel.canvas
+    qtbot.mousePress(canvas, Qt.MouseButton.LeftButton, pos=QPoint(150, 60))
+    for y in range(70, 260, 10):
+        qtbot.mouseMove(canvas, QPoint(150, y))
+    qtbot.mouseRelease(canvas, Qt.MouseButton.LeftButton, pos=QPoint(150, 250))
+    qtbot.waitUntil(lambda: bool(w.network_view.activations()) and w.network_view.activations()[0].max() > 0.9,
+                    timeout=3_000)
+    qtbot.waitUntil(lambda: w.draw_panel.bars.guess == 1, timeout=3_000)  # a vertical stroke reads as a 1
     qtbot.keyClick(w, Qt.Key.Key_Space)
     assert w.banner.isVisible() and "needs MNIST" in w.banner.text()
     qtbot.mouseClick(w.example_button, Qt.MouseButton.LeftButton)
