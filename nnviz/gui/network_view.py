@@ -179,6 +179,7 @@ class NetworkView(pg.PlotWidget):
         plot.hideAxis("left")
         plot.hideAxis("bottom")
         plot.setMenuEnabled(False)
+        plot.hideButtons()  # the auto-range "A": the graph frames itself
         self.vb = plot.vb
         self.vb.setAspectLocked(True)
         self.vb.setMouseEnabled(False, False)
@@ -219,7 +220,7 @@ class NetworkView(pg.PlotWidget):
         self.labels: list[pg.TextItem] = []
         self.hover_text = pg.TextItem(color=theme.TEXT, anchor=(0, 1), fill=pg.mkBrush(21, 24, 29, 230))
         self.hover_text.setZValue(20)
-        self.hover_image = pg.ImageItem(axisOrder="row-major")
+        self.hover_image = pg.ImageItem(axisOrder="row-major", border=pg.mkPen(theme.TEXT, width=1))
         self.hover_image.setZValue(21)
         for item in (self.hover_text, self.hover_image):
             item.hide()
@@ -475,15 +476,25 @@ class NetworkView(pg.PlotWidget):
                 f"{self.network.biases[layer - 1][index]:+.3f}<br>weighted sum z = Σ w·a + b = {z:+.3f}")
 
     def _show_hover(self, layer: int, index: int) -> None:
-        self.hover_text.setHtml(f"<div style='color:{theme.TEXT}'>{self.describe(layer, index)}</div>")
+        thumbnail = layer == 1 and self.network.sizes[0] == INPUT_SIDE * INPUT_SIDE
+        note = "<br>below: its 784 incoming weights" if thumbnail else ""
+        self.hover_text.setHtml(f"<div style='color:{theme.TEXT}'>{self.describe(layer, index)}{note}</div>")
         pos = self.layout.input_xy[index] if layer == 0 else self.layout.columns[layer - 1][index]
-        self.hover_text.setPos(float(pos[0]) + 0.05, float(pos[1]) - 0.02)
+        # The box keeps its size in pixels; in view units it is that times the view's size of a pixel. It sits
+        # up and to the right of the neuron (moved down if it would leave the top), the thumbnail under it (or
+        # over it, near the bottom).
+        height = self.hover_text.textItem.boundingRect().height() * self.vb.viewPixelSize()[1]
+        left, bottom = float(pos[0]) + 0.05, float(pos[1]) + 0.02
+        bottom = min(bottom, self.vb.viewRange()[1][1] - height)
+        self.hover_text.setPos(left, bottom)
         self.hover_text.show()
-        if layer == 1 and self.network.sizes[0] == INPUT_SIDE * INPUT_SIDE:
+        if thumbnail:
             w = self.network.weights[0][index].reshape(INPUT_SIDE, INPUT_SIDE)
             lim = float(np.abs(w).max()) or 1.0
+            side, (y_min, _) = 0.4, self.vb.viewRange()[1]
+            y = bottom - 0.04 - side if bottom - 0.04 - side >= y_min else bottom + height + 0.02
             self.hover_image.setImage(upright(w), levels=(-lim, lim), lut=theme.diverging_lut(self.palette_name),
-                                      autoLevels=False, rect=QRectF(float(pos[0]) + 0.05, float(pos[1]) + 0.02, 0.3, 0.3))
+                                      autoLevels=False, rect=QRectF(left, y, side, side))
             self.hover_image.show()
         else:
             self.hover_image.hide()

@@ -98,6 +98,13 @@ def test_hover_text_is_right_for_a_known_neuron(view, qtbot):
     assert f"{net.biases[0][2]:+.3f}" in text and f"{z:+.3f}" in text
     assert f"{1 / (1 + np.exp(-z)):.3f}" in text
     assert view.hover_text.isVisible() and view.hover_image.isVisible()  # first layer: weight thumbnail
+    # the thumbnail sits clear of the text box (it used to hide behind it), and both stay inside the view
+    qtbot.wait(50)
+    box = view.hover_text.mapRectToScene(view.hover_text.boundingRect())
+    thumb = view.hover_image.mapRectToScene(view.hover_image.boundingRect())
+    assert not box.intersects(thumb)
+    shown_area = view.vb.mapRectToScene(view.vb.boundingRect())
+    assert shown_area.contains(box) and shown_area.contains(thumb)
 
 
 def test_click_selects_highlights_and_clears(view, qtbot):
