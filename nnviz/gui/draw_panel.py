@@ -23,6 +23,7 @@ class DrawPanel(QWidget):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.rng = np.random.default_rng()
+        self.noise_batch: np.ndarray | None = None  #: the 100 noise images on the bars, until the canvas changes
         self.test_images: np.ndarray | None = None
         self.test_labels: np.ndarray | None = None
         self.true_label: int | None = None
@@ -78,7 +79,7 @@ class DrawPanel(QWidget):
         self.undo_button.clicked.connect(self.canvas.undo)
         self.mnist_button.clicked.connect(self.show_random_test_digit)
         self.noise_button.clicked.connect(self.show_noise)
-        self.noise100_button.clicked.connect(lambda: self.noise_batch_requested.emit(self.rng.random((100, 784))))
+        self.noise100_button.clicked.connect(self.start_noise_batch)
         self.normalize_box.toggled.connect(self.canvas.set_normalization)
         self.canvas.changed.connect(self._on_canvas_changed)
         self.mnist_button.setEnabled(False)
@@ -110,7 +111,14 @@ class DrawPanel(QWidget):
         self.canvas.set_image(self.rng.random((28, 28)))
 
     @Slot()
+    def start_noise_batch(self) -> None:
+        """Show the 100-noise-images experiment on the bars until the canvas changes (it follows training)."""
+        self.noise_batch = self.rng.random((100, 784)).astype(np.float32)
+        self.noise_batch_requested.emit(self.noise_batch)
+
+    @Slot()
     def _on_canvas_changed(self) -> None:
+        self.noise_batch = None  # drawing (or any new input) returns the bars to the canvas
         self.true_label = None
         self.bars.set_true_label(None)
         self.preview.set_image(self.canvas.input_image())

@@ -743,6 +743,9 @@ class MainWindow(QMainWindow):
         net = self.current_network()
         if net is None:
             return
+        if self.draw_panel.noise_batch is not None:  # the noise experiment is on the bars: keep it, live
+            self.draw_panel.show_noise_batch(net.predict(self.draw_panel.noise_batch))
+            return
         out = net.predict(self.draw_panel.canvas.network_input()[None, :])[0]
         self.draw_panel.show_output(out, probabilities=net.output_name == "softmax")
 
