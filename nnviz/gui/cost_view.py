@@ -132,8 +132,9 @@ class MovingAverage:
         self.tail = np.zeros(0)
 
 
-LABEL_EXPERIMENT_NOTE = ("<span style='font-size:9pt'>Orange: the same network on shuffled labels. Its cost "
-                         "falls slower (it can only memorise) and its test accuracy stays near 10 %.</span>")
+# two short lines: a plot title does not wrap, and the cost dock is often narrow
+LABEL_EXPERIMENT_NOTE = ("<span style='font-size:9pt'>Orange: the same network on shuffled labels.<br>Its cost "
+                         "falls slower (it can only memorise); its test accuracy stays near 10 %.</span>")
 
 
 class CostView(pg.PlotWidget):
@@ -152,9 +153,7 @@ class CostView(pg.PlotWidget):
         plot.setLabel("left", "cost")
         # No grid: pyqtgraph draws it translucent across the whole plot, which costs ~40 ms a frame in Qt's raster
         # engine, more than everything else together.
-        legend = plot.addLegend(labelTextColor=theme.TEXT, brush=(21, 24, 29, 200))
-        # middle right: the accuracy lives near the top and the cost near the bottom
-        legend.anchor(itemPos=(1, 0.5), parentPos=(1, 0.5), offset=(-10, 0))
+        plot.addLegend(labelTextColor=theme.TEXT, brush=(21, 24, 29, 200))
         # Bare curve items: PlotDataItem's extra machinery costs more per frame than drawing the curve.
         self.raw_curve = pg.PlotCurveItem(pen=pg.mkPen(theme.COST_RAW, width=1), skipFiniteCheck=True)
         self.avg_curve = pg.PlotCurveItem(pen=pg.mkPen(theme.COST_AVERAGE, width=2), skipFiniteCheck=True)
@@ -184,6 +183,7 @@ class CostView(pg.PlotWidget):
         plot.legend.addItem(self.quick_curve, "quick estimate (1,000 test images)")
         # explained in the legend, not by a label on the line, which the accuracy curve runs through
         plot.legend.addItem(pg.PlotDataItem(pen=reference_pen), "about 96 %: what 784-16-16-10 reaches")
+        self._anchor_legend()
         self._raw, self._avg = Envelope(), Envelope(mean=True)
         self._accuracy_marks = (-1, -1)
         self._y_top = 0.0
@@ -207,6 +207,16 @@ class CostView(pg.PlotWidget):
         self.raw_curve.setData([], [])
 
     @Slot()
+    def _anchor_legend(self) -> None:
+        """Middle right of the plot area (the accuracy lives near the top, the cost near the bottom).
+
+        pyqtgraph places an anchored item for the size it has *then*; a legend that grows afterwards would spill
+        over the right edge, so this runs again whenever entries come or go.
+        """
+        legend = self.getPlotItem().legend
+        legend.updateSize()
+        legend.anchor(itemPos=(1, 0.5), parentPos=(1, 0.5), offset=(-10, 0))
+
     def _sync_boxes(self) -> None:
         self.acc_box.setGeometry(self.getPlotItem().vb.sceneBoundingRect())
         self.acc_box.linkedViewChanged(self.getPlotItem().vb, self.acc_box.XAxis)
@@ -309,12 +319,14 @@ class CostView(pg.PlotWidget):
         self.clear_comparison()
         self.comparing = True
         self.getPlotItem().legend.addItem(self.comparison_curve, label)
+        self._anchor_legend()
         self.getPlotItem().setTitle(LABEL_EXPERIMENT_NOTE, color=theme.TEXT)
 
     def clear_comparison(self) -> None:
         """Remove the second run."""
         if self.comparing:
             self.getPlotItem().legend.removeItem(self.comparison_curve)
+            self._anchor_legend()
             self.getPlotItem().setTitle(None)
         self.comparing = False
         self._cmp_avg.clear()

@@ -74,3 +74,27 @@ def test_new_run_dims_the_old_curve(qtbot):
     assert len(view.earlier) == 4
     view.clear_earlier_runs()
     assert view.earlier == []
+
+
+def test_legend_stays_inside_the_plot_when_entries_come(shown, qtbot):
+    """In a narrow dock the plot area stays inside the widget and the legend (re-anchored as entries come) inside
+    the plot area, also once the random-labels experiment adds its note and a wider entry. Before, the note's one
+    long line stretched the plot past the right edge, cutting off the legend and the right-hand axis."""
+    view = shown(CostView(), 700, 260)
+    view.show_snapshot(make_snapshot(np.linspace(2, 0, 1000).astype(np.float32)))
+    vb = view.getPlotItem().vb
+    legend = view.getPlotItem().legend
+
+    def inside():
+        area = vb.mapRectToScene(vb.boundingRect())
+        return (area.right() <= view.width() and
+                area.contains(legend.mapRectToScene(legend.boundingRect())))
+
+    qtbot.wait(200)  # let the layout settle
+    assert inside()
+    view.start_comparison("random labels (moving average), a label wider than any before it")
+    qtbot.wait(200)
+    assert inside()
+    view.clear_comparison()
+    qtbot.wait(200)
+    assert inside()
