@@ -167,6 +167,9 @@ class CostView(pg.PlotWidget):
         plot.scene().addItem(self.acc_box)
         plot.getAxis("right").linkToView(self.acc_box)
         plot.getAxis("right").setLabel("test accuracy (%)", color=theme.ACCURACY)
+        for side in ("bottom", "left", "right"):
+            # no "(x0.001)" beside a label: epochs and costs read as they are, however small
+            plot.getAxis(side).enableAutoSIPrefix(False)
         self.acc_box.setXLink(plot)
         self.acc_box.setYRange(0, 100, padding=0)
         plot.vb.sigResized.connect(self._sync_boxes)

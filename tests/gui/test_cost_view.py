@@ -98,3 +98,14 @@ def test_legend_stays_inside_the_plot_when_entries_come(shown, qtbot):
     view.clear_comparison()
     qtbot.wait(200)
     assert inside()
+
+
+def test_axes_show_plain_numbers_early_in_training(shown, qtbot):
+    """After 3 mini-batches (0.0005 epochs) the axes still read in epochs and cost, not in thousandths of them
+    with a '(x0.001)' tacked onto the label."""
+    view = shown(CostView(), 700, 260)
+    view.show_snapshot(make_snapshot(np.array([2.0, 8.0, 17.0], np.float32)))
+    qtbot.wait(100)
+    for side in ("bottom", "left"):
+        axis = view.getPlotItem().getAxis(side)
+        assert axis.autoSIPrefixScale == 1.0 and "x0.001" not in axis.labelString()
