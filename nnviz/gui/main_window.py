@@ -16,6 +16,8 @@ from PySide6.QtCore import QSettings, Qt, QThread, QTimer, Slot
 from PySide6.QtGui import QAction, QIcon, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
+    QDialog,
+    QDialogButtonBox,
     QDockWidget,
     QFileDialog,
     QFrame,
@@ -26,6 +28,7 @@ from PySide6.QtWidgets import (
     QProgressDialog,
     QSpinBox,
     QPushButton,
+    QTextBrowser,
     QVBoxLayout,
     QWidget,
 )
@@ -69,6 +72,20 @@ whether the network learned digits, or merely memorised the training set. Try <b
 falls, slowly, while the test accuracy stays at chance.</p>
 <p>A learning rate far too large makes the weights explode; nnviz pauses, keeps the last good weights, and says
 so. Try the <b>diverge</b> preset.</p>
+<p><b>The network</b> in the middle is the picture from the explanation, alive: the 28×28 input on the left,
+then each layer of neurons, shaded by how active they are for the current input (black 0, white 1). Edges are the
+weights: blue pulls the next neuron up, red pulls it down, brighter means stronger. Hover a neuron for its numbers,
+click it to follow its connections.</p>
+<p><b>Draw</b> a digit on the canvas and the network reads it as you draw; the bars are its ten outputs. The
+canvas centres and scales your drawing the way MNIST's digits were prepared (untick <i>MNIST-style</i> to feed
+it raw). <b>Noise</b> shows what it makes of random pixels: it still answers.</p>
+<p><b>Weight images</b> show, for each neuron of the first hidden layer, its 784 incoming weights laid out as the
+image they look at: the pattern it is looking for.</p>
+<p><b>Backpropagation</b> (the tab beside Training) takes one example, or a mini-batch, and shows what the cost
+asks of every output, how that wish is passed back to the earlier layers, and the step every weight would take.
+<b>Apply one step</b> takes it; <b>Undo</b> takes it back.</p>
+<p><b>Keys:</b> Space train / pause · → or S one step · Ctrl+R reset · Ctrl+O / Ctrl+S open / save a model ·
+F1 this help.</p>
 """
 
 
@@ -866,7 +883,22 @@ class MainWindow(QMainWindow):
     # --- help ------------------------------------------------------------------------------------------------
     @Slot()
     def show_how_it_works(self) -> None:
-        QMessageBox.about(self, "How it works", HOW_IT_WORKS)
+        """The help (F1): a window of its own that scrolls, so it fits small screens, and stays open beside the
+        main window while you try what it says."""
+        if getattr(self, "help_window", None) is None:
+            self.help_window = QDialog(self)
+            self.help_window.setWindowTitle("How it works — nnviz")
+            layout = QVBoxLayout(self.help_window)
+            text = QTextBrowser()
+            text.setHtml(HOW_IT_WORKS)
+            layout.addWidget(text)
+            buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+            buttons.rejected.connect(self.help_window.close)
+            layout.addWidget(buttons)
+            self.help_window.resize(560, 520)
+        self.help_window.show()
+        self.help_window.raise_()
+        self.help_window.activateWindow()
 
     @Slot()
     def show_about(self) -> None:

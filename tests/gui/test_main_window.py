@@ -279,3 +279,21 @@ def test_noise_batch_shows_the_spread_of_guesses(window, qtbot):
     qtbot.mouseRelease(panel.canvas, Qt.MouseButton.LeftButton, pos=QPoint(150, 200))
     qtbot.waitUntil(lambda: "noise images" not in panel.answer.text(), timeout=3_000)
     assert panel.noise_batch is None
+
+
+def test_help_opens_with_f1_and_covers_every_panel(make_window, qtbot):
+    """F1 opens "How it works" in a scrolling window of its own (it fits a 768-pixel screen) that names every
+    panel and the keys; pressing F1 again brings back the same window."""
+    w = make_window(None, autoload=False)
+    qtbot.keyClick(w, Qt.Key.Key_F1)
+    qtbot.waitUntil(lambda: getattr(w, "help_window", None) is not None and w.help_window.isVisible(), timeout=3000)
+    help_window = w.help_window
+    assert help_window.height() <= 600 and not help_window.isModal()
+    text = help_window.findChild(mw.QTextBrowser).toPlainText()
+    for topic in ("cost plot", "Test accuracy", "network", "Draw", "Weight images", "Backpropagation", "Keys"):
+        assert topic in text
+    help_window.close()
+    qtbot.keyClick(w, Qt.Key.Key_F1)
+    qtbot.waitUntil(help_window.isVisible, timeout=3000)
+    assert w.help_window is help_window
+    help_window.close()
