@@ -25,6 +25,13 @@ from PySide6.QtWidgets import (
 from ..core.network import Backprop, Network
 
 
+def signed(value: float, decimals: int = 3) -> str:
+    """A small signed number readably: fixed decimals, or three significant digits when those would show ±0.000
+    (a mini-batch's step for one weight is often ~1e-5, and "-0.000" says nothing)."""
+    value = float(value)
+    return f"{value:+.{decimals}f}" if value == 0 or abs(value) >= 0.5 * 10**-decimals else f"{value:+.2e}"
+
+
 class BackpropPanel(QWidget):
     """Pick an example; see the nudges and gradients backpropagation computes; apply one step and undo it."""
 
@@ -196,13 +203,13 @@ class BackpropPanel(QWidget):
         w = net.weights[L - 1][k]
         delta = bp.deltas[L - 1][:, k].mean()
         lines.append(
-            f"<b>to move output {k}</b> (now {out[k]:.3f}, nudge {want[k]:+.3f}), three ways:"
-            f"<br>1. its bias: step −∂C/∂b = {-bp.nabla_b[L - 1][k]:+.4f}"
+            f"<b>to move output {k}</b> (now {out[k]:.3f}, nudge {signed(want[k])}), three ways:"
+            f"<br>1. its bias: step −∂C/∂b = {signed(-bp.nabla_b[L - 1][k], 4)}"
             f"<br>2. its weights, in proportion to the previous activations: −∂C/∂w = −δ·a, strongest for "
-            + ", ".join(f"#{j} (a={prev[j]:.2f}, step {-bp.nabla_w[L - 1][k, j]:+.3f})"
+            + ", ".join(f"#{j} (a={prev[j]:.2f}, step {signed(-bp.nabla_w[L - 1][k, j])})"
                         for j in np.argsort(-np.abs(bp.nabla_w[L - 1][k]))[:3])
             + f"<br>3. the previous activations, in proportion to the weights: −δ·w, most for "
-            + ", ".join(f"#{j} (w={w[j]:+.2f}, wish {-delta * w[j]:+.3f})" for j in np.argsort(-np.abs(w))[:3])
+            + ", ".join(f"#{j} (w={w[j]:+.2f}, wish {signed(-delta * w[j])})" for j in np.argsort(-np.abs(w))[:3])
             + " — summed over all outputs, that is the previous layer's nudge, and so on backwards.")
         if m > 1:
             per = bp.nudges[-1]

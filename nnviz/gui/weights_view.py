@@ -94,6 +94,7 @@ class WeightsView(pg.GraphicsLayoutWidget):
     def set_times_input(self, on: bool) -> None:
         """Show weight × current input: which pixels push each unit up (positive) or down for this digit."""
         self.times_input = bool(on)
+        self.colorbar.getAxis("left").setLabel("weight × input" if self.times_input else "weight")
         self._redraw()
 
     # --- per frame ------------------------------------------------------------------------------------------

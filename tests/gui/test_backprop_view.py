@@ -109,3 +109,11 @@ def test_step_reaches_the_training_network_and_undo_restores_it(window, qtbot):
     qtbot.waitUntil(lambda: window.network_view.edge_steps is not None, timeout=3000)
     panel.source.setCurrentIndex(2)  # the trainer's next mini-batch, fetched from the training process
     qtbot.waitUntil(lambda: panel.result is not None and len(panel.result.costs) == 10, timeout=5000)
+
+
+def test_tiny_steps_show_their_size_not_zero():
+    """A mini-batch's step for one weight is often ~1e-5: it reads as "-1.23e-05", never as "-0.000"."""
+    from nnviz.gui.backprop_view import signed
+
+    assert signed(-1.234e-5) == "-1.23e-05" and signed(0.0213) == "+0.021" and signed(0.0) == "+0.000"
+    assert signed(-0.0006) == "-0.001"

@@ -45,7 +45,9 @@ def test_times_input_and_deeper_layers(view):
     view.show_network(net, x)
     view.set_times_input(True)
     np.testing.assert_allclose(view.tiles().reshape(6, -1), net.weights[0] * x)
+    assert view.colorbar.getAxis("left").labelText == "weight × input"  # the colour bar says what it measures
     view.set_times_input(False)
+    assert view.colorbar.getAxis("left").labelText == "weight"
     view.set_layer(2)
     np.testing.assert_allclose(view.tiles().reshape(4, -1), net.weights[1] @ net.weights[0], rtol=1e-5)
     assert "linear approximation" in view.title.text
