@@ -99,3 +99,37 @@ def test_real_handwriting_replayed_as_mouse_drags_is_read(canvas, pen_digits):
         raw_hits += int(net.classify(canvas.grid().reshape(1, -1))[0]) == d.label
     assert hits / len(order) >= 0.75
     assert raw_hits < hits
+
+
+def tablet_stroke(canvas, points, pressure, pointer="Pen"):
+    """Send a pen tablet's press / moves / release to the canvas as Qt delivers them (QTabletEvents)."""
+    from PySide6.QtCore import QPointF
+    from PySide6.QtGui import QInputDevice, QPointingDevice, QTabletEvent
+    from PySide6.QtWidgets import QApplication
+
+    device = QPointingDevice("test pen", 1, QInputDevice.DeviceType.Stylus,
+                             getattr(QPointingDevice.PointerType, pointer),
+                             QInputDevice.Capability.Position | QInputDevice.Capability.Pressure, 1, 2)
+    kinds = [QTabletEvent.Type.TabletPress] + [QTabletEvent.Type.TabletMove] * (len(points) - 2) \
+        + [QTabletEvent.Type.TabletRelease]
+    for kind, (x, y) in zip(kinds, points):
+        pos = QPointF(x, y)
+        buttons = Qt.MouseButton.NoButton if kind == QTabletEvent.Type.TabletRelease else Qt.MouseButton.LeftButton
+        event = QTabletEvent(kind, device, pos, QPointF(canvas.mapToGlobal(pos)), pressure, 0.0, 0.0, 0.0, 0.0,
+                             0.0, Qt.KeyboardModifier.NoModifier, Qt.MouseButton.LeftButton, buttons)
+        QApplication.sendEvent(canvas, event)
+
+
+def test_pen_tablet_pressure_widens_and_eraser_erases(canvas):
+    """A pen tablet draws (no mouse events needed); pressing harder paints a wider line; the pen's eraser end
+    rubs ink out."""
+    line = [(80, y) for y in range(40, 270, 10)]
+    tablet_stroke(canvas, line, pressure=0.1)
+    light = (canvas.grid() > 0.5).sum()
+    assert light > 0
+    canvas.clear()
+    tablet_stroke(canvas, line, pressure=1.0)
+    heavy = canvas.grid().copy()
+    assert (heavy > 0.5).sum() > 1.2 * light
+    tablet_stroke(canvas, [(40, 150), (120, 150), (200, 150)], pressure=1.0, pointer="Eraser")
+    assert canvas.grid().sum() < heavy.sum() - 1
