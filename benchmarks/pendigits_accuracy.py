@@ -2,7 +2,7 @@
 
 Each digit is drawn at a natural random size (45-80 % of the canvas height) and position with mouse press/move/
 release events on a DrawingCanvas, and classified with a model (default: the shipped example network, made by
-`nnviz train --preset video --epochs 3`). Prints accuracy overall and per digit, with MNIST normalisation (what the
+`nnviz train --preset video --epochs 30`). Prints accuracy overall and per digit, with MNIST normalisation (what the
 app feeds) and for the raw 10x-downsampled grid.
 
     python benchmarks/pendigits_accuracy.py [--count N] [--model M.npz] [--pen-width W] [--json]
