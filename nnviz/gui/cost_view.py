@@ -245,7 +245,8 @@ class CostView(pg.PlotWidget):
             return
         vb = self.getPlotItem().vb
         if x_last > self._x_right:
-            steps = (0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000)
+            # from a few mini-batches (stepping one at a time, 60 images = 0.001 epochs) to a long run
+            steps = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000)
             self._x_right = next((st for st in steps if st >= x_last * 1.05), x_last * 1.5)
             vb.setXRange(0, self._x_right, padding=0.02)
         if y_seen > self._y_top and not self.log_cost:

@@ -109,3 +109,14 @@ def test_axes_show_plain_numbers_early_in_training(shown, qtbot):
     for side in ("bottom", "left"):
         axis = view.getPlotItem().getAxis(side)
         assert axis.autoSIPrefixScale == 1.0 and "x0.001" not in axis.labelString()
+
+
+def test_a_few_steps_fill_the_plot(qtbot):
+    """Stepping one mini-batch at a time: after 5 steps (50 images, 0.0008 epochs) the x axis ends at 0.001
+    epochs, so the curve is not a sliver at the left edge; later it grows in nice steps."""
+    view = CostView()
+    qtbot.addWidget(view)
+    view.show_snapshot(make_snapshot(np.array([2.3, 2.1, 1.9, 1.8, 1.6], np.float32)))
+    assert view._x_right == pytest.approx(0.001)
+    view.show_snapshot(make_snapshot(np.linspace(2.3, 0.5, 400).astype(np.float32)))  # 4,000 images
+    assert view._x_right == pytest.approx(0.1)
