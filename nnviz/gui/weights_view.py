@@ -160,10 +160,13 @@ class WeightsView(pg.GraphicsLayoutWidget):
         if self._framed != mosaic.shape:  # the range changes only when the grid does
             self._framed = mosaic.shape
             self.vb.setRange(QRectF(0, 0, mosaic.shape[1], mosaic.shape[0]), padding=0.02)
-        what = "weights" if self.layer == 1 else "W·…·W₁ (linear approximation of what excites it)"
+        what = "weights" if self.layer == 1 else "W·…·W₁"
         extra = " × current input" if self.times_input else ""
-        title = (f"hidden layer {self.layer}: each unit's {what}{extra} · strip below: bias"
-                 + ("" if self.layer == 1 else ", then raw incoming weights"))
+        # Two short lines: a title does not wrap, and one long line would stretch the layout past a narrow
+        # dock's edge, cutting off the last column of tiles and the colour bar.
+        title = (f"hidden layer {self.layer}: each unit's {what}{extra}<br>"
+                 + ("strip below: bias" if self.layer == 1 else
+                    "a linear approximation of what excites it · strips: bias, raw incoming weights"))
         if title != self._title:  # relayout only when the words change; the scale is on the colour bar
             self._title = title
             self.title.setText(title)

@@ -88,3 +88,16 @@ def test_selection_syncs_with_the_graph_in_the_window(window, qtbot):
 def test_nice_limit_rounds_up_to_readable_numbers():
     """Colour ranges are round numbers at or just above the largest |weight|."""
     assert [nice_limit(v) for v in (0.83, 1.0, 1.2, 2.7, 4.1, 6.2, 9.9, 0.0)] == [1.0, 1.0, 1.5, 3.0, 5.0, 7.0, 10.0, 1.0]
+
+
+def test_deeper_layer_fits_a_narrow_dock(shown, qtbot):
+    """Layer 2 in a 560-pixel-wide panel: the mosaic and the colour bar stay inside the widget (the long title
+    used to stretch the layout past the edge, cutting off the last column of tiles and the colour bar)."""
+    view = shown(WeightsView(), 560, 220)
+    view.show_network(Network((784, 16, 16, 10), seed=0), np.zeros(784, np.float32))
+    view.set_times_input(True)
+    for layer in (1, 2):
+        view.set_layer(layer)
+        qtbot.wait(200)  # let the layout settle
+        for item in (view.vb, view.colorbar):
+            assert item.mapRectToScene(item.boundingRect()).right() <= view.width() + 1
