@@ -206,7 +206,8 @@ class CostView(pg.PlotWidget):
         self.comparing = False
         self._drawn = 0
         self._run_id = None
-        self.earlier: list[pg.PlotDataItem] = []
+        self.earlier: list[pg.PlotCurveItem] = []  # dimmed curves of earlier runs
+        self._earlier_points: list[tuple[np.ndarray, np.ndarray]] = []  # their data, as costs
         self.raw_curve.setData([], [])
 
     @Slot()
@@ -254,15 +255,40 @@ class CostView(pg.PlotWidget):
             vb.setYRange(0, self._y_top, padding=0)
 
     def set_log_cost(self, log: bool) -> None:
-        """A logarithmic cost axis: the slow late decline becomes as visible as the first plunge."""
-        self.log_cost = log
-        self.getPlotItem().setLogMode(x=False, y=log)
+        """A logarithmic cost axis: the slow late decline becomes as visible as the first plunge.
+
+        The curves are bare PlotCurveItems, which pyqtgraph's log mode does not transform (and PlotItem's log
+        mode would turn the accuracy axis logarithmic too): so the cost curves are given log10 of the costs
+        here, and only the left axis labels its ticks as powers of ten.
+        """
+        self.log_cost = bool(log)
+        self.getPlotItem().getAxis("left").setLogMode(False, self.log_cost)
+        self._redraw_cost_curves()
         vb = self.getPlotItem().vb
-        if log:
+        if self.log_cost:
             vb.enableAutoRange(axis=vb.YAxis)
         else:
             vb.disableAutoRange(axis=vb.YAxis)
             self._y_top = 0.0
+            if self._avg.count:
+                self._follow(self._x_right, float(np.nanmax(self._avg.points()[1])))
+
+    def _redraw_main_curves(self) -> None:
+        x, y = self._raw.points()
+        self.raw_curve.setData(x, self._cost_y(y))
+        x, y = self._avg.points()
+        self.avg_curve.setData(x, self._cost_y(y))
+
+    def _cost_y(self, y: np.ndarray) -> np.ndarray:
+        """Costs as drawn: as they are, or log10 of them on the logarithmic axis (a zero cost sits at 1e-12)."""
+        return np.log10(np.maximum(y, 1e-12)) if self.log_cost else y
+
+    def _redraw_cost_curves(self) -> None:
+        self._redraw_main_curves()
+        x, y = self._cmp_avg.points()
+        self.comparison_curve.setData(x, self._cost_y(y))
+        for ghost, (x, y) in zip(self.earlier, self._earlier_points):
+            ghost.setData(x, self._cost_y(y))
 
     def set_reference_visible(self, visible: bool) -> None:
         """Show or hide the dashed reference accuracy line."""
@@ -271,12 +297,15 @@ class CostView(pg.PlotWidget):
     def start_new_run(self, keep_previous: bool = True) -> None:
         """Forget the current curves; keep them dimmed for comparison if asked (e.g. random vs true labels)."""
         if keep_previous and self._avg.count:
-            x, y = self._avg.points()
-            ghost = self.getPlotItem().plot(x, y, pen=pg.mkPen(theme.COST_EARLIER, width=2))
+            x, y = (v.copy() for v in self._avg.points())
+            ghost = pg.PlotCurveItem(x, self._cost_y(y), pen=pg.mkPen(theme.COST_EARLIER, width=2))
             ghost.setZValue(-10)
+            self.getPlotItem().addItem(ghost)
             self.earlier.append(ghost)
+            self._earlier_points.append((x, y))
             while len(self.earlier) > MAX_EARLIER_RUNS:
                 self.getPlotItem().removeItem(self.earlier.pop(0))
+                self._earlier_points.pop(0)
         self._raw.clear()
         self._avg.clear()
         self._y_top = self._x_right = 0.0
@@ -294,6 +323,7 @@ class CostView(pg.PlotWidget):
         for item in self.earlier:
             self.getPlotItem().removeItem(item)
         self.earlier.clear()
+        self._earlier_points.clear()
 
     def show_snapshot(self, snap: Snapshot) -> None:
         """Append the mini-batches that are new in ``snap`` and redraw the accuracy points."""
@@ -306,8 +336,7 @@ class CostView(pg.PlotWidget):
             self._raw.extend(new_x, new_costs)
             self._avg.extend(new_x, self._moving.extend(new_costs))
             self._drawn = n
-            self.raw_curve.setData(*self._raw.points())
-            self.avg_curve.setData(*self._avg.points())
+            self._redraw_main_curves()
             # y follows the moving average (spikes of single mini-batches may leave the top)
             self._follow(float(new_x[-1]), float(np.nanmax(self._avg.points()[1])))
         marks = (len(snap.test_accuracy), len(snap.quick_accuracy))
@@ -348,7 +377,8 @@ class CostView(pg.PlotWidget):
         new_x = snap.cost_samples[self._cmp_drawn : n] / snap.train_size
         self._cmp_avg.extend(new_x, self._cmp_moving.extend(new_costs))
         self._cmp_drawn = n
-        self.comparison_curve.setData(*self._cmp_avg.points())
+        x, y = self._cmp_avg.points()
+        self.comparison_curve.setData(x, self._cost_y(y))
         acc = np.asarray(snap.test_accuracy, dtype=float).reshape(-1, 2)
         self.comparison_acc.setData(acc[:, 0] / snap.train_size, 100 * acc[:, 1])
         self._follow(float(new_x[-1]), float(np.nanmax(self._cmp_avg.points()[1])))

@@ -120,3 +120,30 @@ def test_a_few_steps_fill_the_plot(qtbot):
     assert view._x_right == pytest.approx(0.001)
     view.show_snapshot(make_snapshot(np.linspace(2.3, 0.5, 400).astype(np.float32)))  # 4,000 images
     assert view._x_right == pytest.approx(0.1)
+
+
+def test_logarithmic_cost_axis_plots_the_costs_not_their_exponents(qtbot):
+    """View → Logarithmic cost axis: the curves hold log10 of the costs under a powers-of-ten left axis, the
+    accuracy axis stays linear, earlier runs follow, and switching back restores the costs. (With pyqtgraph's
+    own log mode the bare curves were drawn with each cost taken as an exponent, and the accuracy axis read
+    10^80.)"""
+    view = CostView()
+    qtbot.addWidget(view)
+    costs = np.linspace(2.0, 0.05, 500).astype(np.float32)
+    view.show_snapshot(make_snapshot(costs[:250]))
+    view.start_new_run(keep_previous=True)
+    view.show_snapshot(make_snapshot(costs))
+    linear_avg = view.avg_curve.yData.copy()
+    linear_ghost = view.earlier[0].yData.copy()
+    view.set_log_cost(True)
+    plot = view.getPlotItem()
+    assert plot.getAxis("left").logMode and not plot.getAxis("right").logMode
+    np.testing.assert_allclose(view.avg_curve.yData, np.log10(linear_avg), rtol=1e-6)
+    np.testing.assert_allclose(view.earlier[0].yData, np.log10(linear_ghost), rtol=1e-6)
+    np.testing.assert_allclose(view.raw_curve.yData.max(), np.log10(costs.max()), rtol=1e-5)
+    view.show_snapshot(make_snapshot(np.concatenate([costs, costs[-50:]])))  # new costs arrive in log form too
+    assert view.avg_curve.yData.max() < 0.5
+    view.set_log_cost(False)
+    assert not plot.getAxis("left").logMode
+    np.testing.assert_allclose(view.earlier[0].yData, linear_ghost)
+    assert view.avg_curve.yData.max() == pytest.approx(linear_avg.max(), rel=1e-5)
