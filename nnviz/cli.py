@@ -68,7 +68,7 @@ def build_parser() -> argparse.ArgumentParser:
     dsub = d.add_subparsers(dest="data_command", metavar="ACTION", required=True)
     di = dsub.add_parser("info", help="say which MNIST would be used, and check it")
     di.add_argument("--data", dest="sub_data", help=argparse.SUPPRESS)
-    dsub.add_parser("download", help=f"download MNIST (11 MB) into the cache")
+    dsub.add_parser("download", help="download MNIST (11 MB) into the cache")
     dm = dsub.add_parser("import", help="validate an mnist.npz or IDX folder and copy it into the cache")
     dm.add_argument("path", type=Path)
     return p

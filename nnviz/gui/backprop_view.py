@@ -208,7 +208,7 @@ class BackpropPanel(QWidget):
             f"<br>2. its weights, in proportion to the previous activations: −∂C/∂w = −δ·a, strongest for "
             + ", ".join(f"#{j} (a={prev[j]:.2f}, step {signed(-bp.nabla_w[L - 1][k, j])})"
                         for j in np.argsort(-np.abs(bp.nabla_w[L - 1][k]))[:3])
-            + f"<br>3. the previous activations, in proportion to the weights: −δ·w, most for "
+            + "<br>3. the previous activations, in proportion to the weights: −δ·w, most for "
             + ", ".join(f"#{j} (w={w[j]:+.2f}, wish {signed(-delta * w[j])})" for j in np.argsort(-np.abs(w))[:3])
             + " — summed over all outputs, that is the previous layer's nudge, and so on backwards.")
         if m > 1:
