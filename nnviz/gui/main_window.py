@@ -173,6 +173,11 @@ class MainWindow(QMainWindow):
         self.edges_spin.setToolTip("Each first-layer neuron has 784 incoming weights, one per pixel. Show only "
                                    "the strongest K of each to see which pixels matter most (784 = all).")
         bar.addWidget(self.edges_spin)
+        self.thinning_label = QLabel()
+        self.thinning_label.setToolTip("Qt draws about 700 lines a millisecond: to keep the window responsive the "
+                                       "graph draws at most a few thousand edges, each neuron's strongest. Set "
+                                       "784 to see every input edge as one picture.")
+        bar.addWidget(self.thinning_label)
         bar.addStretch(1)
         layout.addLayout(bar)
         layout.setSpacing(0)
@@ -677,6 +682,9 @@ class MainWindow(QMainWindow):
             self.backprop_panel.set_network(net, self.latest.learning_rate)
         if net is not None and self.network_view.isVisible():
             self.network_view.show_network(net, self.draw_panel.canvas.network_input())
+            note = self.network_view.thinning_note()
+            if note != self.thinning_label.text():
+                self.thinning_label.setText(note)
 
     def _paint_graph(self) -> None:
         if self.network_view.isVisible():

@@ -23,6 +23,11 @@ GREY_LEVELS = 32  # neuron fills are quantised to this many steps (invisible, an
 INPUT_SIDE = 28
 MAX_COLUMN_HEIGHT = 1.8  # neuron columns span at most y = −0.9 … 0.9; the input image is the unit square
 DEFAULT_INPUT_EDGES = 32  # strongest input edges drawn per first-layer neuron by default (784 = all)
+# Lines the graph draws (unless every input edge is asked for, which goes through the repainted picture): Qt
+# draws ~700 lines a millisecond, and a frame must leave the window responsive. Big layers are thinned to their
+# strongest incoming edges per neuron; the default network (928 edges) is never thinned.
+INPUT_EDGE_BUDGET = 2000  # edges from the input image
+LAYER_EDGE_BUDGET = 1000  # edges between two layers of neurons
 INPUT_RECT = QRectF(0.0, -0.5, 1.0, 1.0)  # where the 28×28 input image sits (each pixel an input neuron)
 
 
@@ -349,18 +354,44 @@ class NetworkView(pg.PlotWidget):
         _, unit_y = self.vb.viewPixelSize()
         return float(np.clip(self.layout.spacing / max(unit_y, 1e-9) * 0.8, 5, 22))
 
+    def edges_per_neuron(self, layer: int) -> int:
+        """Incoming edges drawn per neuron of ``layer`` (1 … L): K for the input edges, else all, each thinned to
+        the strongest few when the layer is large (see INPUT_EDGE_BUDGET); every one when all input edges are
+        asked for (K = 784)."""
+        n_out, n_in = self.network.weights[layer - 1].shape
+        if layer == 1:
+            k = self.input_edges_per_neuron
+            return k if k >= n_in else min(k, max(1, INPUT_EDGE_BUDGET // n_out))
+        if self.input_edges_per_neuron >= self.network.sizes[0]:
+            return n_in
+        return n_in if n_in * n_out <= LAYER_EDGE_BUDGET else max(1, LAYER_EDGE_BUDGET // n_out)
+
     def edge_weights(self, layer: int) -> tuple[np.ndarray, np.ndarray]:
-        """(edge indices, values) drawn for weight layer ``layer`` (1 … L): all, or the top K inputs per neuron.
+        """(edge indices, values) drawn for weight layer ``layer`` (1 … L): all, or the strongest few incoming
+        edges of each neuron (:meth:`edges_per_neuron`).
 
         The values are the weights, or in the backprop overlay the step each weight would take, −∂C/∂w.
         """
         w = self.network.weights[layer - 1] if self.edge_steps is None else self.edge_steps[layer - 1]
-        if layer == 1 and self.input_edges_per_neuron < w.shape[1]:
-            k = self.input_edges_per_neuron
+        k = self.edges_per_neuron(layer)
+        if k < w.shape[1]:
             cols = np.argpartition(-np.abs(w), k - 1, axis=1)[:, :k]
             idx = (np.arange(w.shape[0])[:, None] * w.shape[1] + cols).reshape(-1)
             return idx, w.reshape(-1)[idx]
         return np.arange(w.size), w.reshape(-1)
+
+    def thinning_note(self) -> str:
+        """What the graph leaves out to stay fast, in words ('' when it draws what was asked)."""
+        if self.network is None:
+            return ""
+        k1 = self.edges_per_neuron(1)
+        thinned = [l for l in range(2, len(self.network.sizes)) if self.edges_per_neuron(l) < self.network.sizes[l - 1]]
+        parts = []
+        if k1 < min(self.input_edges_per_neuron, self.network.sizes[0]):
+            parts.append(f"{k1} input edges per neuron")
+        if thinned:
+            parts.append("the strongest incoming edges between large layers")
+        return ("large network: showing " + " and ".join(parts)) if parts else ""
 
     def _draw_edges(self) -> None:
         if self.network is None:

@@ -189,3 +189,40 @@ def pg_point(x, y):
     from PySide6.QtCore import QPointF
 
     return QPointF(float(x), float(y))
+
+
+def test_large_layers_are_thinned_to_their_strongest_edges(view, qtbot):
+    """784-1000-10 would be 42,000 lines a frame (~60 ms of Qt drawing, a frozen window): the graph draws each
+    neuron's strongest few incoming edges, at most a few thousand in all, and says so; the default network and
+    the all-edges picture (K = 784) are drawn in full."""
+    from nnviz.gui import network_view as nv
+
+    net = Network((784, 1000, 10), seed=0)
+    view.show_network(net, np.zeros(784, np.float32))
+    assert view.edge_count <= nv.INPUT_EDGE_BUDGET + nv.LAYER_EDGE_BUDGET
+    k1, k2 = view.edges_per_neuron(1), view.edges_per_neuron(2)
+    assert k1 == 2 and k2 == 100 and "large network" in view.thinning_note()
+    idx, w = view.edge_weights(2)  # each output keeps its strongest incoming edges
+    kept = np.zeros(net.weights[1].size, bool)
+    kept[idx] = True
+    kept = kept.reshape(net.weights[1].shape)
+    a = np.abs(net.weights[1])
+    for j in range(10):
+        assert a[j, kept[j]].min() >= a[j, ~kept[j]].max()
+    view.show_network(Network((784, 16, 16, 10), seed=0), np.zeros(784, np.float32))
+    assert view.edge_count == 16 * 32 + 16 * 16 + 16 * 10 and view.thinning_note() == ""
+
+
+def test_window_says_when_the_graph_is_thinned(make_window, qtbot):
+    """The note beside the K box appears for a large network and goes again for the default one."""
+    w = make_window(None)  # the example network, 784-16-16-10
+    qtbot.waitUntil(lambda: w.latest is not None, timeout=5_000)
+    w._update_graph()
+    assert w.thinning_label.text() == ""
+    big = Network((784, 1000, 10), seed=0)
+    from nnviz.core.snapshot import Snapshot
+    from nnviz.core.training import preset
+
+    w.on_snapshot(Snapshot.of_network(big, preset("video", sizes=(784, 1000, 10))))
+    w._update_graph()
+    assert "large network" in w.thinning_label.text()
