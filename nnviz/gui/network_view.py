@@ -248,6 +248,20 @@ class NetworkView(pg.PlotWidget):
         self._apply_pens()
 
     # --- configuration ---------------------------------------------------------------------------------------
+    def _activation_kinds(self) -> tuple[str, str] | None:
+        net = getattr(self, "network", None)
+        return None if net is None else (net.activation_name, net.output_name)
+
+    def _fill_key(self) -> str:
+        """How a neuron's fill reads, for this network's activations."""
+        kinds = self._activation_kinds()
+        hidden = kinds[0] if kinds else "sigmoid"
+        if hidden == "relu":
+            return "neuron fill = activation: black 0 → white 1 (hidden ReLU layers: → white at their largest)"
+        if hidden == "tanh":
+            return "neuron fill = activation: black 0 → white 1 (hidden tanh layers: black −1 → white 1)"
+        return "neuron fill = activation: black 0 → white 1"
+
     def _legend_html(self) -> str:
         pos, neg = (theme.PALETTES[self.palette_name][k] for k in ("positive", "negative"))
         if self.edge_steps is not None:
@@ -256,7 +270,7 @@ class NetworkView(pg.PlotWidget):
                     f"up</span> = should be more active, <span style='color:{theme.NUDGE_DOWN}'>down</span> = less"
                     f"<br>edges: the step −∂C/∂w, <span style='color:rgb{pos}'>weight should grow</span>, "
                     f"<span style='color:rgb{neg}'>shrink</span>, brighter = larger</span>")
-        return (f"<span style='color:{theme.TEXT}; font-size:9pt'>neuron fill = activation: black 0 → white 1"
+        return (f"<span style='color:{theme.TEXT}; font-size:9pt'>{self._fill_key()}"
                 f"<br>edges: <span style='color:rgb{pos}'>positive weight</span>, <span style='color:rgb{neg}'>"
                 "negative weight</span>, brighter = larger |w|<br>hover a neuron for its numbers, click to follow "
                 "its connections</span>")
@@ -317,7 +331,10 @@ class NetworkView(pg.PlotWidget):
         """Draw ``network``'s activations for input ``x`` (784,) and its weights."""
         if self.layout is None or self.layout.sizes != network.sizes:
             self.set_architecture(network.sizes)
+        kinds_before = self._activation_kinds()
         self.network = network
+        if self._activation_kinds() != kinds_before:  # the key says how this network's activations are shaded
+            self.legend.setText(self._legend_html())
         self.input = np.asarray(x, np.float32).reshape(-1)
         self.forward = network.forward(self.input[None, :])
         self._draw_neurons()

@@ -226,3 +226,15 @@ def test_window_says_when_the_graph_is_thinned(make_window, qtbot):
     w.on_snapshot(Snapshot.of_network(big, preset("video", sizes=(784, 1000, 10))))
     w._update_graph()
     assert "large network" in w.thinning_label.text()
+
+
+def test_the_key_says_how_relu_and_tanh_are_shaded(view):
+    """ReLU has no top and tanh goes to −1: with such hidden layers the key says how their fill reads, and it
+    returns to the plain 0 → 1 for sigmoid."""
+    x = np.zeros(784, np.float32)
+    view.show_network(Network((784, 16, 16, 10), activation="relu", seed=0), x)
+    assert "ReLU" in view.legend.text()
+    view.show_network(Network((784, 16, 16, 10), activation="tanh", seed=0), x)
+    assert "tanh layers: black −1" in view.legend.text()
+    view.show_network(Network((784, 16, 16, 10), seed=0), x)
+    assert "ReLU" not in view.legend.text() and "tanh" not in view.legend.text()
