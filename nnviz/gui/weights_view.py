@@ -214,7 +214,11 @@ class WeightsView(pg.GraphicsLayoutWidget):
             self.hover.hide()
             return
         self.hover.setHtml(f"<div style='color:{theme.TEXT}'>{self.describe(j)}</div>")
-        self.hover.setPos(p.x() + 2, p.y())
+        # toward the middle of the view from the pointer, so the box never leaves it (y grows downwards here)
+        view = self.vb.viewRect()
+        right, lower = p.x() > view.center().x(), p.y() > view.center().y()
+        self.hover.setAnchor((1 if right else 0, 1 if lower else 0))
+        self.hover.setPos(p.x() + (-2 if right else 2), p.y())
         self.hover.show()
 
     @Slot(object)

@@ -101,3 +101,18 @@ def test_deeper_layer_fits_a_narrow_dock(shown, qtbot):
         qtbot.wait(200)  # let the layout settle
         for item in (view.vb, view.colorbar):
             assert item.mapRectToScene(item.boundingRect()).right() <= view.width() + 1
+
+
+def test_hover_box_stays_inside_at_every_corner(shown, qtbot):
+    """Hovering a tile at any corner of the mosaic shows its box inside the view: it opens toward the middle
+    (at the right-hand tiles it used to run off the edge, cut off mid-word)."""
+    view = shown(WeightsView(), 565, 190)
+    view.show_network(Network((784, 16, 16, 10), seed=0), np.zeros(784, np.float32))
+    qtbot.wait(100)
+    area = view.vb.mapRectToScene(view.vb.boundingRect())
+    for unit in (0, 7, 8, 15):
+        qtbot.mouseMove(view.viewport(), view.view_point(unit))
+        qtbot.waitUntil(lambda: view.hover.isVisible(), timeout=2000)
+        qtbot.wait(50)
+        box = view.hover.mapRectToScene(view.hover.boundingRect())
+        assert area.contains(box), (unit, box, area)
