@@ -531,9 +531,14 @@ class NetworkView(pg.PlotWidget):
         # The box keeps its size in pixels; in view units it is that times the view's size of a pixel. It sits
         # up and to the right of the neuron (moved down if it would leave the top), the thumbnail under it (or
         # over it, near the bottom).
-        height = self.hover_text.textItem.boundingRect().height() * self.vb.viewPixelSize()[1]
+        px_w, px_h = self.vb.viewPixelSize()
+        box = self.hover_text.textItem.boundingRect()
+        width, height = box.width() * px_w, box.height() * px_h
+        (_, x_max), (_, y_max) = self.vb.viewRange()
         left, bottom = float(pos[0]) + 0.05, float(pos[1]) + 0.02
-        bottom = min(bottom, self.vb.viewRange()[1][1] - height)
+        if left + width > x_max:  # the output layer: open to the left of the neuron instead
+            left = float(pos[0]) - 0.05 - width
+        bottom = min(bottom, y_max - height)
         self.hover_text.setPos(left, bottom)
         self.hover_text.show()
         if thumbnail:

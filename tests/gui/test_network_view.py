@@ -238,3 +238,15 @@ def test_the_key_says_how_relu_and_tanh_are_shaded(view):
     assert "tanh layers: black −1" in view.legend.text()
     view.show_network(Network((784, 16, 16, 10), seed=0), x)
     assert "ReLU" not in view.legend.text() and "tanh" not in view.legend.text()
+
+
+def test_hover_box_of_an_output_neuron_stays_inside(view, qtbot):
+    """The output layer sits at the right edge: its hover box opens to the left of the neuron, inside the view."""
+    view.show_network(Network((784, 16, 16, 10), seed=0), np.zeros(784, np.float32))
+    area = view.vb.mapRectToScene(view.vb.boundingRect())
+    for index in (0, 9):
+        qtbot.mouseMove(view.viewport(), view.view_point(3, index))
+        qtbot.waitUntil(lambda: view.hovered == (3, index), timeout=2000)
+        qtbot.wait(50)
+        box = view.hover_text.mapRectToScene(view.hover_text.boundingRect())
+        assert area.contains(box), (index, box, area)
