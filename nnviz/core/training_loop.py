@@ -18,6 +18,7 @@ the previous one (see :class:`SnapshotAssembler`) · ``("diverged", str)`` · ``
 
 from __future__ import annotations
 
+import os
 import time
 import traceback
 
@@ -160,8 +161,22 @@ class TrainingLoop:
         self.sent_costs = h.steps
 
 
+TRAINING_NICENESS = 5  # how much lower the training process's CPU priority is than the window's
+
+
+def _yield_to_the_window() -> None:
+    """Lower this process's CPU priority a little. With one training process per core it changes nothing; when
+    there are more (the random-labels experiment trains two networks on a 2-core machine) the window still gets
+    a core the moment it needs one, so input and frames stay smooth while training takes what is left."""
+    try:
+        os.nice(TRAINING_NICENESS)
+    except (AttributeError, OSError):  # no nice() (Windows) or not allowed: train at normal priority
+        pass
+
+
 def run_training_process(commands, events) -> None:
     """Entry point of the training process: loop until told to stop (or the window's end of the pipe closes)."""
+    _yield_to_the_window()
     loop = TrainingLoop(lambda name, value: events.send((name, value)))
     last_publish = 0.0
     next_slow_step = 0.0

@@ -1,5 +1,7 @@
 """The real main window driven with real key presses and clicks: training in its thread, controls, files."""
 
+import os
+
 import numpy as np
 import pytest
 from PySide6.QtCore import Qt
@@ -297,3 +299,13 @@ def test_help_opens_with_f1_and_covers_every_panel(make_window, qtbot):
     qtbot.waitUntil(help_window.isVisible, timeout=3000)
     assert w.help_window is help_window
     help_window.close()
+
+
+@pytest.mark.skipif(not hasattr(os, "getpriority"), reason="process priorities are a POSIX feature")
+def test_training_yields_the_cpu_to_the_window(window):
+    """The training process runs at a lower CPU priority than the window, so that with more training processes
+    than cores (the random-labels experiment on 2 cores) input and frames still come first."""
+    from nnviz.core.training_loop import TRAINING_NICENESS
+
+    child = os.getpriority(os.PRIO_PROCESS, window.worker.process.pid)
+    assert child >= min(os.getpriority(os.PRIO_PROCESS, 0) + TRAINING_NICENESS, 19)
