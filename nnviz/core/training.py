@@ -127,8 +127,11 @@ class History:
     test_accuracy: list = field(default_factory=list)
     quick_accuracy: list = field(default_factory=list)
 
-    def _reserve(self, n: int) -> None:
-        # Grow into new arrays; views handed out earlier keep the old ones, whose filled part never changes.
+    def reserve(self, n: int) -> None:
+        """Make room for ``n`` more entries (the trainer writes a run of steps straight into the arrays).
+
+        Growing makes new arrays; views handed out earlier keep the old ones, whose filled part never changes.
+        """
         while self.steps + n > len(self.costs):
             self.costs = np.concatenate([self.costs, np.empty_like(self.costs)])
             self.samples = np.concatenate([self.samples, np.empty_like(self.samples)])
@@ -136,7 +139,7 @@ class History:
     def record(self, cost: float, samples_seen: int) -> None:
         """Append one mini-batch's cost."""
         if self.steps == len(self.costs):
-            self._reserve(1)
+            self.reserve(1)
         self.costs[self.steps] = cost
         self.samples[self.steps] = samples_seen
         self.steps += 1
@@ -144,7 +147,7 @@ class History:
     def extend(self, costs: np.ndarray, samples: np.ndarray) -> None:
         """Append many mini-batches' costs at once."""
         n = len(costs)
-        self._reserve(n)
+        self.reserve(n)
         self.costs[self.steps : self.steps + n] = costs
         self.samples[self.steps : self.steps + n] = samples
         self.steps += n
@@ -256,7 +259,7 @@ class Trainer:
         until_quick = max(1, -(-(self._next_quick - self.samples_seen) // size))
         count = min(n, fits, until_quick)
         history = self.history
-        history._reserve(count)
+        history.reserve(count)
         costs, samples, h = history.costs, history.samples, history.steps
         x, t, offset = self._x_chunk, self._t_chunk, self._float_start
         step, eta, isfinite = self._kernel.step, self._eta, math.isfinite
