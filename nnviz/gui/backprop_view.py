@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..core.network import Backprop, Network
+from ..core.network import Backprop, ForwardPass, Network
 
 
 def signed(value: float, decimals: int = 3) -> str:
@@ -182,6 +182,16 @@ class BackpropPanel(QWidget):
         self.result = self.network.backprop(x, y)
         self.text.setText(self.describe())
         self.overlay_changed.emit()
+
+    def batch_average(self):
+        """For a mini-batch: its mean image and a one-row ForwardPass of its mean weighted sums and activations
+        (what the graph shows under the batch's average nudges and steps); ``None`` for a single example."""
+        if self.result is None or len(self.result.costs) < 2:
+            return None
+        fp = self.result.forward
+        mean = ForwardPass([z.mean(axis=0, keepdims=True) for z in fp.weighted_sums],
+                           [a.mean(axis=0, keepdims=True) for a in fp.activations])
+        return mean.activations[0][0], mean
 
     def steps(self) -> list[np.ndarray]:
         """−∂C/∂W per layer (mean over the examples): the direction each weight would move."""

@@ -681,7 +681,11 @@ class MainWindow(QMainWindow):
         if net is not None and (self.backprop_panel.isVisible() or self.backprop_panel.overlay.isChecked()):
             self.backprop_panel.set_network(net, self.latest.learning_rate)
         if net is not None and self.network_view.isVisible():
-            self.network_view.show_network(net, self.draw_panel.canvas.network_input())
+            batch = self.backprop_panel.batch_average() if self.backprop_panel.overlay.isChecked() else None
+            if batch is not None:  # a mini-batch's average nudges and steps: over its mean image and activations
+                self.network_view.show_network(net, *batch)
+            else:
+                self.network_view.show_network(net, self.draw_panel.canvas.network_input())
             note = self.network_view.thinning_note()
             if note != self.thinning_label.text():
                 self.thinning_label.setText(note)

@@ -327,8 +327,12 @@ class NetworkView(pg.PlotWidget):
         self.hover_image.hide()
 
     # --- per frame ------------------------------------------------------------------------------------------
-    def show_network(self, network: Network, x: np.ndarray) -> None:
-        """Draw ``network``'s activations for input ``x`` (784,) and its weights."""
+    def show_network(self, network: Network, x: np.ndarray, forward=None) -> None:
+        """Draw ``network``'s activations for input ``x`` (784,) and its weights.
+
+        ``forward`` (a ForwardPass of one row) replaces the forward pass of ``x``: the backprop overlay of a
+        mini-batch shows the batch's mean image and mean activations this way.
+        """
         if self.layout is None or self.layout.sizes != network.sizes:
             self.set_architecture(network.sizes)
         kinds_before = self._activation_kinds()
@@ -336,7 +340,7 @@ class NetworkView(pg.PlotWidget):
         if self._activation_kinds() != kinds_before:  # the key says how this network's activations are shaded
             self.legend.setText(self._legend_html())
         self.input = np.asarray(x, np.float32).reshape(-1)
-        self.forward = network.forward(self.input[None, :])
+        self.forward = forward if forward is not None else network.forward(self.input[None, :])
         self._draw_neurons()
         self._draw_edges()
         self._draw_nudges()

@@ -117,3 +117,25 @@ def test_tiny_steps_show_their_size_not_zero():
 
     assert signed(-1.234e-5) == "-1.23e-05" and signed(0.0213) == "+0.021" and signed(0.0) == "+0.000"
     assert signed(-0.0006) == "-0.001"
+
+
+def test_graph_shows_a_mini_batch_as_its_mean_image_and_activations(window, qtbot):
+    """With the next mini-batch chosen and the overlay on, the graph's input square is the batch's mean image
+    and its neurons the batch's mean activations: the same examples the average nudges and steps come from (it
+    used to show the canvas under them). With a single example it returns to the canvas."""
+    panel = window.backprop_panel
+    window.backprop_dock.raise_()
+    panel.overlay.setChecked(True)
+    panel.source.setCurrentIndex(2)
+    qtbot.waitUntil(lambda: panel.result is not None and len(panel.result.costs) == 10, timeout=5_000)
+    window._update_graph()
+    x, _ = panel.inputs()
+    view = window.network_view
+    np.testing.assert_allclose(view.input, x.mean(axis=0), rtol=1e-6)
+    fp = window.current_network().forward(x)
+    for drawn, acts in zip(view.activations()[1:], fp.activations[1:]):
+        np.testing.assert_allclose(drawn, acts.mean(axis=0), rtol=1e-4, atol=1e-6)
+    panel.source.setCurrentIndex(0)  # the canvas
+    qtbot.waitUntil(lambda: panel.result is not None and len(panel.result.costs) == 1, timeout=5_000)
+    window._update_graph()
+    np.testing.assert_array_equal(view.input, window.draw_panel.canvas.network_input())
