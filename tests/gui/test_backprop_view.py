@@ -139,3 +139,20 @@ def test_graph_shows_a_mini_batch_as_its_mean_image_and_activations(window, qtbo
     qtbot.waitUntil(lambda: panel.result is not None and len(panel.result.costs) == 1, timeout=5_000)
     window._update_graph()
     np.testing.assert_array_equal(view.input, window.draw_panel.canvas.network_input())
+
+
+def test_long_explanations_scroll(panel, qtbot):
+    """A mini-batch's explanation (ten examples' nudges below the average) is longer than a short dock: it sits in
+    a scroll area, so the last rows can be reached instead of being cut off."""
+    net = tiny_network()
+    rng = np.random.default_rng(0)
+    panel.resize(300, 420)
+    panel.set_network(net, 3.0)
+    with qtbot.waitSignal(panel.batch_requested):
+        panel.source.setCurrentIndex(2)
+    panel.set_batch((rng.random((10, 784)) * 255).astype(np.uint8), rng.integers(0, 10, 10))
+    qtbot.wait(100)
+    bar = panel.text_area.verticalScrollBar()
+    assert bar.maximum() > 0  # there is more text than room, and it scrolls
+    bar.setValue(bar.maximum())
+    assert panel.text.visibleRegion().boundingRect().bottom() >= panel.text.height() - 2
