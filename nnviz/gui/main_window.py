@@ -360,6 +360,15 @@ class MainWindow(QMainWindow):
             self.controls.speed_slider.setValue(int(speed))
         self.cost_view.set_reference_visible(s.value("view/reference", "true") in (True, "true"))
         self._log_setting = s.value("view/log_cost", "false") in (True, "true")
+        # the accessibility and viewing choices a user should not have to make again at every start
+        self.colourblind_action.setChecked(s.value("view/colourblind", "false") in (True, "true"))
+        self.draw_panel.normalize_box.setChecked(s.value("draw/mnist_style", "true") in (True, "true"))
+        try:
+            k = int(s.value("graph/input_edges", DEFAULT_INPUT_EDGES))
+        except (TypeError, ValueError):
+            k = DEFAULT_INPUT_EDGES
+        self.edges_spin.setValue(k)
+        self.network_view.set_input_edges(self.edges_spin.value())
 
     def _save_settings(self) -> None:
         s = self.settings
@@ -372,6 +381,9 @@ class MainWindow(QMainWindow):
         s.setValue("training/speed_index", self.controls.speed_slider.value())
         s.setValue("view/reference", "true" if self.reference_action.isChecked() else "false")
         s.setValue("view/log_cost", "true" if self.log_action.isChecked() else "false")
+        s.setValue("view/colourblind", "true" if self.colourblind_action.isChecked() else "false")
+        s.setValue("draw/mnist_style", "true" if self.draw_panel.normalize_box.isChecked() else "false")
+        s.setValue("graph/input_edges", self.edges_spin.value())
         s.sync()
 
     # --- data ----------------------------------------------------------------------------------------------

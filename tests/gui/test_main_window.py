@@ -142,13 +142,20 @@ def test_first_run_without_data_offers_the_ways_to_get_it(make_window, qtbot):
 
 
 def test_settings_persist_between_sessions(make_window, settings, mnist_path, qtbot):
-    """Architecture fields and speed chosen in one session come back in the next."""
+    """Architecture fields, speed, the colour-blind palette, the graph's K and MNIST-style drawing chosen in one
+    session come back in the next."""
     w = make_window(None, autoload=False)
     w.controls.layers_edit.setText("30")
     w.controls.speed_slider.setValue(2)
+    w.colourblind_action.trigger()
+    w.edges_spin.setValue(100)
+    w.draw_panel.normalize_box.setChecked(False)
     w.close()
     again = make_window(None, autoload=False)
     assert again.controls.layers_edit.text() == "30" and again.controls.speed_slider.value() == 2
+    assert again.colourblind_action.isChecked() and again.network_view.palette_name == "colour-blind safe"
+    assert again.edges_spin.value() == 100 and again.network_view.input_edges_per_neuron == 100
+    assert not again.draw_panel.normalize_box.isChecked() and not again.draw_panel.canvas.normalization
 
 
 def test_slow_motion_runs_a_few_mini_batches_a_second(window, qtbot):
