@@ -64,7 +64,7 @@ class DrawPanel(QWidget):
         for i, b in enumerate((self.clear_button, self.undo_button, self.mnist_button, self.noise_button,
                                self.noise100_button)):
             b.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-            buttons.addWidget(b, i // 2, i % 2)
+            buttons.addWidget(b, i, 0)  # one column: the Draw dock stays narrow enough for a 1024-wide screen
         side.addLayout(buttons)
 
         top = QHBoxLayout()

@@ -316,3 +316,11 @@ def test_training_yields_the_cpu_to_the_window(window):
 
     child = os.getpriority(os.PRIO_PROCESS, window.worker.process.pid)
     assert child >= min(os.getpriority(os.PRIO_PROCESS, 0) + TRAINING_NICENESS, 19)
+
+
+def test_window_fits_a_small_screen(make_window):
+    """Every dock open, the window can shrink to fit a 1024×768 screen (it needed 1,049 px before the Draw
+    panel's buttons went into one column)."""
+    w = make_window(None, autoload=False)
+    hint = w.minimumSizeHint()
+    assert hint.width() <= 1024 and hint.height() <= 720
