@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..core.network import Backprop, ForwardPass, Network
+from . import theme
 
 
 def signed(value: float, decimals: int = 3) -> str:
@@ -214,7 +215,8 @@ class BackpropPanel(QWidget):
         want = bp.mean_nudges()[-1]
         L = len(net.sizes) - 1
         lines = [f"<b>cost</b> {bp.cost:.4f}" + (f" (mean of {m} examples)" if m > 1 else "")]
-        wishes = " ".join(f"{d}:<span style='color:{'#7ee081' if want[d] > 0 else '#f0a04b'}'>{'▲' if want[d] > 0 else '▼'}"
+        up, down = theme.NUDGE_UP_ON_LIGHT, theme.NUDGE_DOWN_ON_LIGHT  # the panel is light; the graph's bars dark
+        wishes = " ".join(f"{d}:<span style='color:{up if want[d] > 0 else down}'>{'▲' if want[d] > 0 else '▼'}"
                           f"{abs(want[d]):.2f}</span>" for d in range(10))
         lines.append(f"<b>what the cost asks of each output</b> (−∂C/∂a):<br>{wishes}")
         prev = bp.forward.activations[L - 1].mean(axis=0)

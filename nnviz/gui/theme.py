@@ -18,6 +18,9 @@ ACCURACY_QUICK = (111, 208, 140, 140)
 REFERENCE = "#e0b84f"
 NUDGE_UP = "#7ee081"  # backprop: this neuron should be more active
 NUDGE_DOWN = "#f0a04b"  # ...less active
+# the same two on the window's light panels (the bright ones above are for the dark plots): 4.5:1 contrast or more
+NUDGE_UP_ON_LIGHT = "#1b7a2f"
+NUDGE_DOWN_ON_LIGHT = "#a34f00"
 WARNING_BACKGROUND = "#5a3b12"
 WARNING_TEXT = "#ffe2b0"
 

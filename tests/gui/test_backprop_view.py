@@ -156,3 +156,28 @@ def test_long_explanations_scroll(panel, qtbot):
     assert bar.maximum() > 0  # there is more text than room, and it scrolls
     bar.setValue(bar.maximum())
     assert panel.text.visibleRegion().boundingRect().bottom() >= panel.text.height() - 2
+
+
+def contrast(a, b) -> float:
+    """WCAG contrast ratio of two QColors."""
+    def luminance(c):
+        lin = [v / 12.92 if v <= 0.03928 else ((v + 0.055) / 1.055) ** 2.4 for v in (c.redF(), c.greenF(), c.blueF())]
+        return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+    hi, lo = sorted((luminance(a), luminance(b)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+def test_nudge_colours_are_readable_on_the_panel(panel):
+    """The ▲/▼ wishes are coloured text on the window's light panel: at least 4.5:1 contrast (the bright green
+    and orange made for the dark graph were 1.4:1 and 1.9:1 there)."""
+    import re
+
+    from PySide6.QtGui import QColor, QPalette
+
+    panel.set_network(tiny_network(), 3.0)
+    colours = set(re.findall(r"color:(#[0-9a-fA-F]{6})", panel.text.text()))
+    assert colours
+    background = panel.palette().color(QPalette.ColorRole.Window)
+    for c in colours:
+        assert contrast(QColor(c), background) >= 4.5, c
