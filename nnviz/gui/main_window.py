@@ -106,6 +106,7 @@ class MainWindow(QMainWindow):
         self.comparison: TrainingWorker | None = None
         self.comparison_thread: QThread | None = None
         self.model_path: Path | None = None
+        self._example_until_data = False  # the example network is shown only because MNIST is missing
         self.redraw_times: list[float] = []  # seconds per frame, for the benchmark
 
         self.controls = ControlsPanel()
@@ -417,6 +418,15 @@ class MainWindow(QMainWindow):
 
     @Slot(object)
     def on_data_ready(self, data) -> None:
+        if self._example_until_data:
+            # The example only stood in while there was no data: "download, press Train, watch it learn" starts
+            # from random weights (the example stays one click away in the File menu).
+            self._example_until_data = False
+            self.model_path = None
+            try:
+                self.worker.reset(self.controls.config())
+            except ValueError:
+                pass  # a field is invalid: keep the example until the user fixes it and resets
         self.has_data = True
         self.draw_panel.set_test_set(data.x_test, data.y_test)
         self.backprop_panel.set_training_images(data.x_train_sample, data.y_train_sample)
@@ -823,6 +833,7 @@ class MainWindow(QMainWindow):
         self.worker.load_network(m.network, config)
         self.on_snapshot(Snapshot.of_network(m.network, config))
         self.model_path = EXAMPLE_MODEL
+        self._example_until_data = True  # once MNIST is here, training starts from fresh weights (on_data_ready)
         return True
 
     def load_model_file(self, path: Path) -> bool:
@@ -843,6 +854,7 @@ class MainWindow(QMainWindow):
         if not self.has_data:
             self.on_snapshot(Snapshot.of_network(m.network, config))
         self.model_path = path
+        self._example_until_data = False  # chosen, not standing in: it stays when data arrives
         self.settings.setValue("files/model_dir", str(path.parent))
         self.statusBar().showMessage(f"Opened {path.name}", 5000)
         return True
@@ -881,6 +893,7 @@ class MainWindow(QMainWindow):
             QMessageBox.warning(self, "Cannot save model", str(e))
             return False
         self.model_path = path
+        self._example_until_data = False  # chosen, not standing in: it stays when data arrives
         self.settings.setValue("files/model_dir", str(path.parent))
         self.statusBar().showMessage(f"Saved {path}", 5000)
         return True

@@ -324,3 +324,19 @@ def test_window_fits_a_small_screen(make_window):
     w = make_window(None, autoload=False)
     hint = w.minimumSizeHint()
     assert hint.width() <= 1024 and hint.height() <= 720
+
+
+def test_data_arriving_after_the_stand_in_example_starts_from_fresh_weights(make_window, mnist_path, qtbot):
+    """First run: the example network stands in while MNIST is missing; once the data is opened, training starts
+    from random weights (the configured seed), not from the already-trained example."""
+    from nnviz.core.model_io import load_model
+
+    w = make_window(None)
+    qtbot.waitUntil(lambda: w.latest is not None, timeout=5_000)
+    example = load_model(mw.EXAMPLE_MODEL).params
+    np.testing.assert_array_equal(w.latest.params, example)
+    w.use_dataset(mnist_path)
+    fresh = w.controls.config().network().params
+    qtbot.waitUntil(lambda: w.has_data and w.latest is not None and np.array_equal(w.latest.params, fresh),
+                    timeout=20_000)
+    assert w.model_path is None and not w.data_panel.isVisible()
