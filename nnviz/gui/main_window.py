@@ -475,8 +475,14 @@ class MainWindow(QMainWindow):
         thread = threading.Thread(target=work, name="nnviz-download", daemon=True)
         dialog.canceled.connect(lambda: state.__setitem__("cancel", True))
         thread.start()
+        shown = None
         while thread.is_alive():
-            dialog.setValue(int(100 * state["done"] / max(state["total"], 1)))
+            done, total = state["done"], max(state["total"], 1)
+            dialog.setValue(int(100 * done / total))
+            text = f"Downloading MNIST: {done / 1e6:.1f} of {total / 1e6:.1f} MB…"
+            if text != shown:
+                dialog.setLabelText(text)
+                shown = text
             thread.join(0.03)
             QApplication.processEvents()
         dialog.close()

@@ -207,9 +207,17 @@ def test_download_button_fetches_verifies_and_loads(make_window, mnist_path, qtb
         w = make_window(None)
         w.download_source = (f"http://127.0.0.1:{httpd.server_address[1]}/mnist.npz",
                              hashlib.sha256(body).hexdigest(), len(body))
-        qtbot.mouseClick(w.download_button, Qt.MouseButton.LeftButton)
+        labels = []
+        original = mw.QProgressDialog.setLabelText
+        mw.QProgressDialog.setLabelText = lambda self, text: (labels.append(text), original(self, text))[1]
+        try:
+            qtbot.mouseClick(w.download_button, Qt.MouseButton.LeftButton)
+        finally:
+            mw.QProgressDialog.setLabelText = original
         qtbot.waitUntil(lambda: w.has_data, timeout=20_000)
         assert not w.data_panel.isVisible()
+        total = f"of {len(body) / 1e6:.1f} MB"  # the dialog counts the megabytes as they arrive
+        assert labels and all(total in text for text in labels)
         from nnviz.core.data import cache_path, load_npz
 
         assert load_npz(cache_path()).x_train.shape == (60000, 28, 28)  # the cache holds the downloaded MNIST
