@@ -146,9 +146,14 @@ class CostView(pg.PlotWidget):
             "The cost measures how wrong the network is: for each training image, the squared distance between "
             "its ten outputs and the answer it should give (or the cross-entropy). Faint: every mini-batch; bold: "
             f"the average of the last {AVERAGE_WINDOW}. Gradient descent pushes it down. Dots: accuracy on the "
-            "10,000 test images the network never trains on (right axis)."
+            "10,000 test images the network never trains on (right axis). Drag to pan, wheel to zoom, "
+            "double-click to follow the training again."
         )
         plot = self.getPlotItem()
+        # pyqtgraph's own right-click menu would offer log axes and transforms these bare curves do not follow
+        # (the View menu has the logarithmic cost axis; File has the exports); double-click replaces its "A"
+        plot.setMenuEnabled(False)
+        plot.hideButtons()
         plot.setLabel("bottom", "epochs (passes through the 60,000 training images)")
         plot.setLabel("left", "cost")
         # No grid: pyqtgraph draws it translucent across the whole plot, which costs ~40 ms a frame in Qt's raster
@@ -162,7 +167,7 @@ class CostView(pg.PlotWidget):
             plot.addItem(curve)
             plot.legend.addItem(curve, name)
         # Accuracy on a second view box bound to the right axis.
-        self.acc_box = pg.ViewBox(enableMouse=False)
+        self.acc_box = pg.ViewBox(enableMouse=False, enableMenu=False)
         plot.showAxis("right")
         plot.scene().addItem(self.acc_box)
         plot.getAxis("right").linkToView(self.acc_box)

@@ -43,12 +43,13 @@ class WeightsView(pg.GraphicsLayoutWidget):
         super().__init__(parent)
         self.setBackground(theme.PLOT_BACKGROUND)
         self.title = self.addLabel("", row=0, col=0, colspan=2, color=theme.TEXT)
-        self.vb = self.addViewBox(row=1, col=0, lockAspect=True, enableMouse=False, invertY=True)
+        self.vb = self.addViewBox(row=1, col=0, lockAspect=True, enableMouse=False, enableMenu=False, invertY=True)
         self.image = pg.ImageItem(axisOrder="row-major")
         self.vb.addItem(self.image)
         self.palette_name = "standard"
+        # no right-click colour-map menu: the palette is the View menu's (standard or colour-blind safe)
         self.colorbar = pg.ColorBarItem(values=(-1, 1), colorMap=self._colormap(), interactive=False, width=12,
-                                        label="weight")
+                                        label="weight", colorMapMenu=False)
         self.addItem(self.colorbar, row=1, col=1)
         self.colorbar.setImageItem(self.image)
         self.frame = pg.QtWidgets.QGraphicsRectItem()

@@ -147,3 +147,15 @@ def test_logarithmic_cost_axis_plots_the_costs_not_their_exponents(qtbot):
     assert not plot.getAxis("left").logMode
     np.testing.assert_allclose(view.earlier[0].yData, linear_ghost)
     assert view.avg_curve.yData.max() == pytest.approx(linear_avg.max(), rel=1e-5)
+
+
+def test_no_pyqtgraph_menus_that_would_break_the_plots(shown, qtbot):
+    """Right-click menus from pyqtgraph would offer log axes and colour maps that the bare curves and the palette
+    do not follow: the cost plot, the accuracy axis and the weight images have none (the app's menus do it)."""
+    from nnviz.gui.weights_view import WeightsView
+
+    view = shown(CostView(), 600, 260)
+    assert not view.getPlotItem().menuEnabled() and not view.getPlotItem().vb.menuEnabled()
+    assert not view.acc_box.menuEnabled()
+    weights = shown(WeightsView(), 400, 200)
+    assert not weights.vb.menuEnabled() and weights.colorbar.colorMapMenu is False
