@@ -295,9 +295,9 @@ class SGDKernel:
                          z_t[i + 1] if i + 1 < last else None) for i in range(last)]
         self._to_output = (a_t[-1].T, blocks[last].T) if last else (None, blocks[0].T)
         # backward, from the top: δ goes down through Wᵀ, is multiplied by f'(z) below, and makes the step
-        self._layers_down = [(blocks[i].T, back_t[i][:-1], a_t[i - 1][:-1], a_t[i - 1].T, delta_t[i - 1], i)
-                             for i in range(last, 0, -1)]
-        self._back_full = back_t  # the bias row of each product is computed and unused
+        # (the product through Wᵀ has a row for the bias input too: computed, and left unused)
+        self._layers_down = [(blocks[i].T, back_t[i], back_t[i][:-1], a_t[i - 1][:-1], a_t[i - 1].T, delta_t[i - 1],
+                              i) for i in range(last, 0, -1)]
         self._d_out_t = self.d_out.T
 
     def step(self, x_aug: np.ndarray, y: np.ndarray, learning_rate: float) -> float:
@@ -328,9 +328,9 @@ class SGDKernel:
         delta_t, scale = self._d_out_t, self.scale
         scale[()] = -learning_rate / m
         multiply(delta_t, scale, delta_t)
-        for block_t, back, a, a_full_t, prev, i in self._layers_down:
+        for block_t, back_full, back, a, a_full_t, prev, i in self._layers_down:
             # propagate through the weights *before* they change
-            dot(block_t, delta_t, self._back_full[i])
+            dot(block_t, delta_t, back_full)
             hidden.slope_from_output(a, prev)
             multiply(prev, back, prev)
             dot(delta_t, a_full_t, grad[i])

@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
     QLabel,
-    QPushButton,
     QScrollArea,
     QSpinBox,
     QVBoxLayout,
@@ -26,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from ..core.network import Backprop, ForwardPass, Network
 from . import theme
+from .widgets import button
 
 
 def signed(value: float, decimals: int = 3) -> str:
@@ -62,18 +62,17 @@ class BackpropPanel(QWidget):
         self.target = QSpinBox()
         self.target.setRange(0, 9)
         self.target.setToolTip("The digit the drawing should be read as: the output neuron that should light up.")
-        self.next_button = QPushButton("Another")
-        self.next_button.setToolTip("Pick another training image (or fetch the trainer's next mini-batch again)")
+        self.next_button = button("Another", "Pick another training image (or fetch the trainer's next mini-batch "
+                                  "again)")
         self.overlay = QCheckBox("Show on the network")
         self.overlay.setToolTip("Draw the nudges as bars beside the neurons and the weight steps on the edges.")
         self.focus = QSpinBox()
         self.focus.setRange(0, 9)
         self.focus.setToolTip("The output neuron whose three ways to rise are spelled out below.")
-        self.apply_button = QPushButton("Apply one step")
-        self.apply_button.setToolTip("One step of gradient descent on just this example (or mini-batch), with the "
-                                     "current learning rate: watch the outputs move toward the target.")
-        self.undo_button = QPushButton("Undo")
-        self.undo_button.setToolTip("Put back the weights from before the last step, exactly.")
+        self.apply_button = button("Apply one step", "One step of gradient descent on just this example (or "
+                                   "mini-batch), with the current learning rate: watch the outputs move toward the "
+                                   "target.")
+        self.undo_button = button("Undo", "Put back the weights from before the last step, exactly.")
         self.text = QLabel()
         self.text.setWordWrap(True)
         self.text.setTextFormat(Qt.TextFormat.RichText)
@@ -101,8 +100,6 @@ class BackpropPanel(QWidget):
         self.text_area.setFrameShape(QFrame.Shape.NoFrame)
         self.text_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         layout.addWidget(self.text_area, 1)
-        for b in (self.next_button, self.apply_button, self.undo_button):
-            b.setFocusPolicy(Qt.FocusPolicy.NoFocus)
 
         self.source.currentIndexChanged.connect(self._pick)
         self.target.valueChanged.connect(self._target_changed)

@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QPushButton,
     QSlider,
     QSpinBox,
     QVBoxLayout,
@@ -26,6 +25,7 @@ from PySide6.QtWidgets import (
 from ..core.functions import ACTIVATIONS, COSTS, OUTPUTS
 from ..core.network import INITS
 from ..core.training import PRESETS, TrainConfig
+from .widgets import button
 
 #: Slider positions → mini-batches per second; the last position is full speed (None).
 SPEEDS: list[float | None] = [1, 2, 5, 10, 30, 100, None]
@@ -52,18 +52,14 @@ class ControlsPanel(QWidget):
         layout = QVBoxLayout(self)
 
         buttons = QHBoxLayout()
-        self.train_button = QPushButton("Train")
+        self.train_button = button("Train", "Start or pause training (Space). Each mini-batch: run the images "
+                                   "forward, measure the cost, backpropagate, nudge every weight and bias downhill.")
         self.train_button.setCheckable(True)
-        self.train_button.setToolTip("Start or pause training (Space). Each mini-batch: run the images forward, "
-                                     "measure the cost, backpropagate, nudge every weight and bias downhill.")
-        self.step_button = QPushButton("Step")
-        self.step_button.setToolTip("Take exactly one step of gradient descent on one mini-batch (→ or S), "
-                                    "while paused.")
-        self.reset_button = QPushButton("Reset")
-        self.reset_button.setToolTip("Throw the learned weights away and start from fresh random ones (Ctrl+R). "
-                                     "Layer sizes, activation, cost and seed take effect here.")
+        self.step_button = button("Step", "Take exactly one step of gradient descent on one mini-batch (→ or S), "
+                                  "while paused.")
+        self.reset_button = button("Reset", "Throw the learned weights away and start from fresh random ones "
+                                   "(Ctrl+R). Layer sizes, activation, cost and seed take effect here.")
         for b in (self.train_button, self.step_button, self.reset_button):
-            b.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Space is Train/Pause, never "press the focused button"
             buttons.addWidget(b)
         layout.addLayout(buttons)
         self.train_button.toggled.connect(self._on_train_toggled)

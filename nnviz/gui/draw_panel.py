@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import Qt, Signal, Slot
-from PySide6.QtWidgets import QCheckBox, QGridLayout, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QCheckBox, QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from .canvas import DrawingCanvas, ImagePreview
 from .predictions import PredictionBars
+from .widgets import button
 
 
 class DrawPanel(QWidget):
@@ -48,22 +49,16 @@ class DrawPanel(QWidget):
         side.addWidget(self.normalize_box)
         side.addStretch(1)
         buttons = QGridLayout()
-        self.clear_button = QPushButton("Clear")
-        self.clear_button.setToolTip("Blank canvas (Delete or C on the canvas)")
-        self.undo_button = QPushButton("Undo")
-        self.undo_button.setToolTip("Remove the last stroke (Ctrl+Z on the canvas)")
-        self.mnist_button = QPushButton("MNIST digit")
-        self.mnist_button.setToolTip("A random image from the 10,000 test digits the network never trains on; its "
-                                     "true label is marked under the bars.")
-        self.noise_button = QPushButton("Noise")
-        self.noise_button.setToolTip("Pure random pixels. The network was only ever shown digits, so it has no way to "
-                                     "say 'none of these' — it still answers, often confidently.")
-        self.noise100_button = QPushButton("100 noise images")
-        self.noise100_button.setToolTip("The explanation's experiment at scale: 100 images of random pixels. Which "
-                                        "digits does the network see in them, and how sure is it?")
+        self.clear_button = button("Clear", "Blank canvas (Delete or C on the canvas)")
+        self.undo_button = button("Undo", "Remove the last stroke (Ctrl+Z on the canvas)")
+        self.mnist_button = button("MNIST digit", "A random image from the 10,000 test digits the network never "
+                                   "trains on; its true label is marked under the bars.")
+        self.noise_button = button("Noise", "Pure random pixels. The network was only ever shown digits, so it has "
+                                   "no way to say 'none of these' — it still answers, often confidently.")
+        self.noise100_button = button("100 noise images", "The explanation's experiment at scale: 100 images of "
+                                      "random pixels. Which digits does the network see in them, and how sure is it?")
         for i, b in enumerate((self.clear_button, self.undo_button, self.mnist_button, self.noise_button,
                                self.noise100_button)):
-            b.setFocusPolicy(Qt.FocusPolicy.NoFocus)
             buttons.addWidget(b, i, 0)  # one column: the Draw dock stays narrow enough for a 1024-wide screen
         side.addLayout(buttons)
 

@@ -27,7 +27,6 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QProgressDialog,
     QSpinBox,
-    QPushButton,
     QTextBrowser,
     QVBoxLayout,
     QWidget,
@@ -45,6 +44,7 @@ from .cost_view import CostView
 from .draw_panel import DrawPanel
 from .network_view import DEFAULT_INPUT_EDGES, NetworkView
 from .weights_view import WeightsPanel
+from .widgets import button
 from .worker import TrainingWorker
 
 RESOURCES = next((p for p in (Path(__file__).resolve().parents[1] / "resources",
@@ -195,16 +195,12 @@ class MainWindow(QMainWindow):
         self.data_message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         v.addWidget(self.data_message)
         row = QHBoxLayout()
-        self.download_button = QPushButton("Download MNIST (11 MB)")
-        self.download_button.setToolTip("Fetch the 70,000 digits from the Keras mirror into your cache, checked "
-                                        "against its SHA-256.")
-        self.open_data_button = QPushButton("Open a file…")
-        self.open_data_button.setToolTip("An mnist.npz, or a folder holding the four MNIST IDX files.")
-        self.example_button = QPushButton("Load the example trained network")
-        self.example_button.setToolTip("A small network already trained on MNIST (shipped with nnviz), so you can "
-                                       "explore without the data.")
+        self.download_button = button("Download MNIST (11 MB)", "Fetch the 70,000 digits from the Keras mirror "
+                                      "into your cache, checked against its SHA-256.")
+        self.open_data_button = button("Open a file…", "An mnist.npz, or a folder holding the four MNIST IDX files.")
+        self.example_button = button("Load the example trained network", "A small network already trained on "
+                                     "MNIST (shipped with nnviz), so you can explore without the data.")
         for b in (self.download_button, self.open_data_button, self.example_button):
-            b.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Space is Train/Pause, never "press the focused button"
             row.addWidget(b)
         row.addStretch(1)
         v.addLayout(row)
@@ -835,10 +831,7 @@ class MainWindow(QMainWindow):
             m = read_model(EXAMPLE_MODEL)
         except ModelFileError:
             return False  # the panel still offers every way forward
-        config = TrainConfig.from_dict({**self.controls.config().to_dict(), **m.config})
-        self.worker.load_network(m.network, config)
-        self.on_snapshot(Snapshot.of_network(m.network, config))
-        self.model_path = EXAMPLE_MODEL
+        self._use_model(m, EXAMPLE_MODEL)
         self._example_until_data = True  # once MNIST is here, training starts from fresh weights (on_data_ready)
         return True
 
@@ -853,17 +846,26 @@ class MainWindow(QMainWindow):
             QMessageBox.warning(self, "Cannot open model", f"{path} is a {'-'.join(map(str, m.network.sizes))} "
                                 "network; nnviz needs 784 inputs and 10 outputs. The current network is unchanged.")
             return False
-        config = TrainConfig.from_dict({**self.controls.config().to_dict(), **m.config})
-        self.controls.set_config(config)
         self.cost_view.start_new_run(keep_previous=True)
+        self.controls.set_config(self._use_model(m, path))
+        self._example_until_data = False  # chosen, not standing in: it stays when data arrives
+        self._remember_model_file(path, f"Opened {path.name}")
+        return True
+
+    def _use_model(self, m, path: Path) -> TrainConfig:
+        """Hand model ``m`` (read from ``path``) to the training process and show it; returns its full config."""
+        config = TrainConfig.from_dict({**self.controls.config().to_dict(), **m.config})
         self.worker.load_network(m.network, config)
-        if not self.has_data:
+        if not self.has_data:  # no training process snapshots without data: show it from here
             self.on_snapshot(Snapshot.of_network(m.network, config))
         self.model_path = path
-        self._example_until_data = False  # chosen, not standing in: it stays when data arrives
+        return config
+
+    def _remember_model_file(self, path: Path, message: str) -> None:
+        """``path`` is the current model file (Ctrl+S saves there); its folder is where the next dialog opens."""
+        self.model_path = path
         self.settings.setValue("files/model_dir", str(path.parent))
-        self.statusBar().showMessage(f"Opened {path.name}", 5000)
-        return True
+        self.statusBar().showMessage(message, 5000)
 
     @Slot()
     def load_example(self) -> None:
@@ -898,10 +900,7 @@ class MainWindow(QMainWindow):
         except ModelFileError as e:
             QMessageBox.warning(self, "Cannot save model", str(e))
             return False
-        self.model_path = path
-        self._example_until_data = False  # chosen, not standing in: it stays when data arrives
-        self.settings.setValue("files/model_dir", str(path.parent))
-        self.statusBar().showMessage(f"Saved {path}", 5000)
+        self._remember_model_file(path, f"Saved {path}")
         return True
 
     @Slot()
