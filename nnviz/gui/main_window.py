@@ -500,6 +500,8 @@ class MainWindow(QMainWindow):
             self.show_banner("Training needs MNIST: download it or open a copy (File menu).")
             return
         self.worker.set_running(running)
+        if running:
+            self.statusBar().clearMessage()  # "… Press Space to train." has been done
         if self.comparison is not None:
             self.comparison.set_running(running)
 

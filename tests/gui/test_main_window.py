@@ -13,8 +13,11 @@ from nnviz.gui import main_window as mw
 
 
 def test_space_trains_and_pauses(window, qtbot):
-    """Space starts training (the cost plot fills, the status bar counts), Space again pauses it."""
+    """Space starts training (the cost plot fills, the status bar counts, its "Press Space" hint goes), Space
+    again pauses it."""
+    window.statusBar().showMessage("MNIST loaded. Press Space to train.", 8000)
     qtbot.keyClick(window, Qt.Key.Key_Space)
+    assert window.statusBar().currentMessage() == ""
     qtbot.waitUntil(lambda: window.latest.step > 500, timeout=10_000)
     assert window.controls.train_button.isChecked()
     qtbot.keyClick(window, Qt.Key.Key_Space)
