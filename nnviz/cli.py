@@ -38,6 +38,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--version", action="version", version=f"nnviz {__version__}")
     p.add_argument("--data", help="MNIST to use: an mnist.npz or a folder of IDX files (default: $NNVIZ_DATA, "
                    "then the cache)")
+    p.add_argument("--training", choices=["process", "thread"], default="process",
+                   help="where the app trains: in a process of its own (default; the window stays smooth) or in a "
+                        "thread of the window's process")
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
 
     t = sub.add_parser("train", help="train a network on MNIST from the terminal")
@@ -117,7 +120,7 @@ def _open_app(args) -> int:
     except ImportError as e:
         raise UserError(f"the desktop app cannot start: {e}. Reinstall with `pip install .`; "
                         "meanwhile `nnviz train` works from the terminal.") from None
-    return gui_main(data=args.data)
+    return gui_main(data=args.data, training=args.training)
 
 
 class _ProgressBar:

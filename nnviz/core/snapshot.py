@@ -1,8 +1,12 @@
-"""The frozen picture of training that crosses from the worker thread to the views."""
+"""The frozen picture of training that the views draw: the trainer's state at one moment, and the run's costs.
+
+:class:`TrainingState` lists the fields once: the training loop fills it from its trainer, the window's side adds
+the cost history it has assembled, and the result is a :class:`Snapshot`.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, fields
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -11,37 +15,47 @@ if TYPE_CHECKING:  # pragma: no cover
     from .network import Network
 
 
-@dataclass(frozen=True)
-class Snapshot:
-    """Everything a view may draw, frozen: its arrays are copies or read-only views that nobody writes again.
+def frozen(a: np.ndarray) -> np.ndarray:
+    """Mark ``a`` read-only and return it."""
+    a.flags.writeable = False
+    return a
 
-    ``params`` is the network's flat parameter vector (see :class:`~nnviz.core.network.Network`);
-    ``costs[i]`` is mini-batch ``i``'s cost and ``cost_samples[i]`` the samples seen after it;
-    accuracy rows are ``(samples_seen, accuracy)``.
-    """
+
+@dataclass(frozen=True)
+class TrainingState:
+    """The trainer at one moment. ``params`` is the network's flat parameter vector (see ``Network``); accuracy
+    rows are ``(samples_seen, accuracy)``."""
 
     config: Any  # TrainConfig (kept loose to avoid an import cycle)
     sizes: tuple[int, ...]
     params: np.ndarray
-    step: int
-    epoch: int
-    epoch_progress: float
-    samples_seen: int
-    train_size: int
-    cost_samples: np.ndarray
-    costs: np.ndarray
-    test_accuracy: tuple
-    quick_accuracy: tuple
-    learning_rate: float
-    batch_size: int
-    samples_per_second: float = 0.0
-    diverged: str | None = None
+    step: int = 0  #: mini-batches done
+    epoch: int = 0
+    epoch_progress: float = 0.0  #: epochs done as a real number
+    samples_seen: int = 0
+    train_size: int = 60000
+    test_accuracy: tuple = ()
+    quick_accuracy: tuple = ()
+    learning_rate: float = 3.0
+    samples_per_second: float = 0.0  #: over the last half second of training (0 while paused)
+    running: bool = False
 
-    @staticmethod
-    def frozen(a: np.ndarray) -> np.ndarray:
-        """Mark ``a`` read-only and return it."""
-        a.flags.writeable = False
-        return a
+
+@dataclass(frozen=True)
+class Snapshot(TrainingState):
+    """Everything a view may draw, frozen: its arrays are copies or read-only views that nobody writes again.
+
+    ``costs[i]`` is mini-batch ``i``'s cost and ``cost_samples[i]`` the samples seen after it.
+    """
+
+    cost_samples: np.ndarray = field(default_factory=lambda: frozen(np.empty(0, np.int64)))
+    costs: np.ndarray = field(default_factory=lambda: frozen(np.empty(0, np.float32)))
+
+    @classmethod
+    def of_state(cls, state: TrainingState, cost_samples: np.ndarray, costs: np.ndarray) -> "Snapshot":
+        """A snapshot of ``state`` with the run's cost history."""
+        values = {f.name: getattr(state, f.name) for f in fields(TrainingState)}
+        return cls(**values, cost_samples=cost_samples, costs=costs)
 
     @property
     def last_cost(self) -> float:
@@ -54,13 +68,10 @@ class Snapshot:
         return self.test_accuracy[-1][1] if self.test_accuracy else float("nan")
 
     @classmethod
-    def of_network(cls, network: "Network", config) -> "Snapshot":
-        """A snapshot of a network that is not training (a loaded model before any data is present)."""
-        return cls(config=config, sizes=network.sizes, params=cls.frozen(network.params.copy()), step=0, epoch=0,
-                   epoch_progress=0.0, samples_seen=0, train_size=60000,
-                   cost_samples=cls.frozen(np.empty(0, np.int64)), costs=cls.frozen(np.empty(0, np.float32)),
-                   test_accuracy=(), quick_accuracy=(), learning_rate=config.learning_rate,
-                   batch_size=config.batch_size)
+    def of_network(cls, network: "Network", config, **history) -> "Snapshot":
+        """A snapshot of a network that is not training (a model shown before any data is present)."""
+        return cls(config=config, sizes=network.sizes, params=frozen(network.params.copy()),
+                   learning_rate=config.learning_rate, **history)
 
     def network(self) -> "Network":
         """A network holding this snapshot's weights (for a forward pass on the GUI thread)."""

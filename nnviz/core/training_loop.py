@@ -1,19 +1,13 @@
-"""The training loop that runs in its own process, steered by messages (no Qt here).
+"""The training loop: runs a Trainer as the window's commands say, wherever it runs (no Qt here).
 
-Why a process and not a thread: Python runs one thread at a time (the GIL). A training thread that is always busy
-makes every Qt call of the window wait for the GIL, so drawing slows down several times and the window lags, while
-the drawing in turn slows training. In a process of its own, training gets a core to itself and the window keeps
-the other; only small messages cross between them.
+By default it runs in a process of its own (:func:`run_training_process`). Python runs one thread at a time (the
+GIL): a training *thread* that is always busy makes every Qt call of the window wait for the GIL, so drawing slows
+down and the window lags, while the drawing in turn slows training (``benchmarks/bench_gui.py`` measures both
+modes side by side). The same loop can also run inside the window's relay thread (``nnviz --training thread``),
+the fallback where a child process cannot be started: :func:`serve` drives it in both cases.
 
-Messages in (``commands``), as ``(name, value)`` tuples, read between steps:
-``running`` bool · ``step`` (one mini-batch, while paused) · ``learning_rate`` float · ``batch_size`` int ·
-``speed`` mini-batches/s or None (full speed) · ``data`` path or None · ``reset`` TrainConfig ·
-``load`` (TrainConfig, Network) · ``peek_batch`` (answered by ``("batch", {x, labels})``: the next
-mini-batch, not consumed) · ``params`` flat weights to put in place (a hand-made step, or its undo) · ``stop``.
-
-Messages out (``events``): ``("snapshot", dict)`` at most ~30 a second, with only the costs that are new since
-the previous one (see :class:`SnapshotAssembler`) · ``("diverged", str)`` · ``("failed", str)`` ·
-``("data", dict)`` the test images and counts · ``("running", bool)`` · ``("finished", None)``.
+Commands and events are the typed messages of :mod:`nnviz.core.protocol`. Snapshots go out at most ~30 a second
+and carry only the costs that are new since the previous one.
 """
 
 from __future__ import annotations
@@ -21,113 +15,184 @@ from __future__ import annotations
 import os
 import time
 import traceback
+from collections.abc import Callable
 
 import numpy as np
 
+from . import protocol as p
 from .data import DataError, load_mnist
-from .snapshot import Snapshot
-from .training import History, TrainConfig, Trainer, TrainingDiverged
+from .snapshot import TrainingState
+from .training import Trainer, TrainingDiverged
 
 PUBLISH_INTERVAL = 1 / 30  # seconds between snapshots at most
 CHUNK = 64  # steps between looks at the clock and the mailbox at full speed
+TRAIN_SAMPLE = 1000  # training images handed to the window (the backprop view's examples)
 
 
 class TrainingLoop:
-    """Runs a Trainer as the commands say, and reports through ``send(name, value)``."""
+    """Runs a Trainer as the commands say, and reports through ``send(event)``.
 
-    def __init__(self, send):
+    ``clock`` (seconds) is injectable, so that pacing and publishing can be tested without waiting.
+    """
+
+    def __init__(self, send: Callable[[object], None], clock: Callable[[], float] = time.perf_counter,
+                 load=load_mnist):
         self.send = send
+        self.clock = clock
+        self.load = load
         self.trainer: Trainer | None = None
         self.data = None
-        self.config = TrainConfig()
+        self.config = None
         self.network = None
+        self.resume: p.Resume | None = None
         self.running = False
         self.speed: float | None = None
         self.step_requests = 0
         self.run_id = 0
         self.sent_costs = 0
         self.stopped = False
+        self.changed = False  #: what the views show changed: publish at the next turn
+        self.last_publish = -1e9
+        self.next_slow_step = 0.0
+        self._handlers = {
+            p.Stop: self._stop, p.SetSpeed: self._speed, p.Step: self._step, p.LoadData: self._load_data,
+            p.Reset: self._reset, p.Load: self._load, p.SetRunning: self._running,
+            p.SetLearningRate: self._learning_rate, p.SetBatchSize: self._batch_size,
+            p.PeekBatch: self._peek_batch, p.SetParams: self._params,
+        }
 
     # --- commands ------------------------------------------------------------------------------------------
-    def handle(self, name: str, value) -> bool:
-        """Apply one command; True if what the views show changed."""
-        if name == "stop":
-            self.stopped = True
-            return False
-        if name == "speed":
-            self.speed = value
-            return False
-        if name == "step":
-            self.step_requests += 1
-            return False
-        if name == "data":
-            try:
-                self.data = load_mnist(value)
-            except DataError as e:
-                self.send("failed", str(e))
-                return False
-            self.send("data", {"x_test": self.data.x_test, "y_test": self.data.y_test,
-                               "x_train_sample": self.data.x_train[:1000], "y_train_sample": self.data.y_train[:1000],
-                               "train_count": len(self.data.x_train), "source": self.data.source})
-            return self._rebuild()
-        if name == "reset":
-            self.config, self.network = value, None
-            return self._rebuild()
-        if name == "load":
-            self.config, self.network = value
-            return self._rebuild()
+    def handle(self, command) -> None:
+        """Apply one command (between steps)."""
+        self._handlers[type(command)](command)
+
+    def _stop(self, c: p.Stop) -> None:
+        self.stopped = True
+
+    def _speed(self, c: p.SetSpeed) -> None:
+        self.speed = c.steps_per_second
+        self.next_slow_step = self.clock()
+
+    def _step(self, c: p.Step) -> None:
+        self.step_requests += 1
+
+    def _load_data(self, c: p.LoadData) -> None:
+        try:
+            data = self.load(c.source)
+        except DataError as e:
+            self.send(p.DataFailed(c.source, str(e)))
+            return
+        except (OSError, ValueError, MemoryError) as e:  # a loader that missed a case: still one sentence
+            self.send(p.DataFailed(c.source, f"{c.source or 'MNIST'} could not be read ({type(e).__name__}: {e})."))
+            return
+        self.data = data  # a failed load keeps the data (and trainer) there was
+        n = min(TRAIN_SAMPLE, len(data.x_train))
+        self.send(p.DataLoaded(source=str(data.source), train_count=len(data.x_train), x_test=data.x_test,
+                               y_test=data.y_test, x_train_sample=data.x_train[:n], y_train_sample=data.y_train[:n]))
+        self._rebuild()
+
+    def _reset(self, c: p.Reset) -> None:
+        self.config, self.network, self.resume = c.config, None, None
+        self._rebuild()
+
+    def _load(self, c: p.Load) -> None:
+        self.config, self.network, self.resume = c.config, c.network, c.resume
+        self._rebuild()
+
+    def _running(self, c: p.SetRunning) -> None:
         tr = self.trainer
-        if name == "running":
-            running = bool(value) and tr is not None
-            if running and tr.diverged:
-                running = False
-                self.send("diverged", tr.diverged)
-            self._set_running(running)
-            return False
-        if tr is None:
-            return False
-        if name == "learning_rate":
-            tr.learning_rate = value
-            tr.clear_divergence()
-            return True
-        if name == "batch_size":
-            tr.batch_size = max(1, int(value))
-            return True
-        if name == "peek_batch":  # the backprop view's "average over the next mini-batch"
-            x, labels = tr.next_mini_batch()
-            self.send("batch", {"x": x, "labels": labels})
-            return False
-        if name == "params":  # the backprop view's single-example step, or its undo
-            tr.network.set_params(value)
-            tr.clear_divergence()
-            return True
-        return False
+        running = bool(c.running) and tr is not None
+        if running and tr.diverged:
+            running = False
+            self.send(p.Diverged(tr.diverged))
+        self._set_running(running)
+        self.changed = True  # a pause shows the trainer's final state at once
+
+    def _learning_rate(self, c: p.SetLearningRate) -> None:
+        if self.trainer is not None:
+            self.trainer.learning_rate = c.value
+            self.trainer.clear_divergence()
+            self.changed = True
+
+    def _batch_size(self, c: p.SetBatchSize) -> None:
+        if self.trainer is not None:
+            self.trainer.batch_size = max(1, int(c.value))
+            self.changed = True
+
+    def _peek_batch(self, c: p.PeekBatch) -> None:
+        if self.trainer is not None:
+            x, labels = self.trainer.next_mini_batch()
+            self.send(p.Batch(x, labels))
+
+    def _params(self, c: p.SetParams) -> None:
+        if self.trainer is not None:
+            self.trainer.network.set_params(c.params)
+            self.trainer.clear_divergence()
+            self.changed = True
 
     def _set_running(self, running: bool) -> None:
         if running != self.running:
             self.running = running
-            self.send("running", running)
+            self.send(p.RunningChanged(running))
 
-    def _rebuild(self) -> bool:
-        if self.data is None:
-            return False
+    def _rebuild(self) -> None:
+        if self.data is None or self.config is None:
+            return
         try:
             self.trainer = Trainer(self.config, self.data, self.network)
         except ValueError as e:
-            self.send("failed", str(e))
+            self.send(p.Failed(str(e)))
             self.trainer = None
-            return False
+            return
+        if self.resume is not None:
+            r = self.resume
+            self.trainer.resume(r.step, r.samples_seen, r.costs, r.cost_samples, r.test_accuracy, r.quick_accuracy)
         self.run_id += 1
         self.sent_costs = 0
         self._set_running(False)
-        return True
+        self.changed = True
 
     # --- training ------------------------------------------------------------------------------------------
-    def train_a_while(self, seconds: float, interrupted) -> bool:
+    def wait_time(self) -> float | None:
+        """How long the driver may wait for a command before there is work to do (None: until one comes)."""
+        tr = self.trainer
+        if tr is None or tr.diverged:
+            return 0.0 if self.changed else None
+        if self.step_requests or self.changed or (self.running and self.speed is None):
+            return 0.0
+        if self.running:
+            return max(0.0, self.next_slow_step - self.clock())
+        return None
+
+    def work(self, interrupted: Callable[[], bool] = lambda: False) -> None:
+        """Do what is due now: train for a while (full speed), one paced step (slow motion) or one requested
+        step (paused); then publish if the views' picture changed (at most ~30 times a second while training)."""
+        tr = self.trainer
+        stepped = False
+        if tr is not None and tr.diverged is None:
+            if self.running and self.speed is None:
+                stepped = self.train_a_while(PUBLISH_INTERVAL, interrupted)
+            elif self.running:
+                now = self.clock()
+                if now >= self.next_slow_step:
+                    self.next_slow_step = max(now, self.next_slow_step) + 1 / self.speed
+                    stepped = self.steps(1)
+            elif self.step_requests:
+                self.step_requests -= 1
+                stepped = self.steps(1)
+        else:
+            self.step_requests = 0  # no network, or a diverged one: nothing steps
+        now = self.clock()
+        if self.trainer is not None and (self.changed or (stepped and (
+                not self.running or now - self.last_publish >= PUBLISH_INTERVAL))):
+            self.publish()
+            self.last_publish = now
+
+    def train_a_while(self, seconds: float, interrupted: Callable[[], bool]) -> bool:
         """Train at full speed for about ``seconds`` (or until ``interrupted()``); False if nothing ran."""
-        end = time.perf_counter() + seconds
+        end = self.clock() + seconds
         ran = False
-        while time.perf_counter() < end and not interrupted():
+        while self.clock() < end and not interrupted():
             if not self.steps(CHUNK):
                 break
             ran = True
@@ -141,24 +206,41 @@ class TrainingLoop:
         except TrainingDiverged as e:
             self._set_running(False)
             self.publish()
-            self.send("diverged", str(e))
+            self.send(p.Diverged(str(e)))
             return False
 
     def publish(self) -> None:
-        """Send a snapshot: parameters, progress, and the costs not sent before."""
+        """Send the trainer's state and the costs not sent before."""
         tr = self.trainer
         h = tr.history
         new = slice(self.sent_costs, h.steps)
-        self.send("snapshot", {
-            "run_id": self.run_id, "config": tr.config, "sizes": tr.network.sizes,
-            "params": tr.network.params.copy(), "step": tr.step_count, "epoch": tr.epoch,
-            "epoch_progress": tr.epoch_progress, "samples_seen": tr.samples_seen, "train_size": tr.train_size,
-            "first_cost": self.sent_costs, "new_costs": h.costs[new].copy(), "new_samples": h.samples[new].copy(),
-            "test_accuracy": tuple(h.test_accuracy), "quick_accuracy": tuple(h.quick_accuracy),
-            "learning_rate": tr.learning_rate, "batch_size": tr.batch_size,
-            "samples_per_second": tr.samples_per_second(), "diverged": tr.diverged,
-        })
+        state = TrainingState(
+            config=tr.config, sizes=tr.network.sizes, params=tr.network.params.copy(), step=tr.step_count,
+            epoch=tr.epoch, epoch_progress=tr.epoch_progress, samples_seen=tr.samples_seen, train_size=tr.train_size,
+            test_accuracy=tuple(h.test_accuracy), quick_accuracy=tuple(h.quick_accuracy),
+            learning_rate=tr.learning_rate, samples_per_second=tr.samples_per_second() if self.running else 0.0,
+            running=self.running)
+        self.send(p.Published(self.run_id, self.sent_costs, h.costs[new].copy(), h.samples[new].copy(), state))
         self.sent_costs = h.steps
+        self.changed = False
+
+
+def serve(loop: TrainingLoop, inbox) -> None:
+    """Run ``loop`` until a Stop: wait for commands while there is nothing to do, handle them between steps.
+
+    ``inbox`` has ``poll(timeout) -> bool`` (``None`` waits for ever) and ``recv()``: a multiprocessing
+    Connection, or the relay thread's queue.
+    """
+    while not loop.stopped:
+        if inbox.poll(loop.wait_time()):
+            while not loop.stopped and inbox.poll(0):
+                loop.handle(inbox.recv())
+            if loop.stopped:
+                break
+        loop.work(lambda: inbox.poll(0))
+    if loop.trainer is not None:
+        loop.publish()
+    loop.send(p.Finished())
 
 
 TRAINING_NICENESS = 5  # how much lower the training process's CPU priority is than the window's
@@ -175,80 +257,17 @@ def _yield_to_the_window() -> None:
 
 
 def run_training_process(commands, events) -> None:
-    """Entry point of the training process: loop until told to stop (or the window's end of the pipe closes)."""
+    """Entry point of the training process: serve until told to stop (or the window's end of the pipe closes)."""
     _yield_to_the_window()
-    loop = TrainingLoop(lambda name, value: events.send((name, value)))
-    last_publish = 0.0
-    next_slow_step = 0.0
+    loop = TrainingLoop(events.send)
     try:
         with np.errstate(all="ignore"):
-            while not loop.stopped:
-                changed = False
-                timeout = 0.0 if (loop.running and loop.speed is None) else 0.02
-                if loop.running and loop.speed is not None:
-                    timeout = max(0.0, min(next_slow_step - time.perf_counter(), 0.02))
-                if loop.step_requests:
-                    timeout = 0.0
-                if commands.poll(timeout):
-                    while commands.poll(0):
-                        name, value = commands.recv()
-                        changed |= loop.handle(name, value)
-                    if loop.stopped:
-                        break
-                stepped = False
-                tr = loop.trainer
-                if tr is not None and tr.diverged is None:
-                    if loop.running and loop.speed is None:
-                        stepped = loop.train_a_while(PUBLISH_INTERVAL, commands.poll)
-                    elif loop.running:
-                        now = time.perf_counter()
-                        if now >= next_slow_step:
-                            next_slow_step = max(now, next_slow_step) + 1 / loop.speed
-                            stepped = loop.steps(1)
-                    elif loop.step_requests:
-                        loop.step_requests -= 1
-                        stepped = loop.steps(1)
-                elif loop.step_requests and tr is not None:
-                    loop.step_requests = 0  # a diverged network does not step
-                now = time.perf_counter()
-                if tr is not None and (changed or (stepped and (not loop.running
-                                                                 or now - last_publish >= PUBLISH_INTERVAL))):
-                    loop.publish()
-                    last_publish = now
-            if loop.trainer is not None:
-                loop.publish()
+            serve(loop, commands)
     except (EOFError, BrokenPipeError, ConnectionResetError, KeyboardInterrupt):
         return  # the window is gone
     except Exception:  # noqa: BLE001 - report, then end cleanly
         try:
-            events.send(("failed", "Training stopped after an unexpected error:\n" + traceback.format_exc(limit=3)))
+            events.send(p.Failed("Training stopped after an unexpected error:\n" + traceback.format_exc(limit=3)))
+            events.send(p.Finished())
         except (BrokenPipeError, OSError):
             pass
-    try:
-        events.send(("finished", None))
-    except (BrokenPipeError, OSError):
-        pass
-
-
-class SnapshotAssembler:
-    """Rebuilds full :class:`Snapshot` objects on the window's side from the loop's incremental messages."""
-
-    def __init__(self):
-        self.run_id = None
-        self.history = History()
-
-    def build(self, m: dict) -> Snapshot:
-        """A Snapshot for message ``m`` (a new run starts a fresh history)."""
-        if m["run_id"] != self.run_id or m["first_cost"] != self.history.steps:
-            self.run_id = m["run_id"]
-            self.history = History()
-        self.history.extend(m["new_costs"], m["new_samples"])
-        samples, costs = self.history.cost_view()
-        params = m["params"]
-        params.flags.writeable = False
-        return Snapshot(config=m["config"], sizes=tuple(m["sizes"]), params=params, step=m["step"],
-                        epoch=m["epoch"], epoch_progress=m["epoch_progress"], samples_seen=m["samples_seen"],
-                        train_size=m["train_size"], cost_samples=samples, costs=costs,
-                        test_accuracy=m["test_accuracy"], quick_accuracy=m["quick_accuracy"],
-                        learning_rate=m["learning_rate"], batch_size=m["batch_size"],
-                        samples_per_second=m["samples_per_second"], diverged=m["diverged"])

@@ -16,9 +16,10 @@ SWITCH_INTERVAL = 0.001  # seconds
 
 def make_app(argv: list[str] | None = None) -> QApplication:
     """The QApplication, created once, with nnviz's names (QSettings uses them) and high-DPI rounding."""
-    # The GUI thread and the training thread share Python's GIL. A GUI thread that gives the GIL up inside a Qt
-    # call waits up to one switch interval to get it back from the busy worker: the default 5 ms would be felt
-    # between a stroke and its answer. A shorter interval keeps the window responsive at little cost to training.
+    # The GUI thread shares Python's GIL with the relay thread and, in the thread training mode, with training
+    # itself. A GUI thread that gives the GIL up inside a Qt call waits up to one switch interval to get it back
+    # from a busy thread: the default 5 ms would be felt between a stroke and its answer. A shorter interval keeps
+    # the window responsive at little cost to training.
     sys.setswitchinterval(SWITCH_INTERVAL)
     app = QApplication.instance()
     if app is None:
@@ -35,12 +36,12 @@ def make_app(argv: list[str] | None = None) -> QApplication:
     return app
 
 
-def main(data: str | None = None) -> int:
-    """Open the window and run until it closes."""
+def main(data: str | None = None, training: str = "process") -> int:
+    """Open the window and run until it closes; ``training`` is "process" (default) or "thread"."""
     app = make_app()
     from .main_window import MainWindow
 
-    window = MainWindow(data=data)
+    window = MainWindow(data=data, training=training)
     if os.environ.get("NNVIZ_REPORT_SHOWN"):  # benchmarks/bench_startup.py: when was the window first painted?
         window.installEventFilter(_ShownReporter(window))
     window.show()

@@ -199,6 +199,15 @@ class BackpropPanel(QWidget):
                            [a.mean(axis=0, keepdims=True) for a in fp.activations])
         return mean.activations[0][0], mean
 
+    def overlay_picture(self):
+        """What the graph should draw over the network: ``(steps, nudges)`` per layer, or None when the overlay is
+        off. A mini-batch shows its average nudges; one example its own."""
+        bp = self.result
+        if not self.overlay.isChecked() or bp is None:
+            return None
+        nudges = bp.mean_nudges() if len(bp.costs) > 1 else [None if n is None else n[0] for n in bp.nudges]
+        return self.steps(), nudges
+
     def steps(self) -> list[np.ndarray]:
         """−∂C/∂W per layer (mean over the examples): the direction each weight would move."""
         return [-g for g in self.result.nabla_w]

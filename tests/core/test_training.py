@@ -172,29 +172,6 @@ def test_video_preset_is_the_explanations_network():
         (784, 16, 16, 10), "sigmoid", "sigmoid", "quadratic", "normal", 3.0, 10)
 
 
-def test_snapshots_built_from_the_loops_messages_are_frozen_and_complete(small):
-    """The training process publishes only new costs; the window's assembler rebuilds full, read-only snapshots
-    that training on never changes."""
-    from nnviz.core.training_loop import SnapshotAssembler, TrainingLoop
-
-    sent = []
-    loop = TrainingLoop(lambda name, value: sent.append((name, value)))
-    loop.trainer = tr = Trainer(preset("video"), small)
-    assembler = SnapshotAssembler()
-    tr.run_steps(3)
-    loop.publish()
-    first = assembler.build(sent[-1][1])
-    params = first.params.copy()
-    tr.run_steps(4)
-    loop.publish()
-    assert len(sent[-1][1]["new_costs"]) == 4  # only what is new crosses
-    second = assembler.build(sent[-1][1])
-    assert np.array_equal(first.params, params) and not first.params.flags.writeable
-    assert len(first.costs) == 3 and first.step == 3 and not first.costs.flags.writeable
-    assert second.costs.tolist() == pytest.approx(tr.history.costs[:7].tolist()) and second.step == 7
-    np.testing.assert_array_equal(first.network().params, params)
-
-
 # --- the accuracy the project promises (full MNIST; ~40 s in all) ---------------------------------------------
 def best_of(trainer, epochs):
     return max(trainer.run_epoch() for _ in range(epochs))

@@ -128,16 +128,16 @@ def test_graph_shows_a_mini_batch_as_its_mean_image_and_activations(window, qtbo
     panel.overlay.setChecked(True)
     panel.source.setCurrentIndex(2)
     qtbot.waitUntil(lambda: panel.result is not None and len(panel.result.costs) == 10, timeout=5_000)
-    window._update_graph()
+    window._show_graph()
     x, _ = panel.inputs()
     view = window.network_view
     np.testing.assert_allclose(view.input, x.mean(axis=0), rtol=1e-6)
-    fp = window.current_network().forward(x)
+    fp = window.run.network().forward(x)
     for drawn, acts in zip(view.activations()[1:], fp.activations[1:]):
         np.testing.assert_allclose(drawn, acts.mean(axis=0), rtol=1e-4, atol=1e-6)
     panel.source.setCurrentIndex(0)  # the canvas
     qtbot.waitUntil(lambda: panel.result is not None and len(panel.result.costs) == 1, timeout=5_000)
-    window._update_graph()
+    window._show_graph()
     np.testing.assert_array_equal(view.input, window.draw_panel.canvas.network_input())
 
 

@@ -38,7 +38,7 @@ def make_snapshot(costs):
     return Snapshot(config=TrainConfig(), sizes=(784, 16, 16, 10), params=np.zeros(1, np.float32), step=n, epoch=0,
                     epoch_progress=n * 10 / 60000, samples_seen=n * 10, train_size=60000,
                     cost_samples=np.arange(1, n + 1) * 10, costs=np.asarray(costs, np.float32),
-                    test_accuracy=((60000, 0.9),), quick_accuracy=((6000, 0.5),), learning_rate=3.0, batch_size=10)
+                    test_accuracy=((60000, 0.9),), quick_accuracy=((6000, 0.5),), learning_rate=3.0)
 
 
 def test_a_million_mini_batches_draw_as_a_few_thousand_points(qtbot):

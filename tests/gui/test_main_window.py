@@ -85,7 +85,7 @@ def test_closing_while_training_stops_the_thread(make_window, mnist_path, qtbot)
     qtbot.waitUntil(lambda: w.has_data, timeout=20_000)
     qtbot.keyClick(w, Qt.Key.Key_Space)
     qtbot.waitUntil(lambda: w.latest is not None and w.latest.step > 100, timeout=10_000)
-    thread = w.thread
+    thread = w.worker.thread
     w.close()
     assert thread.wait(1000) and thread.isFinished()
 
@@ -95,13 +95,13 @@ def test_save_and_open_model_round_trip(window, qtbot, tmp_path):
     qtbot.keyClick(window, Qt.Key.Key_S)
     qtbot.waitUntil(lambda: window.latest.step == 1, timeout=5_000)
     saved = window.latest.params.copy()
-    assert window.save_model_to(tmp_path / "m.npz")
+    assert window.files.save_to(tmp_path / "m.npz")
     other = Network((784, 30, 10), seed=9)
     save_model(other, tmp_path / "other.npz")
-    assert window.load_model_file(tmp_path / "other.npz")
+    assert window.files.open_path(tmp_path / "other.npz")
     qtbot.waitUntil(lambda: window.latest.sizes == (784, 30, 10), timeout=10_000)
     assert window.controls.layers_edit.text() == "30"
-    assert window.load_model_file(tmp_path / "m.npz")
+    assert window.files.open_path(tmp_path / "m.npz")
     qtbot.waitUntil(lambda: window.latest.sizes == (784, 16, 16, 10), timeout=10_000)
     np.testing.assert_array_equal(window.latest.params, saved)
 
@@ -111,7 +111,7 @@ def test_bad_model_file_is_explained_and_the_network_kept(window, qtbot, tmp_pat
     messages = []
     monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text: messages.append(text))
     before = window.latest.params.copy()
-    assert not window.load_model_file(mnist_path)
+    assert not window.files.open_path(mnist_path)
     assert messages and "not a valid nnviz model" in messages[0] and "unchanged" in messages[0]
     qtbot.wait(200)
     np.testing.assert_array_equal(window.latest.params, before)
@@ -126,7 +126,7 @@ def test_first_run_without_data_offers_the_ways_to_get_it(make_window, qtbot):
     assert w.data_panel.isVisible() and "not here yet" in w.data_message.text()
     assert "example network" in w.data_message.text()
     qtbot.waitUntil(lambda: w.latest is not None, timeout=5_000)
-    assert w.latest.sizes == (784, 16, 16, 10) and w.model_path == mw.EXAMPLE_MODEL
+    assert w.latest.sizes == (784, 16, 16, 10) and w.run.model_path == mw.EXAMPLE_MODEL
     canvas = w.draw_panel.canvas
     qtbot.mousePress(canvas, Qt.MouseButton.LeftButton, pos=QPoint(150, 60))
     for y in range(70, 260, 10):
@@ -140,7 +140,7 @@ def test_first_run_without_data_offers_the_ways_to_get_it(make_window, qtbot):
     qtbot.mouseClick(w.example_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: w.latest is not None, timeout=5_000)
     assert w.latest.sizes == (784, 16, 16, 10)
-    assert w.model_path == mw.EXAMPLE_MODEL
+    assert w.run.model_path == mw.EXAMPLE_MODEL
     assert not w.backprop_panel.apply_button.isEnabled()  # no training network to step yet
 
 
@@ -151,13 +151,13 @@ def test_settings_persist_between_sessions(make_window, settings, mnist_path, qt
     w.controls.layers_edit.setText("30")
     w.controls.speed_slider.setValue(2)
     w.colourblind_action.trigger()
-    w.edges_spin.setValue(100)
+    w.network_panel.set_input_edges(100)
     w.draw_panel.normalize_box.setChecked(False)
     w.close()
     again = make_window(None, autoload=False)
     assert again.controls.layers_edit.text() == "30" and again.controls.speed_slider.value() == 2
     assert again.colourblind_action.isChecked() and again.network_view.palette_name == "colour-blind safe"
-    assert again.edges_spin.value() == 100 and again.network_view.input_edges_per_neuron == 100
+    assert again.network_panel.input_edges() == 100 and again.network_view.input_edges_per_neuron == 100
     assert not again.draw_panel.normalize_box.isChecked() and not again.draw_panel.canvas.normalization
 
 
@@ -208,16 +208,18 @@ def test_download_button_fetches_verifies_and_loads(make_window, mnist_path, qtb
     httpd = _serve(body)
     try:
         w = make_window(None)
-        w.download_source = (f"http://127.0.0.1:{httpd.server_address[1]}/mnist.npz",
+        w.data_panel.download_source = (f"http://127.0.0.1:{httpd.server_address[1]}/mnist.npz",
                              hashlib.sha256(body).hexdigest(), len(body))
         labels = []
-        original = mw.QProgressDialog.setLabelText
-        mw.QProgressDialog.setLabelText = lambda self, text: (labels.append(text), original(self, text))[1]
+        from nnviz.gui import data_panel
+
+        original = data_panel.QProgressDialog.setLabelText
+        data_panel.QProgressDialog.setLabelText = lambda self, text: (labels.append(text), original(self, text))[1]
         try:
             qtbot.mouseClick(w.download_button, Qt.MouseButton.LeftButton)
+            qtbot.waitUntil(lambda: w.has_data, timeout=20_000)
         finally:
-            mw.QProgressDialog.setLabelText = original
-        qtbot.waitUntil(lambda: w.has_data, timeout=20_000)
+            data_panel.QProgressDialog.setLabelText = original
         assert not w.data_panel.isVisible()
         total = f"of {len(body) / 1e6:.1f} MB"  # the dialog counts the megabytes as they arrive
         assert labels and all(total in text for text in labels)
@@ -240,9 +242,10 @@ def test_download_failure_says_what_happened(make_window, qtbot, monkeypatch):
     messages = []
     monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text: messages.append(text))
     w = make_window(None)
-    w.download_source = (f"http://127.0.0.1:{port}/mnist.npz", "0" * 64, 100)
+    w.data_panel.download_source = (f"http://127.0.0.1:{port}/mnist.npz", "0" * 64, 100)
     qtbot.mouseClick(w.download_button, Qt.MouseButton.LeftButton)
-    assert messages and "could not download" in messages[0]
+    qtbot.waitUntil(lambda: bool(messages), timeout=10_000)
+    assert "could not download" in messages[0]
     assert w.data_panel.isVisible() and not w.has_data
 
 
@@ -254,7 +257,8 @@ def test_opening_a_bad_dataset_is_refused_clearly(make_window, qtbot, monkeypatc
     bad = tmp_path / "mnist.npz"
     bad.write_bytes(mnist_path.read_bytes()[:1000])
     w.use_dataset(bad)
-    assert messages and "mnist.npz" in messages[0] and not w.has_data
+    qtbot.waitUntil(lambda: "mnist.npz" in w.data_message.text(), timeout=10_000)
+    assert not w.has_data and w.data_panel.isVisible()
     w.use_dataset(mnist_path)
     qtbot.waitUntil(lambda: w.has_data, timeout=20_000)
 
@@ -264,14 +268,14 @@ def test_random_label_experiment_runs_both_side_by_side(window, qtbot):
     shuffled one learns slower and Reset ends it."""
     window.start_label_experiment()
     qtbot.waitUntil(lambda: window.cost_view.comparison_drawn > 3000 and window.latest.step > 3000, timeout=30_000)
-    assert window.comparison is not None and window.cost_view.comparing
+    assert window.training.comparison is not None and window.cost_view.comparing
     window.toggle_training()  # pause both
     qtbot.waitUntil(lambda: not window.controls.train_button.isChecked(), timeout=2000)
     true_avg = window.cost_view._avg.points()[1][-1]
     random_avg = window.cost_view._cmp_avg.points()[1][-1]
     assert random_avg > true_avg, "shuffled labels should still cost more"
     qtbot.mouseClick(window.controls.reset_button, Qt.MouseButton.LeftButton)
-    assert window.comparison is None and not window.cost_view.comparing
+    assert window.training.comparison is None and not window.cost_view.comparing
 
 
 def test_noise_batch_shows_the_spread_of_guesses(window, qtbot):
@@ -292,7 +296,7 @@ def test_noise_batch_shows_the_spread_of_guesses(window, qtbot):
     qtbot.keyClick(window, Qt.Key.Key_Space)  # pause; the bars hold the shares under the newest weights
     qtbot.wait(300)
     window.classify_input()
-    guesses = window.current_network().predict(panel.noise_batch).argmax(axis=1)
+    guesses = window.run.network().predict(panel.noise_batch).argmax(axis=1)
     np.testing.assert_allclose(panel.bars.values, np.bincount(guesses, minlength=10) / 100, atol=1e-6)
     qtbot.mousePress(panel.canvas, Qt.MouseButton.LeftButton, pos=QPoint(150, 60))
     qtbot.mouseMove(panel.canvas, QPoint(150, 200))
@@ -309,7 +313,7 @@ def test_help_opens_with_f1_and_covers_every_panel(make_window, qtbot):
     qtbot.waitUntil(lambda: getattr(w, "help_window", None) is not None and w.help_window.isVisible(), timeout=3000)
     help_window = w.help_window
     assert help_window.height() <= 600 and not help_window.isModal()
-    text = help_window.findChild(mw.QTextBrowser).toPlainText()
+    text = help_window.text.toPlainText()
     for topic in ("cost plot", "Test accuracy", "network", "Draw", "Weight images", "Backpropagation", "Keys"):
         assert topic in text
     help_window.close()
@@ -350,4 +354,4 @@ def test_data_arriving_after_the_stand_in_example_starts_from_fresh_weights(make
     fresh = w.controls.config().network().params
     qtbot.waitUntil(lambda: w.has_data and w.latest is not None and np.array_equal(w.latest.params, fresh),
                     timeout=20_000)
-    assert w.model_path is None and not w.data_panel.isVisible()
+    assert w.run.model_path is None and not w.data_panel.isVisible()

@@ -217,15 +217,15 @@ def test_window_says_when_the_graph_is_thinned(make_window, qtbot):
     """The note beside the K box appears for a large network and goes again for the default one."""
     w = make_window(None)  # the example network, 784-16-16-10
     qtbot.waitUntil(lambda: w.latest is not None, timeout=5_000)
-    w._update_graph()
-    assert w.thinning_label.text() == ""
+    w._show_graph()
+    assert w.network_panel.thinning_label.text() == ""
     big = Network((784, 1000, 10), seed=0)
     from nnviz.core.snapshot import Snapshot
     from nnviz.core.training import preset
 
     w.on_snapshot(Snapshot.of_network(big, preset("video", sizes=(784, 1000, 10))))
-    w._update_graph()
-    assert "large network" in w.thinning_label.text()
+    w._show_graph()
+    assert "large network" in w.network_panel.thinning_label.text()
 
 
 def test_the_key_says_how_relu_and_tanh_are_shaded(view):

@@ -1,0 +1,111 @@
+"""The frame scheduler: hands the shown snapshot to the views, one view per turn of the event loop.
+
+A timer ticks ~30 times a second. When the shown snapshot changed (or the input did, for the views that draw it),
+the next frame's tasks are queued and run one per turn of the event loop, so input and timers get a turn between
+them; snapshots that arrived meanwhile are simply skipped (only the newest is drawn). The frame rate adapts to
+what drawing costs: the next frame waits at least about three times as long as the last one took, so drawing takes
+at most a third of the GUI thread. A task that fails is logged once and skipped; the other views go on.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from PySide6.QtCore import QObject, QTimer, Signal, Slot
+
+FRAME_MS = 33  # ~30 frames a second at most
+MAX_FRAME_MS = 250  # ...and never fewer than 4
+SNAPSHOT, INPUT = "snapshot", "input"  # what changed: the shown moment, or only the drawing / a view's options
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Task:
+    """One view's share of a frame: ``run()`` when one of ``on`` changed."""
+
+    name: str
+    run: Callable[[], None]
+    on: frozenset
+
+
+class FrameScheduler(QObject):
+    """Runs the views' tasks for each frame in which something changed."""
+
+    frame_drawn = Signal(float)  #: seconds the whole frame's tasks took
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.tasks: list[Task] = []
+        self._queue: list[Task] = []
+        self._pending: set[str] = set()
+        self._spent = 0.0
+        self._failed: set[str] = set()
+        self.timer = QTimer(self)
+        self.timer.setInterval(FRAME_MS)
+        self.timer.timeout.connect(self.tick)
+        self._turn = QTimer(self)  # owned here: dies with the window, never fires on a closed one
+        self._turn.setSingleShot(True)
+        self._turn.setInterval(0)
+        self._turn.timeout.connect(self._next_task)
+
+    def add(self, name: str, run: Callable[[], None], on=(SNAPSHOT, INPUT)) -> None:
+        """Add a task, in drawing order; it runs in frames where one of ``on`` changed."""
+        self.tasks.append(Task(name, run, frozenset(on)))
+
+    def start(self) -> None:
+        """Start ticking."""
+        self.timer.start()
+
+    def stop(self) -> None:
+        """Stop ticking and drop the frame being drawn."""
+        self.timer.stop()
+        self._turn.stop()
+        self._queue.clear()
+
+    @Slot()
+    def mark_snapshot(self) -> None:
+        """The shown snapshot changed: every view draws it at the next frame."""
+        self._pending.add(SNAPSHOT)
+
+    @Slot()
+    def mark_input(self) -> None:
+        """The input (or a view's option) changed: the views that draw it redraw at the next frame, not on every
+        stroke segment."""
+        self._pending.add(INPUT)
+
+    @property
+    def busy(self) -> bool:
+        """A frame is being drawn."""
+        return bool(self._queue)
+
+    @Slot()
+    def tick(self) -> None:
+        """Queue the next frame's tasks if something changed and the previous frame is done."""
+        if self._queue or not self._pending:
+            return
+        changed, self._pending = self._pending, set()  # cleared now: a change during the frame marks the next one
+        self._queue = [t for t in self.tasks if t.on & changed]
+        self._spent = 0.0
+        self._next_task()
+
+    @Slot()
+    def _next_task(self) -> None:
+        if not self._queue:
+            return
+        task = self._queue.pop(0)
+        t0 = time.perf_counter()
+        try:
+            task.run()
+        except Exception:  # noqa: BLE001 - one view failing one frame must not freeze the others
+            if task.name not in self._failed:
+                self._failed.add(task.name)
+                log.exception("the %s view failed to draw a frame; the other views go on", task.name)
+        self._spent += time.perf_counter() - t0
+        if self._queue:
+            self._turn.start()
+        else:
+            self.timer.setInterval(int(min(max(FRAME_MS, 3000 * self._spent), MAX_FRAME_MS)))
+            self.frame_drawn.emit(self._spent)

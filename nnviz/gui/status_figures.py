@@ -1,0 +1,42 @@
+"""The status bar's figures of the shown moment: epoch, images, mini-batches, speed, cost, test accuracy."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QLabel, QStatusBar
+
+from ..core.snapshot import Snapshot
+
+FIGURES = [("epoch", "Passes through the 60,000 training images"),
+           ("samples", "Training images seen so far"),
+           ("batches", "Mini-batches: steps of gradient descent taken"),
+           ("speed", "Training speed in images (and mini-batches) a second; — while paused"),
+           ("cost", "Cost of the latest mini-batch"),
+           ("accuracy", "Accuracy on the 10,000 test images at the last epoch's end")]
+
+
+class StatusFigures:
+    """Permanent labels at the right of a status bar; ``show_snapshot`` fills them."""
+
+    def __init__(self, bar: QStatusBar):
+        self.labels: dict[str, QLabel] = {}
+        for key, tip in FIGURES:
+            label = QLabel("–")
+            label.setToolTip(tip)
+            label.setMinimumWidth(90)
+            bar.addPermanentWidget(label)
+            self.labels[key] = label
+
+    def show_snapshot(self, s: Snapshot) -> None:
+        """The figures of ``s`` (the labels "epoch N.NN" and "N mini-batches" are read by outside checks)."""
+        text = {
+            "epoch": f"epoch {s.epoch_progress:.2f}",
+            "samples": f"{s.samples_seen:,} images",
+            "batches": f"{s.step:,} mini-batches",
+            "speed": (f"{s.samples_per_second:,.0f} images/s" if s.running and s.samples_per_second > 0
+                      else "— images/s"),
+            "cost": f"cost {s.last_cost:.4f}" if len(s.costs) else "cost –",
+            "accuracy": (f"test {100 * s.latest_test_accuracy:.2f} %" if s.test_accuracy else "test –"),
+        }
+        for key, value in text.items():
+            if self.labels[key].text() != value:
+                self.labels[key].setText(value)
