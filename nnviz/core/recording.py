@@ -246,13 +246,17 @@ class Recording:
 
 
 def outputs_through_run(recording: Recording, network: Network, x: np.ndarray,
-                        indices: np.ndarray | None = None) -> np.ndarray:
+                        indices: slice | np.ndarray | None = None) -> np.ndarray:
     """The output activations ``(k, n_out)`` for one input ``x`` ``(n_in,)`` at every checkpoint (or ``indices``).
 
     Batched: one matrix product per layer over all checkpoints at once, reading each checkpoint's weights in
-    place (``network`` gives the architecture and squishifications; its own weights are not used).
+    place (``network`` gives the architecture and squishifications; its own weights are not used). It reads the
+    whole store once (134 MB for 2,578 checkpoints of 784-16-16-10): while a drawing changes, a slice such as
+    ``slice(None, None, 4)`` reads a quarter in place (an index array copies the rows it picks).
     """
-    params = recording.all_params() if indices is None else recording.all_params()[np.asarray(indices)]
+    params = recording.all_params()
+    if indices is not None:
+        params = params[indices if isinstance(indices, slice) else np.asarray(indices)]
     k = len(params)
     a = np.asarray(x, DTYPE).reshape(-1)
     if a.shape != (network.sizes[0],):

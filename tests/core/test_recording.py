@@ -134,6 +134,7 @@ def test_outputs_through_the_run_equal_each_checkpoint_s_own_prediction(kind, sm
         np.testing.assert_allclose(outputs[i], net.predict(x)[0], rtol=1e-5, atol=1e-6)
     picked = outputs_through_run(rec, tr.network, x, indices=[0, 5, len(rec) - 1])
     np.testing.assert_allclose(picked, outputs[[0, 5, len(rec) - 1]], rtol=1e-6)
+    np.testing.assert_allclose(outputs_through_run(rec, tr.network, x, slice(None, None, 3)), outputs[::3], rtol=1e-6)
 
 
 def test_recorded_run_round_trips_through_a_model_file(small, tmp_path):
