@@ -161,6 +161,11 @@ class Recording:
             self.version += 1
         return batch
 
+    def clear(self) -> None:
+        """Forget every checkpoint (a new run), keeping the memory."""
+        self.count, self.level, self.next_ordinal, self._taken = 0, 0, 0, -1
+        self.version += 1
+
     def truncate(self, index: int) -> None:
         """Forget the checkpoints after ``index`` (a branch from there); the next ordinal follows ``index``'s."""
         if not 0 <= index < self.count:

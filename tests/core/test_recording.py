@@ -106,6 +106,9 @@ def test_shipping_new_checkpoints_in_batches_gives_the_same_store():
         np.testing.assert_array_equal(getattr(window, column), getattr(direct, column))
     np.testing.assert_array_equal(window.all_params(), direct.all_params())
     assert len(direct.take_new()) == len(direct) and len(direct.take_new()) == 0  # a store keeps what it hands out
+    direct.clear()  # a new run in the same memory starts from ordinal 0 at level 0
+    feed(direct, 10)
+    assert direct.ordinals.tolist() == list(range(10)) and direct.level == 0 and len(direct.take_new()) == 10
 
 
 def test_finding_checkpoints_by_step():
