@@ -288,7 +288,8 @@ class Branch:
     samples_seen: int
     epoch_progress: float
     history: History
-    recording: Recording | None
+    recording: Recording | None  #: the store, truncated after the checkpoint (``None`` on its way to a process)
+    next_ordinal: int  #: the ordinal the next checkpoint takes
 
 
 def branch(recording: Recording, index: int, history: History, network: Network) -> Branch:
@@ -302,7 +303,7 @@ def branch(recording: Recording, index: int, history: History, network: Network)
     net = Network(network.sizes, network.activation_name, network.output_name, network.cost_name, network.init,
                   params=recording.params(index))
     recording.truncate(index)
-    return Branch(net, step, seen, progress, history.truncated(step, seen), recording)
+    return Branch(net, step, seen, progress, history.truncated(step, seen), recording, recording.next_ordinal)
 
 
 # --- files: the model format's optional recording ----------------------------------------------------------------

@@ -247,7 +247,7 @@ class Trainer:
         return done, cost
 
     # --- recording -----------------------------------------------------------------------------------------
-    def record_into(self, recording: Recording | None) -> None:
+    def record_into(self, recording: Recording | None, checkpoint_now: bool = True) -> None:
         """Keep checkpoints in ``recording`` from now on, starting with this moment (None stops recording).
 
         The runs of steps stop at each scheduled checkpoint step, so a checkpoint is one copy of the parameters.
@@ -256,21 +256,22 @@ class Trainer:
         self._next_checkpoint = NOT_RECORDING
         if recording is None:
             return
-        if len(recording) and recording.steps[-1] == self.step_count:  # resuming at a checkpoint: it is there
-            self._next_checkpoint = next_checkpoint_step(self.step_count)
-        else:
+        if checkpoint_now:
             self._checkpoint(self.history.last_cost)
+        else:
+            self._next_checkpoint = next_checkpoint_step(self.step_count)
 
     def _checkpoint(self, cost: float) -> None:
         k = self.step_count
         self.recording.add(k, self.samples_seen, self.epoch_progress, cost, self.network.params)
         self._next_checkpoint = next_checkpoint_step(k)
 
-    def resume(self, branch: Branch) -> None:
-        """Continue a run from ``branch`` (the network there is this trainer's): its step count, samples seen
-        and history, and its recording, which the new checkpoints extend.
+    def resume(self, branch: Branch, recording: Recording | None = None) -> None:
+        """Continue a run from ``branch``: its weights, step count, samples seen and history (taken over, not
+        copied); new checkpoints go to ``recording`` (by default the branch's own), numbered on from the branch's.
 
-        The epoch goes on from the same number of samples, with a fresh order of the images.
+        The training process passes an outbox here (``Recording(n, outbox=True)``) and gets the branch without the
+        window's store. The epoch goes on from the same number of samples, with a fresh order of the images.
         """
         self.network.set_params(branch.network.params)
         self.step_count, self.samples_seen = branch.step, branch.samples_seen
@@ -279,7 +280,10 @@ class Trainer:
         self._update_eta()
         self.history = branch.history
         self._backup_step = [-1, -1]
-        self.record_into(branch.recording)
+        recording = branch.recording if recording is None else recording
+        if recording is not None:
+            recording.next_ordinal = max(recording.next_ordinal, branch.next_ordinal)
+        self.record_into(recording, checkpoint_now=False)  # the branch's own checkpoint is in the window's store
 
     def _save_backup(self, k: int) -> None:
         slot = (k // BACKUP_EVERY) & 1

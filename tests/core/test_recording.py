@@ -216,3 +216,25 @@ def test_branch_continues_from_a_checkpoint_and_keeps_the_old_future(small):
     assert rec.ordinals[i + 1] == rec.ordinals[i] + 1  # the sequence of checkpoints goes on without a hole
     quick = [s for s, _ in again.history.quick_accuracy]
     assert quick[0] == QUICK_EVERY and any(10_070 < s <= 15_070 for s in quick) and quick == sorted(quick)
+
+
+def test_branch_in_a_training_process_ships_checkpoints_that_follow_on(small):
+    """As the app does it: the window keeps the store and sends the branch without it; the training process
+    resumes with an outbox, and the checkpoints it ships extend the window's store in order, numbered on, holding
+    the weights a second continuation of the same branch reaches."""
+    from dataclasses import replace
+
+    tr, store, _ = recorded(small, 2000)
+    i = store.index_of(1007)
+    b = branch(store, i, tr.history, tr.network)
+    process_side = Trainer(preset("video"), small)
+    outbox = Recording(process_side.network.params.size, outbox=True)
+    process_side.resume(replace(b, recording=None), recording=outbox)
+    process_side.run_steps(800)
+    store.extend(outbox.take_new())
+    assert store.steps[i] == 1007 and store.steps[-1] > 1500 and (np.diff(store.steps) > 0).all()
+    assert (np.diff(store.ordinals[i:]) == 1).all()
+    replay = Trainer(preset("video"), small)  # the same branch continued again: the same checkpoints
+    replay.resume(replace(b, recording=None, history=b.history.truncated(1007, 10_070)))
+    replay.run_steps(int(store.steps[-1]) - 1007)
+    np.testing.assert_array_equal(replay.network.params, store.params(-1))
