@@ -5,8 +5,8 @@ Layout (format ``nnviz-model``, version 1): ``format`` and ``config`` are string
 ``costs`` float32 and ``cost_samples`` int64 (one per mini-batch), ``test_accuracy`` float64 ``(k, 2)``
 rows of (samples seen, accuracy). Optional (older files lack them and still load): ``cost_first`` and the
 ``cost_envelope*`` members (the summary of a long run's older costs, see ``history.py``) and the ``recording_*``
-members (the run's checkpoints, see ``recording.py``). Saving goes through a temporary file and a rename, so a crash or a full
-disk never leaves half a model where a good one was.
+members (the run's checkpoints, see ``recording.py``). Saving goes through a temporary file and a rename, so a
+crash or a full disk never leaves half a model where a good one was.
 """
 
 from __future__ import annotations

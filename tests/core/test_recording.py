@@ -91,7 +91,8 @@ def test_full_store_thins_evenly_and_keeps_the_start():
 def test_shipping_new_checkpoints_in_batches_gives_the_same_store():
     """The training process's outbox ships only what is new (take_new empties it); a window store fed those
     batches thins on its own to exactly what a store fed directly holds."""
-    direct, outbox, window = Recording(3, capacity=64), Recording(3, capacity=1000, outbox=True), Recording(3, capacity=64)
+    direct, window = Recording(3, capacity=64), Recording(3, capacity=64)
+    outbox = Recording(3, capacity=1000, outbox=True)
     sizes = np.random.default_rng(1).integers(0, 40, 200)
     i = 0
     for k in sizes:
