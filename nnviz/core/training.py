@@ -2,7 +2,9 @@
 
 The app's training process (``training_loop.py``) calls :meth:`Trainer.run_steps` in chunks and may change the
 learning rate or batch size between any two steps; the command line calls :meth:`Trainer.run_epoch`. Both see
-the same numbers.
+the same numbers. The costs go into a bounded :class:`~nnviz.core.history.History`; given a
+:class:`~nnviz.core.recording.Recording` (:meth:`Trainer.record_into`), the trainer also keeps checkpoints of the
+weights at the steps the recording's schedule names.
 """
 
 from __future__ import annotations
