@@ -60,6 +60,8 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--random-labels", action="store_true", default=None, help="train on shuffled labels")
     t.add_argument("--data", dest="sub_data", help=argparse.SUPPRESS)
     t.add_argument("--out", type=Path, help="save the trained model here (.npz)")
+    t.add_argument("--record", action="store_true", help="record checkpoints of the run into --out, to replay "
+                   "it in the app")
     t.add_argument("--json", action="store_true", help="end with one JSON line of results")
 
     e = sub.add_parser("evaluate", help="test accuracy of a saved model on the MNIST test set")
@@ -148,14 +150,19 @@ class _ProgressBar:
 def _train(args) -> int:
     from .core.data import load_mnist
     from .core.model_io import save_model
+    from .core.recording import Recording
     from .core.training import Trainer, preset
 
     config = preset(args.preset, learning_rate=args.lr, lr_decay=args.lr_decay, batch_size=args.batch_size,
                     epochs=args.epochs, seed=args.seed, activation=args.activation, output=args.output,
                     cost=args.cost, init=args.init, random_labels=args.random_labels,
                     sizes=(784, *args.layers, 10) if args.layers else None)
+    if args.record and not args.out:
+        raise UserError("--record keeps the run in the model file: give --out run.npz too.")
     data = load_mnist(args.data)
     trainer = Trainer(config, data)
+    if args.record:
+        trainer.record_into(Recording(trainer.network.params.size))
     log = sys.stderr if args.json else sys.stdout
     print(f"Training {'-'.join(map(str, config.sizes))} ({config.activation}, {config.output} output, {config.cost} "
           f"cost, η={config.learning_rate:g}, batch {config.batch_size}{', random labels' if config.random_labels else ''})"
@@ -168,7 +175,7 @@ def _train(args) -> int:
         acc = trainer.run_epoch(lambda done, total: bar(f"epoch {epoch}/{config.epochs}", done, total))
         train_seconds += time.perf_counter() - t0
         bar.done()
-        print(f"epoch {epoch:3d}: test accuracy {100 * acc:6.2f} %  cost {trainer.history.costs[trainer.history.steps - 1]:.4f}",
+        print(f"epoch {epoch:3d}: test accuracy {100 * acc:6.2f} %  cost {trainer.history.last_cost:.4f}",
               file=log, flush=True)
     history = trainer.history
     result = {
@@ -180,10 +187,10 @@ def _train(args) -> int:
         "config": config.to_dict(),
     }
     if args.out:
-        s, c = history.cost_view()
-        save_model(trainer.network, args.out, config.to_dict(), c, s, history.test_accuracy)
+        save_model(trainer.network, args.out, config.to_dict(), history=history, recording=trainer.recording)
         result["model"] = str(args.out)
-        print(f"saved {args.out}", file=log)
+        rec = trainer.recording
+        print(f"saved {args.out}" + (f" with {len(rec):,} checkpoints" if rec is not None else ""), file=log)
     if args.json:
         print(json.dumps(result))
     else:

@@ -122,3 +122,18 @@ def test_startup_report_for_the_benchmark(tmp_path):
     assert r.returncode == 0, r.stderr[-2000:]
     shown = [float(line.split()[1]) for line in r.stdout.splitlines() if line.startswith("nnviz-shown ")]
     assert len(shown) == 1 and before < shown[0] < time.time()
+
+
+def test_train_record_saves_a_replayable_run(mnist_path, tmp_path, capsys):
+    """`nnviz train --record --out` saves the run's checkpoints with the model: the starting weights first, every
+    mini-batch of the start, the final weights last; --record without --out is one sentence."""
+    run_file = tmp_path / "run.npz"
+    code, out, err = run(capsys, "train", "--data", str(mnist_path), "--epochs", "1", "--record", "--out",
+                         str(run_file))
+    assert code == 0, err
+    m = read_model(run_file)
+    rec = m.recording
+    assert rec is not None and rec.steps[:301].tolist() == list(range(301)) and rec.steps[-1] == 6000
+    assert (rec.params(-1) == m.network.params).all() and "checkpoints" in out
+    code, _, err = run(capsys, "train", "--data", str(mnist_path), "--epochs", "1", "--record")
+    assert code == 2 and "--out" in err and "Traceback" not in err

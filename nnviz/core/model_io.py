@@ -3,8 +3,10 @@
 Layout (format ``nnviz-model``, version 1): ``format`` and ``config`` are strings (the config is JSON),
 ``sizes`` int64 ``(L + 1,)``, ``params`` float32 (the network's flat parameters, see ``Network``),
 ``costs`` float32 and ``cost_samples`` int64 (one per mini-batch), ``test_accuracy`` float64 ``(k, 2)``
-rows of (samples seen, accuracy). Saving goes through a temporary file and a rename, so a crash or a full
-disk never leaves half a model where a good one was.
+rows of (samples seen, accuracy). Optional (older files lack them and still load): ``cost_first`` and the
+``cost_envelope*`` members (the summary of a long run's older costs, see ``history.py``) and the ``recording_*``
+members (the run's checkpoints, see ``recording.py``). Saving goes through a temporary file and a rename, so a
+crash or a full disk never leaves half a model where a good one was.
 """
 
 from __future__ import annotations
@@ -17,7 +19,10 @@ from pathlib import Path
 import numpy as np
 
 from .atomic import write_atomically
+from .history import History
 from .network import DTYPE, Network
+from .recording import PREFIX as RECORDING_PREFIX
+from .recording import Recording, read_recording, recording_members
 
 FORMAT = "nnviz-model"
 VERSION = 1
@@ -36,14 +41,26 @@ class ModelFile:
     costs: np.ndarray = field(default_factory=lambda: np.empty(0, np.float32))
     cost_samples: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))
     test_accuracy: np.ndarray = field(default_factory=lambda: np.empty((0, 2)))
+    history: History | None = None  #: the costs as a bounded History (with the summary of long runs)
+    recording: Recording | None = None  #: the run's checkpoints, if it was recorded
 
 
 def save_model(network: Network, path, config: dict | None = None, costs=None, cost_samples=None,
-               test_accuracy=None) -> Path:
-    """Write ``network`` (and optionally its training ``config`` and history) to ``path`` atomically."""
+               test_accuracy=None, *, history: History | None = None, recording: Recording | None = None) -> Path:
+    """Write ``network`` (and optionally its training ``config`` and history) to ``path`` atomically.
+
+    ``history`` (a bounded :class:`History`) stands for ``costs``, ``cost_samples`` and ``test_accuracy`` and
+    also keeps the summary of its older costs; ``recording`` adds the run's checkpoints.
+    """
     path = Path(path)
     cfg = dict(config or {})
     cfg.update(network.config())
+    extra = {} if history is None else history.to_members()
+    if history is not None:
+        costs, cost_samples = extra.pop("costs"), extra.pop("cost_samples")
+        test_accuracy = history.test_accuracy if test_accuracy is None else test_accuracy
+    if recording is not None:
+        extra.update(recording_members(recording))
     costs = np.asarray(costs if costs is not None else [], np.float32)
     cost_samples = np.asarray(cost_samples if cost_samples is not None else np.arange(1, len(costs) + 1), np.int64)
     acc = np.asarray(test_accuracy if test_accuracy is not None and len(test_accuracy) else np.empty((0, 2)),
@@ -52,7 +69,7 @@ def save_model(network: Network, path, config: dict | None = None, costs=None, c
         write_atomically(path, lambda f: np.savez(
             f, format=np.str_(FORMAT), version=np.int64(VERSION), config=np.str_(json.dumps(cfg)),
             sizes=np.asarray(network.sizes, np.int64), params=network.params,
-            costs=costs, cost_samples=cost_samples, test_accuracy=acc))
+            costs=costs, cost_samples=cost_samples, test_accuracy=acc, **extra))
     except OSError as e:
         raise ModelFileError(f"cannot write {path}: {e.strerror or e} (is the disk full or read-only?). "
                              "Nothing was overwritten.") from None
@@ -67,7 +84,7 @@ def read_model(path) -> ModelFile:
         if not isinstance(f, np.lib.npyio.NpzFile):
             raise ModelFileError(f"{path} is a single NumPy array, not an nnviz model (.npz).")
         with f:
-            arrays = {k: f[k] for k in f.files}
+            arrays = {k: f[k] for k in f.files if not k.startswith(RECORDING_PREFIX)}  # read_recording checks it
     except ModelFileError:
         raise
     except FileNotFoundError:
@@ -110,7 +127,14 @@ def read_model(path) -> ModelFile:
     acc = arrays.get("test_accuracy", np.empty((0, 2)))
     if acc.size % 2:
         raise bad("its accuracy history is malformed")
-    return ModelFile(net, cfg, costs, samples, acc.astype(np.float64).reshape(-1, 2))
+    acc = acc.astype(np.float64).reshape(-1, 2)
+    try:
+        history = History.from_members(arrays, costs, samples)
+        recording = read_recording(path, net.params.size)
+    except ValueError as e:
+        raise bad(str(e)) from None
+    history.test_accuracy = [(int(s), float(a)) for s, a in acc]
+    return ModelFile(net, cfg, costs, samples, acc, history, recording)
 
 
 def load_model(path) -> Network:

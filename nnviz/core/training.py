@@ -2,27 +2,33 @@
 
 The app's training process (``training_loop.py``) calls :meth:`Trainer.run_steps` in chunks and may change the
 learning rate or batch size between any two steps; the command line calls :meth:`Trainer.run_epoch`. Both see
-the same numbers.
+the same numbers. The costs go into a bounded :class:`~nnviz.core.history.History`; given a
+:class:`~nnviz.core.recording.Recording` (:meth:`Trainer.record_into`), the trainer also keeps checkpoints of the
+weights at the steps the recording's schedule names.
 """
 
 from __future__ import annotations
 
 import math
+import sys
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field, fields, replace
+from dataclasses import asdict, dataclass, fields, replace
 
 import numpy as np
 
 from .data import MNIST
 from .functions import ACTIVATIONS, COSTS, OUTPUTS
+from .history import History
 from .network import DTYPE, INITS, Network, SGDKernel
+from .recording import Branch, Recording, next_checkpoint_step
 
 QUICK_SUBSET = 1_000  # test images in the quick accuracy estimate
 QUICK_EVERY = 6_000  # samples between quick estimates (ten per epoch of MNIST)
 CONVERT_ROWS = 1024  # shuffled images converted to floats at a time
 BACKUP_EVERY = 8  # steps between copies of the weights kept for recovering from a divergence
 _ONE_HOT = np.eye(10, dtype=DTYPE)  # row d is the target of digit d
+NOT_RECORDING = sys.maxsize  # the next checkpoint's step when nothing records
 
 
 @dataclass(frozen=True)
@@ -112,58 +118,6 @@ class TrainingDiverged(ArithmeticError):
     """The cost became NaN or infinite; the network was put back to its last good weights."""
 
 
-@dataclass
-class History:
-    """What happened during training, append-only so that snapshots can share it without copying.
-
-    ``costs[i]`` is the cost of mini-batch ``i`` and ``samples[i]`` the samples seen once it was done.
-    ``test_accuracy`` rows are ``(samples_seen, accuracy)`` on the full test set at each epoch's end,
-    ``quick_accuracy`` rows the same on a fixed subset of ``QUICK_SUBSET`` test images during epochs.
-    """
-
-    costs: np.ndarray = field(default_factory=lambda: np.empty(4096, np.float32))
-    samples: np.ndarray = field(default_factory=lambda: np.empty(4096, np.int64))
-    steps: int = 0
-    test_accuracy: list = field(default_factory=list)
-    quick_accuracy: list = field(default_factory=list)
-
-    def reserve(self, n: int) -> None:
-        """Make room for ``n`` more entries (the trainer writes a run of steps straight into the arrays).
-
-        Growing makes new arrays; views handed out earlier keep the old ones, whose filled part never changes.
-        """
-        while self.steps + n > len(self.costs):
-            self.costs = np.concatenate([self.costs, np.empty_like(self.costs)])
-            self.samples = np.concatenate([self.samples, np.empty_like(self.samples)])
-
-    def record(self, cost: float, samples_seen: int) -> None:
-        """Append one mini-batch's cost."""
-        if self.steps == len(self.costs):
-            self.reserve(1)
-        self.costs[self.steps] = cost
-        self.samples[self.steps] = samples_seen
-        self.steps += 1
-
-    def extend(self, costs: np.ndarray, samples: np.ndarray) -> None:
-        """Append many mini-batches' costs at once."""
-        n = len(costs)
-        self.reserve(n)
-        self.costs[self.steps : self.steps + n] = costs
-        self.samples[self.steps : self.steps + n] = samples
-        self.steps += n
-
-    def cost_view(self) -> tuple[np.ndarray, np.ndarray]:
-        """Read-only views of the recorded ``(samples, costs)``: safe to hand to another thread."""
-        c, s = self.costs[: self.steps].view(), self.samples[: self.steps].view()
-        c.flags.writeable = False
-        s.flags.writeable = False
-        return s, c
-
-    def best_test_accuracy(self) -> float:
-        """The best full-test-set accuracy so far (NaN before the first epoch ends)."""
-        return max((a for _, a in self.test_accuracy), default=float("nan"))
-
-
 class Trainer:
     """Trains a network on MNIST by shuffled mini-batch SGD, one :meth:`step` at a time."""
 
@@ -201,6 +155,8 @@ class Trainer:
         self._backup = np.empty((2, self.network.params.size), DTYPE)
         self._backup_step = [-1, -1]
         self.history = History()
+        self.recording: Recording | None = None
+        self._next_checkpoint = NOT_RECORDING
         self.step_count = 0
         self.samples_seen = 0
         self._shuffle()
@@ -244,7 +200,8 @@ class Trainer:
         return cost
 
     def _run_in_chunk(self, n: int) -> tuple[int, float]:
-        """Run up to ``n`` steps on the converted chunk, stopping at its end, the epoch's end or a quick estimate.
+        """Run up to ``n`` steps on the converted chunk, stopping at its end, the epoch's end, a quick estimate or a
+        checkpoint to record.
 
         This is the training loop proper, kept lean: per step one slice of inputs and targets, the kernel, a
         finiteness check and the history entry; the bookkeeping is done once for the whole run of steps.
@@ -257,10 +214,9 @@ class Trainer:
         chunk_end = self._float_end
         fits = -(-(total - pos) // size) if chunk_end == total else (chunk_end - pos) // size
         until_quick = max(1, -(-(self._next_quick - self.samples_seen) // size))
-        count = min(n, fits, until_quick)
+        count = min(n, fits, until_quick, max(1, self._next_checkpoint - self.step_count))
         history = self.history
-        history.reserve(count)
-        costs, samples, h = history.costs, history.samples, history.steps
+        costs, samples, h = history.reserve(count)
         x, t, offset = self._x_chunk, self._t_chunk, self._float_start
         step, eta, isfinite = self._kernel.step, self._eta, math.isfinite
         k, seen, cost = self.step_count, self.samples_seen, float("nan")
@@ -270,7 +226,8 @@ class Trainer:
             i = pos - offset
             cost = step(x[i : i + size], t[i : i + size], eta)
             if not isfinite(cost):
-                self._pos, self.step_count, self.samples_seen, history.steps = pos, k, seen, h
+                self._pos, self.step_count, self.samples_seen = pos, k, seen
+                history.commit(h)
                 self._diverge(k, cost)
             end = min(pos + size, total)
             seen += end - pos
@@ -279,13 +236,56 @@ class Trainer:
             h += 1
             k += 1
         done = k - self.step_count
-        self._pos, self.step_count, self.samples_seen, history.steps = pos, k, seen, h
+        self._pos, self.step_count, self.samples_seen = pos, k, seen
+        history.commit(h)
+        measured = pos == total or seen >= self._next_quick
         if pos == total:
             self._end_epoch()
         elif seen >= self._next_quick:
             self._next_quick += QUICK_EVERY
-            history.quick_accuracy.append((seen, self.quick_accuracy()))
+            history.add_quick_accuracy(seen, self.quick_accuracy())
+        if k >= self._next_checkpoint or (measured and self.recording is not None):
+            self._checkpoint(cost)
         return done, cost
+
+    # --- recording -----------------------------------------------------------------------------------------
+    def record_into(self, recording: Recording | None, checkpoint_now: bool = True) -> None:
+        """Keep checkpoints in ``recording`` from now on, starting with this moment (None stops recording).
+
+        The runs of steps stop at each scheduled checkpoint step, so a checkpoint is one copy of the parameters.
+        """
+        self.recording = recording
+        self._next_checkpoint = NOT_RECORDING
+        if recording is None:
+            return
+        if checkpoint_now:
+            self._checkpoint(self.history.last_cost)
+        else:
+            self._next_checkpoint = next_checkpoint_step(self.step_count)
+
+    def _checkpoint(self, cost: float) -> None:
+        k = self.step_count
+        self.recording.add(k, self.samples_seen, self.epoch_progress, cost, self.network.params)
+        self._next_checkpoint = next_checkpoint_step(k)
+
+    def resume(self, branch: Branch, recording: Recording | None = None) -> None:
+        """Continue a run from ``branch``: its weights, step count, samples seen and history (taken over, not
+        copied); new checkpoints go to ``recording`` (by default the branch's own), numbered on from the branch's.
+
+        The training process passes an outbox here (``Recording(n, outbox=True)``) and gets the branch without the
+        window's store. The epoch goes on from the same number of samples, with a fresh order of the images.
+        """
+        self.network.set_params(branch.network.params)
+        self.step_count, self.samples_seen = branch.step, branch.samples_seen
+        self.epoch, self._pos = divmod(branch.samples_seen, self.train_size)
+        self._next_quick = (branch.samples_seen // QUICK_EVERY + 1) * QUICK_EVERY
+        self._update_eta()
+        self.history = branch.history
+        self._backup_step = [-1, -1]
+        recording = branch.recording if recording is None else recording
+        if recording is not None:
+            recording.next_ordinal = max(recording.next_ordinal, branch.next_ordinal)
+        self.record_into(recording, checkpoint_now=False)  # the branch's own checkpoint is in the window's store
 
     def _save_backup(self, k: int) -> None:
         slot = (k // BACKUP_EVERY) & 1

@@ -111,6 +111,17 @@ class Envelope:
     def clear(self) -> None:
         self.size, self.n_buckets, self.fill, self.count = 1, 0, 0, 0
 
+    def load(self, x: np.ndarray, lo: np.ndarray, hi: np.ndarray | None, size: int, fill: int, count: int) -> None:
+        """Start from buckets made elsewhere (a run's summary): ``size`` points each, ``fill`` in the open last one
+        (0 if it is full), ``count`` in all; for a mean envelope ``lo`` holds the buckets' sums."""
+        n = len(x)
+        if n > self.max_buckets:
+            raise ValueError(f"at most {self.max_buckets} buckets, not {n}")
+        self.size, self.n_buckets, self.fill, self.count = int(size), n, int(fill), int(count)
+        self.x[:n], self.lo[:n] = x, lo
+        if hi is not None:
+            self.hi[:n] = hi
+
 
 class MovingAverage:
     """The mean of the last ``window`` values, computed incrementally for each new value."""
@@ -207,9 +218,11 @@ class CostView(pg.PlotWidget):
                                               symbolBrush=theme.COMPARISON, symbolPen=None)
         plot.addItem(self.comparison_curve)
         self.acc_box.addItem(self.comparison_acc)
-        self._cmp_avg, self._cmp_moving, self._cmp_drawn = Envelope(mean=True), MovingAverage(), 0
+        self._cmp_avg, self._cmp_moving, self._cmp_last_sample = Envelope(mean=True), MovingAverage(), -1
         self.comparing = False
-        self._drawn = 0
+        # the samples seen after the last mini-batch drawn: a snapshot holds only its run's recent costs one by one
+        # (core.history), so what is new is found by samples, not by position
+        self._last_sample = -1
         self._run_id = None
         self.earlier: list[pg.PlotCurveItem] = []  # dimmed curves of earlier runs
         self._earlier_points: list[tuple[np.ndarray, np.ndarray]] = []  # their data, as costs
@@ -316,7 +329,7 @@ class CostView(pg.PlotWidget):
         self._y_top = self._x_right = 0.0
         self.user_zoomed = False
         self._moving.clear()
-        self._drawn = 0
+        self._last_sample = -1
         self.raw_curve.setData([], [])
         self.avg_curve.setData([], [])
         self.acc_curve.setData([], [])
@@ -330,17 +343,37 @@ class CostView(pg.PlotWidget):
         self.earlier.clear()
         self._earlier_points.clear()
 
+    def show_summary(self, envelope, train_size: int) -> None:
+        """Start the curves from the summary of a run's older mini-batches (a ``core.history.CostEnvelope``, of a
+        loaded or branched long run); :meth:`show_snapshot` then adds the mini-batches after it."""
+        self._raw.clear()
+        self._avg.clear()
+        self._moving.clear()
+        self._last_sample = -1
+        if len(envelope):
+            x = envelope.first_sample / train_size
+            fill, count = (int(envelope.count[-1]) if envelope.is_open else 0), envelope.steps
+            self._raw.load(x, envelope.min, envelope.max, envelope.size, fill, count)
+            # the bold line is the buckets' mean cost here, not the mean of a moving average: over buckets of
+            # dozens of mini-batches or more the two are the same line
+            self._avg.load(x, envelope.mean * envelope.count, None, envelope.size, fill, count)
+            self._last_sample = int(envelope.last_sample[-1])
+            self._redraw_main_curves()
+            self._follow(float(x[-1]), float(np.nanmax(self._avg.points()[1])))
+
     def show_snapshot(self, snap: Snapshot) -> None:
         """Append the mini-batches that are new in ``snap`` and redraw the accuracy points."""
-        n = len(snap.costs)
-        if n < self._drawn:  # a different run: start over
+        samples = snap.cost_samples
+        n = len(samples)
+        if n and samples[-1] < self._last_sample:  # a different run: start over
             self.start_new_run(keep_previous=False)
-        if n > self._drawn:
-            new_costs = snap.costs[self._drawn : n].astype(np.float64)
-            new_x = snap.cost_samples[self._drawn : n] / snap.train_size
+        new = int(np.searchsorted(samples, self._last_sample, side="right"))
+        if new < n:
+            new_costs = snap.costs[new:n].astype(np.float64)
+            new_x = samples[new:n] / snap.train_size
             self._raw.extend(new_x, new_costs)
             self._avg.extend(new_x, self._moving.extend(new_costs))
-            self._drawn = n
+            self._last_sample = int(samples[n - 1])
             self._redraw_main_curves()
             # y follows the moving average (spikes of single mini-batches may leave the top)
             self._follow(float(new_x[-1]), float(np.nanmax(self._avg.points()[1])))
@@ -369,19 +402,19 @@ class CostView(pg.PlotWidget):
         self.comparing = False
         self._cmp_avg.clear()
         self._cmp_moving.clear()
-        self._cmp_drawn = 0
+        self._cmp_last_sample = -1
         self.comparison_curve.setData([], [])
         self.comparison_acc.setData([], [])
 
     def show_comparison(self, snap: Snapshot) -> None:
         """Append the second run's new mini-batches (its moving average) and its test accuracy."""
-        n = len(snap.costs)
-        if not self.comparing or n <= self._cmp_drawn:
+        new = int(np.searchsorted(snap.cost_samples, self._cmp_last_sample, side="right"))
+        if not self.comparing or new >= len(snap.costs):
             return
-        new_costs = snap.costs[self._cmp_drawn : n].astype(np.float64)
-        new_x = snap.cost_samples[self._cmp_drawn : n] / snap.train_size
+        new_costs = snap.costs[new:].astype(np.float64)
+        new_x = snap.cost_samples[new:] / snap.train_size
         self._cmp_avg.extend(new_x, self._cmp_moving.extend(new_costs))
-        self._cmp_drawn = n
+        self._cmp_last_sample = int(snap.cost_samples[-1])
         x, y = self._cmp_avg.points()
         self.comparison_curve.setData(x, self._cost_y(y))
         acc = np.asarray(snap.test_accuracy, dtype=float).reshape(-1, 2)
@@ -391,13 +424,14 @@ class CostView(pg.PlotWidget):
     @property
     def comparison_drawn(self) -> int:
         """Mini-batches of the second run drawn so far."""
-        return self._cmp_drawn
+        return self._cmp_avg.count
 
     def history_csv(self, snap: Snapshot) -> str:
         """The history of ``snap`` as CSV text: one row per mini-batch, accuracy where measured."""
         acc = {int(s): a for s, a in snap.test_accuracy}
         quick = {int(s): a for s, a in snap.quick_accuracy}
         lines = ["mini_batch,samples_seen,epoch,cost,test_accuracy,quick_accuracy"]
-        for i, (s, c) in enumerate(zip(snap.cost_samples.tolist(), snap.costs.tolist()), start=1):
+        first = max(snap.step - len(snap.costs), 0) + 1  # the costs held one by one are the run's most recent
+        for i, (s, c) in enumerate(zip(snap.cost_samples.tolist(), snap.costs.tolist()), start=first):
             lines.append(f"{i},{s},{s / snap.train_size:.6f},{c:.6g},{acc.get(s, '')},{quick.get(s, '')}")
         return "\n".join(lines) + "\n"

@@ -159,3 +159,55 @@ def test_no_pyqtgraph_menus_that_would_break_the_plots(shown, qtbot):
     assert not view.acc_box.menuEnabled()
     weights = shown(WeightsView(), 400, 200)
     assert not weights.vb.menuEnabled() and weights.colorbar.colorMapMenu is False
+
+
+def bounded_snapshot(history, train_size=60000):
+    """A snapshot as the window builds it from a bounded History: only the recent costs, one by one."""
+    costs, samples = history.recent()
+    return Snapshot(config=TrainConfig(), sizes=(784, 16, 16, 10), params=np.zeros(1, np.float32),
+                    step=history.steps, epoch=0, epoch_progress=0.0, samples_seen=int(samples[-1]),
+                    train_size=train_size, cost_samples=samples, costs=costs, test_accuracy=(), quick_accuracy=(),
+                    learning_rate=3.0, batch_size=10)
+
+
+def test_plot_follows_a_bounded_history_past_its_recent_part(qtbot, rng):
+    """The window's history keeps only the recent costs one by one, so a snapshot's costs start later and later:
+    the plot still takes each mini-batch once (none lost, none twice) and draws the same envelope as a plot fed
+    every cost, instead of starting over when the recent part slides."""
+    from nnviz.core.history import RECENT_CAPACITY, History
+
+    n = 3 * RECENT_CAPACITY
+    costs = rng.random(n).astype(np.float32)
+    samples = np.arange(1, n + 1) * 10
+    h, view, reference = History(), CostView(), CostView()
+    qtbot.addWidget(view)
+    qtbot.addWidget(reference)
+    for i in range(0, n, 9_000):
+        h.extend(costs[i : i + 9_000], samples[i : i + 9_000])
+        view.show_snapshot(bounded_snapshot(h))
+    reference.show_snapshot(make_snapshot(costs))
+    assert h.first > 0 and view.mini_batches_drawn == n
+    np.testing.assert_array_equal(view.raw_curve.yData, reference.raw_curve.yData)
+    np.testing.assert_allclose(view.avg_curve.yData, reference.avg_curve.yData, rtol=1e-9)
+
+
+def test_a_long_run_s_summary_draws_like_every_cost(qtbot, rng):
+    """Opening a long run: its summary plus its recent costs draw the same min/max envelope as every cost would,
+    and the bold line stays within a hair of the moving average's."""
+    from nnviz.core.history import RECENT_CAPACITY, History
+
+    n = 5 * RECENT_CAPACITY + 777
+    costs = (np.linspace(2, 0.2, n) + 0.1 * rng.random(n)).astype(np.float32)
+    samples = np.arange(1, n + 1) * 10
+    h = History()
+    h.extend(costs, samples)
+    view, reference = CostView(), CostView()
+    qtbot.addWidget(view)
+    qtbot.addWidget(reference)
+    view.show_summary(h.envelope(), 60000)
+    view.show_snapshot(bounded_snapshot(h))
+    reference.show_snapshot(make_snapshot(costs))
+    assert view.mini_batches_drawn == n
+    np.testing.assert_array_equal(view.raw_curve.yData, reference.raw_curve.yData)
+    np.testing.assert_allclose(view.raw_curve.xData, reference.raw_curve.xData)
+    np.testing.assert_allclose(view.avg_curve.yData[1:], reference.avg_curve.yData[1:], atol=0.01)
