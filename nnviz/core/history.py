@@ -261,12 +261,6 @@ class History:
         """The summary of the mini-batches before :attr:`first` (read-only; never changes afterwards)."""
         return self._summary
 
-    def cost_view(self) -> tuple[np.ndarray, np.ndarray]:
-        """``(samples, costs)`` of :meth:`recent`, in the old order: kept for ``SnapshotAssembler`` until it moves
-        to :meth:`recent`, which returns ``(costs, samples)`` like every other call here and ``save_model``."""
-        costs, samples = self.recent()
-        return samples, costs
-
     def best_test_accuracy(self) -> float:
         """The best full-test-set accuracy so far (NaN before the first epoch ends)."""
         return max((a for _, a in self.test_accuracy), default=float("nan"))
@@ -293,6 +287,20 @@ class History:
         h.quick_accuracy = [r for r in self.quick_accuracy if r[0] <= samples_seen]
         h._quick_stride = self._quick_stride
         h._quick_seen = len(h.quick_accuracy) * self._quick_stride
+        return h
+
+    @classmethod
+    def from_parts(cls, envelope: CostEnvelope | None, costs: np.ndarray, samples: np.ndarray, first: int,
+                   test_accuracy=(), quick_accuracy=()) -> "History":
+        """A history made of a snapshot's frozen parts: the summary, and the costs one by one from step ``first``
+        (saving from the window reads these, never the history the relay thread is extending)."""
+        h = cls()
+        if envelope is not None:
+            h._summary = envelope
+        h.first = int(first)
+        h.extend(costs, samples)
+        h.test_accuracy = list(test_accuracy)
+        h.quick_accuracy = list(quick_accuracy)
         return h
 
     # --- files -----------------------------------------------------------------------------------------------

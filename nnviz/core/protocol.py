@@ -77,14 +77,13 @@ class Load:
 
 @dataclass(frozen=True)
 class Resume:
-    """Where a network's training had got to: its counters and cost history (so a restart continues the run)."""
+    """Where a network's training had got to: its counters and (bounded) cost history, so that a restarted training
+    process or an opened model continues the run instead of starting a new one."""
 
     step: int
     samples_seen: int
-    costs: np.ndarray  #: float32 (k,) the mini-batches' costs, oldest first
-    cost_samples: np.ndarray  #: int64 (k,) samples seen after each
-    test_accuracy: tuple = ()
-    quick_accuracy: tuple = ()
+    epoch_progress: float
+    history: History
 
 
 @dataclass(frozen=True)
@@ -119,6 +118,7 @@ class Published:
     new_costs: np.ndarray
     new_samples: np.ndarray
     state: TrainingState
+    history: History | None = None  #: the whole history (a copy), when the run resumed one: the window adopts it
 
 
 @dataclass(frozen=True)
@@ -177,7 +177,7 @@ class Finished:
 
 class SnapshotAssembler:
     """Rebuilds full Snapshots on the window's side from the loop's Published events (a new run starts a fresh
-    history)."""
+    history, a resumed one adopts the history it brings)."""
 
     def __init__(self):
         self.run_id = None
@@ -185,10 +185,13 @@ class SnapshotAssembler:
 
     def build(self, m: Published) -> Snapshot:
         """The Snapshot for event ``m``."""
-        if m.run_id != self.run_id or m.first_cost != self.history.steps:
-            self.run_id = m.run_id
-            self.history = History()
-        self.history.extend(m.new_costs, m.new_samples)
-        samples, costs = self.history.cost_view()
+        if m.history is not None:  # it holds every cost so far
+            self.run_id, self.history = m.run_id, m.history
+        else:
+            if m.run_id != self.run_id or m.first_cost != self.history.steps:
+                self.run_id = m.run_id
+                self.history = History()
+            self.history.extend(m.new_costs, m.new_samples)
+        costs, samples = self.history.recent()
         frozen(m.state.params)
-        return Snapshot.of_state(m.state, cost_samples=samples, costs=costs)
+        return Snapshot.of_state(m.state, cost_samples=samples, costs=costs, envelope=self.history.envelope())

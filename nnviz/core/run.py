@@ -16,7 +16,8 @@ from . import architecture
 from .model_io import ModelFile, ModelFileError, read_model
 from .network import Network
 from .protocol import DataLoaded, Resume
-from .snapshot import Snapshot, frozen
+from .history import History
+from .snapshot import Snapshot
 from .training import TrainConfig
 
 _HERE = Path(__file__).resolve()
@@ -148,10 +149,11 @@ class Run:
         if self.has_data:
             return None
         r = opened.resume
+        costs, samples = r.history.recent()
         snap = Snapshot.of_network(opened.network, opened.config, step=r.step, samples_seen=r.samples_seen,
-                                   epoch_progress=r.samples_seen / 60000, epoch=r.samples_seen // 60000,
-                                   test_accuracy=r.test_accuracy, cost_samples=frozen(r.cost_samples.copy()),
-                                   costs=frozen(r.costs.copy()))
+                                   epoch_progress=r.epoch_progress, epoch=int(r.epoch_progress),
+                                   test_accuracy=tuple(r.history.test_accuracy), cost_samples=samples, costs=costs,
+                                   envelope=r.history.envelope())
         self.snapshot_arrived(snap)
         return snap
 
@@ -166,17 +168,16 @@ class Run:
             return None
         return self.model_path
 
-    def resume_point(self) -> Resume | None:
-        """The live network's counters and history, to continue it in a new training process."""
+    def resume_point(self, history: History) -> Resume | None:
+        """The live network's counters with its cost ``history``, to continue it in a new training process."""
         s = self.latest
         if s is None:
             return None
-        return Resume(s.step, s.samples_seen, np.array(s.costs), np.array(s.cost_samples), s.test_accuracy,
-                      s.quick_accuracy)
+        return Resume(s.step, s.samples_seen, s.epoch_progress, history)
 
 
-def resume_of(m: ModelFile) -> Resume:
+def resume_of(m: ModelFile, train_size: int = 60000) -> Resume:
     """A model file's history as a Resume: its mini-batch count and samples seen are those of its last cost."""
+    h = m.history
     samples = int(m.cost_samples[-1]) if len(m.cost_samples) else 0
-    acc = tuple((float(s), float(a)) for s, a in m.test_accuracy)
-    return Resume(len(m.costs), samples, m.costs, m.cost_samples, acc, ())
+    return Resume(h.steps, samples, samples / train_size, h)

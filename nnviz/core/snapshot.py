@@ -45,17 +45,19 @@ class TrainingState:
 class Snapshot(TrainingState):
     """Everything a view may draw, frozen: its arrays are copies or read-only views that nobody writes again.
 
-    ``costs[i]`` is mini-batch ``i``'s cost and ``cost_samples[i]`` the samples seen after it.
+    ``costs`` are the recent mini-batches' costs one by one (``cost_samples[i]`` the samples seen after each); a long
+    run's older ones are in ``envelope``.
     """
 
     cost_samples: np.ndarray = field(default_factory=lambda: frozen(np.empty(0, np.int64)))
     costs: np.ndarray = field(default_factory=lambda: frozen(np.empty(0, np.float32)))
+    envelope: Any = None  #: a core.history.CostEnvelope: min/max/mean of the mini-batches before ``costs`` (long runs)
 
     @classmethod
-    def of_state(cls, state: TrainingState, cost_samples: np.ndarray, costs: np.ndarray) -> "Snapshot":
-        """A snapshot of ``state`` with the run's cost history."""
+    def of_state(cls, state: TrainingState, cost_samples: np.ndarray, costs: np.ndarray, envelope=None) -> "Snapshot":
+        """A snapshot of ``state`` with the run's cost history (the recent costs one by one, the rest summarised)."""
         values = {f.name: getattr(state, f.name) for f in fields(TrainingState)}
-        return cls(**values, cost_samples=cost_samples, costs=costs)
+        return cls(**values, cost_samples=cost_samples, costs=costs, envelope=envelope)
 
     @property
     def last_cost(self) -> float:

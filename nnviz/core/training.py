@@ -333,20 +333,6 @@ class Trainer:
         """Allow training again after a divergence (call once the learning rate has been lowered)."""
         self.diverged = None
 
-    def resume(self, step: int, samples_seen: int, costs, cost_samples, test_accuracy=(), quick_accuracy=()) -> None:
-        """Continue a run that had got this far (a restarted training process, a model with its history): the
-        counters, the epoch (and so the decayed η) and the cost history carry on; the order of the images in the
-        current epoch is a fresh one."""
-        self.step_count, self.samples_seen = int(step), int(samples_seen)
-        self.epoch, self._pos = divmod(self.samples_seen, self.train_size)
-        self._next_quick = (self.samples_seen // QUICK_EVERY + 1) * QUICK_EVERY
-        self._update_eta()
-        self.history = History()
-        self.history.extend(np.asarray(costs, np.float32), np.asarray(cost_samples, np.int64))
-        self.history.test_accuracy[:] = [tuple(r) for r in test_accuracy]
-        self.history.quick_accuracy[:] = [tuple(r) for r in quick_accuracy]
-        self._rate = (time.perf_counter(), self.samples_seen, 0.0)
-
     def _convert_from(self, pos: int, end: int) -> None:
         stop = min(max(end, pos + CONVERT_ROWS), self.train_size)
         rows = stop - pos

@@ -12,6 +12,7 @@ and carry only the costs that are new since the previous one.
 
 from __future__ import annotations
 
+import copy
 import os
 import time
 import traceback
@@ -21,6 +22,7 @@ import numpy as np
 
 from . import protocol as p
 from .data import DataError, load_mnist
+from .recording import Branch
 from .snapshot import TrainingState
 from .training import Trainer, TrainingDiverged
 
@@ -50,6 +52,7 @@ class TrainingLoop:
         self.step_requests = 0
         self.run_id = 0
         self.sent_costs = 0
+        self.send_history = False  #: the next Published carries the whole (resumed) history
         self.stopped = False
         self.changed = False  #: what the views show changed: publish at the next turn
         self.last_publish = -1e9
@@ -144,11 +147,14 @@ class TrainingLoop:
             self.send(p.Failed(str(e)))
             self.trainer = None
             return
-        if self.resume is not None:
-            r = self.resume
-            self.trainer.resume(r.step, r.samples_seen, r.costs, r.cost_samples, r.test_accuracy, r.quick_accuracy)
         self.run_id += 1
         self.sent_costs = 0
+        self.send_history = False
+        if self.resume is not None:
+            r = self.resume
+            self.trainer.resume(Branch(self.trainer.network, r.step, r.samples_seen, r.epoch_progress,
+                                       copy.deepcopy(r.history), None, 0))
+            self.sent_costs, self.send_history = r.step, True
         self._set_running(False)
         self.changed = True
 
@@ -213,15 +219,19 @@ class TrainingLoop:
         """Send the trainer's state and the costs not sent before."""
         tr = self.trainer
         h = tr.history
-        new = slice(self.sent_costs, h.steps)
+        costs, samples = h.since(self.sent_costs)
         state = TrainingState(
             config=tr.config, sizes=tr.network.sizes, params=tr.network.params.copy(), step=tr.step_count,
             epoch=tr.epoch, epoch_progress=tr.epoch_progress, samples_seen=tr.samples_seen, train_size=tr.train_size,
             test_accuracy=tuple(h.test_accuracy), quick_accuracy=tuple(h.quick_accuracy),
             learning_rate=tr.learning_rate, samples_per_second=tr.samples_per_second() if self.running else 0.0,
             running=self.running)
-        self.send(p.Published(self.run_id, self.sent_costs, h.costs[new].copy(), h.samples[new].copy(), state))
-        self.sent_costs = h.steps
+        if self.send_history:  # the whole history, new costs included (a copy: in thread mode it is the same object)
+            event = p.Published(self.run_id, h.steps, costs[:0].copy(), samples[:0].copy(), state, copy.deepcopy(h))
+        else:
+            event = p.Published(self.run_id, self.sent_costs, costs.copy(), samples.copy(), state)
+        self.send(event)
+        self.sent_costs, self.send_history = h.steps, False
         self.changed = False
 
 

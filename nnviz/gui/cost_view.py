@@ -367,6 +367,8 @@ class CostView(pg.PlotWidget):
         n = len(samples)
         if n and samples[-1] < self._last_sample:  # a different run: start over
             self.start_new_run(keep_previous=False)
+        if self._last_sample < 0 and snap.envelope is not None and len(snap.envelope):
+            self.show_summary(snap.envelope, snap.train_size)  # a long run, opened or resumed: its older costs
         new = int(np.searchsorted(samples, self._last_sample, side="right"))
         if new < n:
             new_costs = snap.costs[new:n].astype(np.float64)

@@ -7,6 +7,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Signal, Slot
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
+from ..core.history import History
 from ..core.model_io import ModelFileError, save_model
 from ..core.run import Run
 
@@ -101,7 +102,9 @@ def save_snapshot(parent: QWidget, snap, path: Path) -> bool:
         QMessageBox.information(parent, "Nothing to save", "There is no network yet.")
         return False
     try:
-        save_model(snap.network(), path, snap.config.to_dict(), snap.costs, snap.cost_samples, snap.test_accuracy)
+        history = History.from_parts(snap.envelope, snap.costs, snap.cost_samples, snap.step - len(snap.costs),
+                                     snap.test_accuracy, snap.quick_accuracy)
+        save_model(snap.network(), path, snap.config.to_dict(), history=history)
     except ModelFileError as e:
         QMessageBox.warning(parent, "Cannot save model", str(e))
         return False

@@ -75,6 +75,7 @@ class TrainingControl(QObject):
 
     def revive(self) -> None:
         """A new training loop continuing from the last snapshot's weights, counters and history."""
+        history = self.relay.history()
         self.relay.shutdown(1000)
         self.relay = self._new_relay()
         self._forward(self.relay)
@@ -82,7 +83,7 @@ class TrainingControl(QObject):
         commands = [p.LoadData(self.run.data_source)] if self.run.data_source else []
         snap = self.run.latest
         if snap is not None:
-            commands.append(p.Load(snap.config, snap.network(), self.run.resume_point()))
+            commands.append(p.Load(snap.config, snap.network(), self.run.resume_point(history)))
         self.start(*commands)
 
     def start_comparison(self, config, speed) -> None:

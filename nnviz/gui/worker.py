@@ -134,6 +134,10 @@ class TrainingRelay(QObject):
         except queue.Full:
             log.warning("training loop not reading its commands; dropped %s", type(command).__name__)
 
+    def history(self):
+        """The cost history assembled so far (read it once the relay has stopped or died)."""
+        return self._assembler.history
+
     def shutdown(self, timeout_ms: int = 5000) -> None:
         """Stop the loop and the relay thread cleanly: stop → quit → wait."""
         self._stopping = True

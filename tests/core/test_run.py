@@ -112,10 +112,13 @@ def test_save_never_overwrites_the_shipped_example(tmp_path):
 def test_resume_point_is_the_latest_snapshot():
     """After the training process dies, the run resumes from the newest snapshot's counters and costs."""
     run = Run(TrainConfig())
-    assert run.resume_point() is None
+    from nnviz.core.history import History
+
+    assert run.resume_point(History()) is None
     model = read_model(EXAMPLE_MODEL)
-    snap = Snapshot.of_network(model.network, TrainConfig(), step=4, samples_seen=40,
+    snap = Snapshot.of_network(model.network, TrainConfig(), step=4, samples_seen=40, epoch_progress=0.25,
                                costs=np.ones(4, np.float32), cost_samples=np.arange(1, 5) * 10)
     run.snapshot_arrived(snap)
-    r = run.resume_point()
-    assert (r.step, r.samples_seen, len(r.costs)) == (4, 40, 4)
+    history = History()
+    r = run.resume_point(history)
+    assert (r.step, r.samples_seen, r.epoch_progress, r.history) == (4, 40, 0.25, history)

@@ -18,7 +18,7 @@ def test_steps_record_every_mini_batch_cost(small):
     """Each step records its cost and the samples seen; an epoch ends with a full test accuracy."""
     tr = Trainer(preset("video"), small)
     costs = [tr.step() for _ in range(5)]
-    s, c = tr.history.cost_view()
+    c, s = tr.history.recent()
     assert c.tolist() == pytest.approx(costs) and s.tolist() == [10, 20, 30, 40, 50]
     acc = tr.run_epoch()
     assert tr.epoch == 1 and tr.samples_seen == 2000 and tr.history.test_accuracy[-1] == (2000, acc)
@@ -29,7 +29,7 @@ def test_cost_falls_and_accuracy_rises_within_an_epoch(small):
     """Learning is happening: later mini-batches cost less and test accuracy beats chance (10 %) by far."""
     tr = Trainer(preset("video"), small)
     acc = max(tr.run_epoch() for _ in range(3))
-    c = tr.history.cost_view()[1]
+    c = tr.history.recent()[0]
     assert c[-50:].mean() < 0.6 * c[:20].mean()
     assert acc > 0.5
 
@@ -54,7 +54,7 @@ def test_batch_size_that_does_not_divide_the_epoch(small):
     tr = Trainer(preset("video", batch_size=128), small)
     tr.run_epoch()
     assert tr.epoch == 1 and tr.samples_seen == 2000 and tr.step_count == 16
-    s, _ = tr.history.cost_view()
+    _, s = tr.history.recent()
     assert s[-1] - s[-2] == 2000 - 15 * 128
     tr.step()
     assert tr.samples_seen == 2128
@@ -147,7 +147,7 @@ def test_history_views_never_change_after_growth():
     h = History()
     for i in range(10):
         h.record(float(i), i)
-    s, c = h.cost_view()
+    c, s = h.recent()
     for i in range(10, 10000):
         h.record(-1.0, i)
     assert c.tolist() == list(range(10)) and not c.flags.writeable

@@ -128,17 +128,43 @@ def test_a_bad_data_file_is_reported_and_the_old_data_kept(small):
 def test_load_with_resume_continues_the_counters_and_history(small):
     """Load with a Resume: the trainer carries on from that mini-batch count and cost history."""
     loop, sent = make_loop(small)
+    from nnviz.core.history import History
+
     net = preset("video").network()
-    resume = p.Resume(step=7, samples_seen=70, costs=np.arange(7, dtype=np.float32),
-                      cost_samples=np.arange(1, 8) * 10, test_accuracy=((60000, 0.5),))
+    history = History()
+    history.extend(np.arange(7, dtype=np.float32), np.arange(1, 8) * 10)
+    history.test_accuracy = [(60000, 0.5)]
+    resume = p.Resume(step=7, samples_seen=70, epoch_progress=70 / 2000, history=history)
     loop.handle(p.Load(preset("video"), net, resume))
     loop.work()
     state = published(sent)[-1]
-    assert state.state.step == 7 and state.state.samples_seen == 70 and state.first_cost == 0
-    assert state.new_costs.tolist() == list(range(7)) and state.state.test_accuracy == ((60000, 0.5),)
+    assert state.state.step == 7 and state.state.samples_seen == 70 and not len(state.new_costs)
+    assert state.history.recent()[0].tolist() == list(range(7)) and state.state.test_accuracy == ((60000, 0.5),)
+    assert state.history is not history  # a copy crossed, not the loop's own
     loop.handle(p.Step())
     loop.work()
     assert published(sent)[-1].state.step == 8 and published(sent)[-1].first_cost == 7
+    assembler = p.SnapshotAssembler()
+    snaps = [assembler.build(e) for e in published(sent)]
+    assert len(snaps[-1].costs) == snaps[-1].step == 8  # every cost once, however the history crossed
+
+
+def test_a_step_in_the_same_turn_as_a_resumed_load_is_counted_once(small):
+    """Load with a Resume and a Step handled together: the first snapshot carries the whole history, the step's
+    cost in it once (it was counted twice before)."""
+    from nnviz.core.history import History
+
+    loop, sent = make_loop(small)
+    history = History()
+    history.extend(np.ones(3, np.float32), np.arange(1, 4) * 10)
+    loop.handle(p.Load(preset("video"), preset("video").network(), p.Resume(3, 30, 0.015, history)))
+    loop.handle(p.Step())
+    loop.work()
+    loop.handle(p.Step())
+    loop.work()
+    assembler = p.SnapshotAssembler()
+    last = [assembler.build(e) for e in published(sent)][-1]
+    assert last.step == 5 and len(last.costs) == 5 and last.cost_samples.tolist() == [10, 20, 30, 40, 50]
 
 
 def test_divergence_pauses_and_says_so(small):

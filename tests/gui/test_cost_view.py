@@ -167,7 +167,7 @@ def bounded_snapshot(history, train_size=60000):
     return Snapshot(config=TrainConfig(), sizes=(784, 16, 16, 10), params=np.zeros(1, np.float32),
                     step=history.steps, epoch=0, epoch_progress=0.0, samples_seen=int(samples[-1]),
                     train_size=train_size, cost_samples=samples, costs=costs, test_accuracy=(), quick_accuracy=(),
-                    learning_rate=3.0, batch_size=10)
+                    learning_rate=3.0)
 
 
 def test_plot_follows_a_bounded_history_past_its_recent_part(qtbot, rng):
