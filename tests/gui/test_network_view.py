@@ -50,13 +50,18 @@ def test_raster_of_all_input_edges_matches_the_weights_and_repaints_incrementall
     assert view.raster.isVisible() and len(view.raster.keys) == view.edge_count == 12_960
     w = np.concatenate([w.ravel() for w in net.weights])
     np.testing.assert_array_equal(view.raster.keys < STRENGTHS, w >= 0)
-    full = view.raster.full_redraws
-    net.weights[0][0, :5] *= -1  # five edges change sign
-    view.show_network(net, np.zeros(784, np.float32))
-    assert view.raster.full_redraws == full
-    np.testing.assert_array_equal(view.raster.keys[:784] < STRENGTHS, net.weights[0][0] >= 0)
     image = view.raster.image
     assert image is not None and not image.isNull()
+    # a mark in the picture's corner, where no edge runs: only a full redraw (which clears the picture) erases it
+    assert image.pixel(0, 0) == 0
+    image.setPixel(0, 0, 0xFFFFFFFF)
+    net.weights[0][0, :5] *= -1  # five edges change sign
+    view.show_network(net, np.zeros(784, np.float32))
+    assert view.raster.image.pixel(0, 0) == 0xFFFFFFFF  # repainted incrementally
+    np.testing.assert_array_equal(view.raster.keys[:784] < STRENGTHS, net.weights[0][0] >= 0)
+    net.weights[0][...] *= -1  # every input edge changes sign: the whole picture is redrawn
+    view.show_network(net, np.zeros(784, np.float32))
+    assert view.raster.image.pixel(0, 0) == 0
     view.set_input_edges(32)
     assert not view.raster.isVisible()
 
@@ -195,7 +200,7 @@ def test_large_layers_are_thinned_to_their_strongest_edges(view, qtbot):
     """784-1000-10 would be 42,000 lines a frame (~60 ms of Qt drawing, a frozen window): the graph draws each
     neuron's strongest few incoming edges, at most a few thousand in all, and says so; the default network and
     the all-edges picture (K = 784) are drawn in full."""
-    from nnviz.gui import network_view as nv
+    from nnviz.core import graph_layout as nv
 
     net = Network((784, 1000, 10), seed=0)
     view.show_network(net, np.zeros(784, np.float32))
