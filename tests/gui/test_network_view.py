@@ -255,3 +255,23 @@ def test_hover_box_of_an_output_neuron_stays_inside(view, qtbot):
         qtbot.wait(50)
         box = view.hover_text.mapRectToScene(view.hover_text.boundingRect())
         assert area.contains(box), (index, box, area)
+
+
+@pytest.mark.parametrize("palette", ["standard", "colour-blind safe"])
+def test_both_highlight_pens_follow_the_palette(view, qtbot, palette):
+    """A selected neuron's positive and negative edges are drawn in the palette's two colours, in both palettes
+    and after switching between them (the positive pen once kept pyqtgraph's default grey: only the negative one
+    was set)."""
+    from PySide6.QtGui import QColor
+
+    from nnviz.gui import theme
+
+    other = "standard" if palette != "standard" else "colour-blind safe"
+    for name in (other, palette):  # switch there and back: each switch must set both pens
+        view.set_palette(name)
+    net = hand_set_network()
+    view.show_network(net, np.zeros(784, np.float32))
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=view.view_point(2, 1))
+    assert view.selected == (2, 1) and all(segments(i) for i in view.highlight_items)
+    for item, key in zip(view.highlight_items, ("positive", "negative")):
+        assert item.opts["pen"].color() == QColor(*theme.PALETTES[palette][key]), key
