@@ -99,15 +99,16 @@ class WeightsView(pg.GraphicsLayoutWidget):
         self.scene().sigMouseMoved.connect(self._on_mouse_moved)
         self.scene().sigMouseClicked.connect(self._on_mouse_clicked)
         self.setToolTip("")
-        # big enough to read 16 tiles (two rows of eight at about twice their 28 pixels) in a short, wide dock
-        self.setMinimumSize(300, 170)
+        # big enough to read 16 tiles (two rows of eight, each 28-pixel image about 45 px) in a short, wide dock;
+        # small enough that the window with every dock open still fits a 1024×768 screen
+        self.setMinimumSize(300, 150)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
 
     def sizeHint(self) -> QSize:  # noqa: N802 - Qt's name
         return QSize(520, 260)
 
     def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt's name
-        return QSize(300, 170)
+        return QSize(300, 150)
 
     # --- settings ------------------------------------------------------------------------------------------
     def _colormap(self) -> pg.ColorMap:
