@@ -52,7 +52,6 @@ class NetworkView(pg.PlotWidget):
         self.hovered: tuple[int, int] | None = None
         self.edge_steps: list[np.ndarray] | None = None  # −∂C/∂w per layer while the backprop overlay is on
         self.nudges: list[np.ndarray | None] | None = None
-        self._edge_count = 0
 
         self.edge_items = [pg.PlotCurveItem(connect="pairs", skipFiniteCheck=True) for _ in range(2 * STRENGTHS)]
         for item in self.edge_items:
@@ -222,11 +221,6 @@ class NetworkView(pg.PlotWidget):
         """What the graph leaves out to stay fast, in words ('' when it draws what was asked)."""
         return "" if self.network is None else gl.thinning_note(self.network.sizes, self.input_edges_per_neuron)
 
-    @property
-    def edge_count(self) -> int:
-        """How many edges the graph draws now."""
-        return self._edge_count
-
     def _draw_edges(self) -> None:
         if self.network is None:
             return
@@ -241,7 +235,6 @@ class NetworkView(pg.PlotWidget):
                 starts.append(self.layout.edge_start[layer - 1][idx])
                 ends.append(self.layout.edge_end[layer - 1][idx])
         key = np.concatenate(keys)
-        self._edge_count = len(key)
         self.raster.setVisible(use_raster)
         if use_raster:  # every edge, in the layout's fixed order: the coordinates never change
             self.raster.show_edges(self.layout.all_start, self.layout.all_end, key, self._raster_pens)

@@ -91,8 +91,6 @@ class WeightsView(pg.GraphicsLayoutWidget):
         self.input = np.zeros(784, np.float32)
         self.selected: int | None = None
         self.columns = 4
-        self.limit = 1.0
-        self.mosaic = np.zeros((1, 1))
         self._framed = None
         self._title = ""
         self._bar_limit = None
@@ -193,9 +191,9 @@ class WeightsView(pg.GraphicsLayoutWidget):
         mosaic = np.full((rows * (th + GAP) - GAP, self.columns * (SIDE + GAP) - GAP), np.nan, np.float32)
         if self.per_unit:  # each tile to its own largest |value|: the colours read the same however large it grows
             tiles = tiles / np.maximum(np.abs(tiles).max(axis=(1, 2), keepdims=True), 1e-12)
-            self.limit = lim = 1.0
+            lim = 1.0
         else:
-            self.limit = lim = nice_limit(float(np.abs(tiles).max()))
+            lim = nice_limit(float(np.abs(tiles).max()))
         bias = net.biases[self.layer - 1]
         bias_scaled = bias / (float(np.abs(bias).max()) or 1.0) * lim  # own scale, same colours
         raw_in = net.weights[self.layer - 1]
@@ -208,9 +206,7 @@ class WeightsView(pg.GraphicsLayoutWidget):
             mosaic[y + SIDE : y + SIDE + BIAS_ROWS, x : x + SIDE] = bias_scaled[j]
             if strip:  # raw incoming weights of a deeper unit, one cell each across the tile's width
                 mosaic[y + SIDE + BIAS_ROWS : y + th, x : x + SIDE] = raw_scaled[j][strip_index]
-        self.mosaic = mosaic
-        shown = np.nan_to_num(mosaic, nan=0.0)
-        self.image.setImage(shown, levels=(-lim, lim), autoLevels=False)
+        self.image.setImage(np.nan_to_num(mosaic, nan=0.0), levels=(-lim, lim), autoLevels=False)
         if self._bar_limit != lim:  # the colour bar re-lays out its ticks on every change: only when needed
             self._bar_limit = lim
             self.colorbar.setLevels((-lim, lim))

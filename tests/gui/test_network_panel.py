@@ -7,6 +7,7 @@ from PySide6.QtCore import Qt
 from nnviz.core.graph_layout import DEFAULT_INPUT_EDGES
 from nnviz.core.network import Network
 from nnviz.gui.network_panel import NetworkPanel
+from tests.gui.test_network_view import drawn_edges
 
 
 @pytest.fixture
@@ -27,12 +28,12 @@ def test_typing_k_redraws_the_graph_and_reports_it(panel, qtbot):
     says so with input_edges_changed (for the window to remember it)."""
     panel.show_network(Network((784, 16, 16, 10), seed=0), np.zeros(784, np.float32))
     assert panel.input_edges() == DEFAULT_INPUT_EDGES
-    assert panel.view.edge_count == 16 * DEFAULT_INPUT_EDGES + 16 * 16 + 16 * 10
+    assert drawn_edges(panel.view) == 16 * DEFAULT_INPUT_EDGES + 16 * 16 + 16 * 10
     with qtbot.waitSignal(panel.input_edges_changed, timeout=2000, check_params_cb=lambda k: k == 5):
         type_k(qtbot, panel, 5)
-    assert panel.view.input_edges_per_neuron == 5 and panel.view.edge_count == 16 * 5 + 16 * 16 + 16 * 10
+    assert panel.view.input_edges_per_neuron == 5 and drawn_edges(panel.view) == 16 * 5 + 16 * 16 + 16 * 10
     panel.set_input_edges(784)
-    assert panel.edges_spin.value() == 784 and panel.view.edge_count == 784 * 16 + 16 * 16 + 16 * 10
+    assert panel.edges_spin.value() == 784 and drawn_edges(panel.view) == 784 * 16 + 16 * 16 + 16 * 10
 
 
 def test_thinning_note_follows_the_network_shown(panel, qtbot):

@@ -29,8 +29,8 @@ def test_tile_pixels_equal_the_weights(view):
     for j in range(6):
         r = view.tile_rect(j)
         y, x = int(r.top()), int(r.left())
-        np.testing.assert_array_equal(view.mosaic[y : y + SIDE, x : x + SIDE], net.weights[0][j].reshape(SIDE, SIDE))
-        strip = view.mosaic[y + SIDE : y + SIDE + BIAS_ROWS, x : x + SIDE]
+        np.testing.assert_array_equal(view.image.image[y : y + SIDE, x : x + SIDE], net.weights[0][j].reshape(SIDE, SIDE))
+        strip = view.image.image[y + SIDE : y + SIDE + BIAS_ROWS, x : x + SIDE]
         assert np.all(np.sign(strip) == np.sign(net.biases[0][j]))
     lim = np.abs(net.weights[0]).max()
     shown = view.image.levels[1]
@@ -57,7 +57,7 @@ def test_grid_reflows_for_wide_layers(view):
     """16, 30 and 100 units all fit, in a grid of several rows and columns."""
     for n in (16, 30, 100):
         view.show_network(Network((784, n, 10), seed=0), np.zeros(784, np.float32))
-        rows = view.mosaic.shape[0] // (SIDE + BIAS_ROWS + GAP) + 1
+        rows = view.image.image.shape[0] // (SIDE + BIAS_ROWS + GAP) + 1
         assert view.columns * rows >= n and view.columns > 1 and rows > 1
 
 
@@ -158,20 +158,20 @@ def test_own_scale_toggle_keeps_every_pattern_at_full_contrast(shown, qtbot):
     panel.show_network(net, x)
     assert panel.per_unit.isChecked() and view.per_unit  # the default
     for j in range(6):
-        tile = view.mosaic[int(view.tile_rect(j).top()) :][:SIDE, int(view.tile_rect(j).left()) :][:, :SIDE]
+        tile = view.image.image[int(view.tile_rect(j).top()) :][:SIDE, int(view.tile_rect(j).left()) :][:, :SIDE]
         w = net.weights[0][j].reshape(SIDE, SIDE)
         np.testing.assert_allclose(tile, w / np.abs(w).max(), rtol=1e-5)
     assert tuple(view.image.levels) == (-1.0, 1.0) and "unit's max" in view.colorbar.getAxis("left").labelText
-    per_unit = view.mosaic.copy()
+    per_unit = view.image.image.copy()
     net.weights[0][...] *= 3
     panel.show_network(net, x)
-    np.testing.assert_allclose(view.mosaic, per_unit, rtol=1e-5)  # no drift as the weights grow
+    np.testing.assert_allclose(view.image.image, per_unit, rtol=1e-5)  # no drift as the weights grow
     qtbot.mouseClick(panel.per_unit, Qt.MouseButton.LeftButton)
     assert not view.per_unit and view.colorbar.getAxis("left").labelText == "weight"
     lim = np.abs(net.weights[0]).max()
     assert lim <= view.image.levels[1] <= 1.5 * lim
     r = view.tile_rect(2)
-    quiet = view.mosaic[int(r.top()) : int(r.top()) + SIDE, int(r.left()) : int(r.left()) + SIDE]
+    quiet = view.image.image[int(r.top()) : int(r.top()) + SIDE, int(r.left()) : int(r.left()) + SIDE]
     assert np.abs(quiet).max() < 0.2 * view.image.levels[1]  # the quiet unit is dim when shared
     assert "largest |w|" in view.describe(2)
 
