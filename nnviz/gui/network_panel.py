@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import Signal, Slot
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QSpinBox, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QSpinBox, QWidget
 
 from ..core.graph_layout import DEFAULT_INPUT_EDGES
 from ..core.network import Network
 from .network_view import NetworkView
+from .widgets import controls_above
 
 
 class NetworkPanel(QWidget):
@@ -29,17 +30,8 @@ class NetworkPanel(QWidget):
         self.thinning_label.setToolTip("Qt draws about 700 lines a millisecond: to keep the window responsive the "
                                        "graph draws at most a few thousand edges, each neuron's strongest. Set "
                                        "784 to see every input edge as one picture.")
-        bar = QHBoxLayout()
-        bar.addWidget(QLabel("Input edges drawn per first-layer neuron:"))
-        bar.addWidget(self.edges_spin)
-        bar.addWidget(self.thinning_label)
-        bar.addStretch(1)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(0)
-        layout.addLayout(bar)
-        layout.addWidget(self.legend)
-        layout.addWidget(self.view, 1)
+        controls = [QLabel("Input edges drawn per first-layer neuron:"), self.edges_spin, self.thinning_label]
+        controls_above(self, controls, self.legend, self.view, spacing=0)  # the key right on top of the graph
         self.edges_spin.valueChanged.connect(self._on_edges_changed)
 
     def show_network(self, network: Network, x: np.ndarray, forward=None) -> None:

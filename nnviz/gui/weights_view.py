@@ -18,11 +18,12 @@ import math
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF, QSize, Qt, Signal, Slot
-from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel, QSizePolicy, QWidget
 
 from ..core.network import Network
 from . import theme
 from .theme import nice_limit
+from .widgets import controls_above
 
 SIDE = 28
 GAP = 2  # pixels between tiles
@@ -312,16 +313,7 @@ class WeightsPanel(QWidget):
                                  "keeps its contrast however large its weights grow (the colour bar reads −1 … 1 "
                                  "of that largest). Off: one colour range for all units, shown on the colour bar, "
                                  "to compare their strengths; the images then darken as the largest weights grow.")
-        top = QHBoxLayout()
-        top.addWidget(QLabel("Layer"))
-        top.addWidget(self.layer_combo)
-        top.addWidget(self.times_input)
-        top.addWidget(self.per_unit)
-        top.addStretch(1)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(2, 2, 2, 2)
-        layout.addLayout(top)
-        layout.addWidget(self.view, 1)
+        controls_above(self, [QLabel("Layer"), self.layer_combo, self.times_input, self.per_unit], self.view, margin=2)
         self.layer_combo.currentIndexChanged.connect(lambda i: i >= 0 and self.view.set_layer(i + 1))
         self.times_input.toggled.connect(self.view.set_times_input)
         self.per_unit.toggled.connect(self.view.set_per_unit)
