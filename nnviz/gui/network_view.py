@@ -70,6 +70,7 @@ class NetworkView(pg.PlotWidget):
         self._greys = [pg.mkBrush(int(255 * i / GREY_LEVELS), int(255 * i / GREY_LEVELS), int(255 * i / GREY_LEVELS))
                        for i in range(GREY_LEVELS + 1)]
         self._neuron_size_drawn = None
+        self._levels_drawn = np.empty(0, np.intp)
         self.neurons.setZValue(10)
         plot.addItem(self.neurons)
         self.marks = pg.ScatterPlotItem(pxMode=True, brush=None, pen=pg.mkPen(theme.ACCURACY, width=3))
@@ -187,13 +188,13 @@ class NetworkView(pg.PlotWidget):
         shades = np.concatenate([activation_shade(acts[l], net.activation_for(l).name) for l in range(1, len(acts))])
         # 33 shared grey brushes: the scatter item renders each distinct brush once, then reuses it
         levels = np.rint(np.clip(shades, 0, 1) * GREY_LEVELS).astype(np.intp)
-        brushes = [self._greys[i] for i in levels]
         size = self._neuron_size()
         if self._neuron_size_drawn != (size, len(levels)):
-            self.neurons.setData(pos=self.layout.neuron_xy, brush=brushes, size=size)
+            self.neurons.setData(pos=self.layout.neuron_xy, brush=[self._greys[i] for i in levels], size=size)
             self._neuron_size_drawn = (size, len(levels))
-        else:
-            self.neurons.setBrush(brushes)
+        elif not np.array_equal(levels, self._levels_drawn):  # a paused network's frames change no fill
+            self.neurons.setBrush([self._greys[i] for i in levels])
+        self._levels_drawn = levels
         out = acts[-1]
         top = int(np.argmax(out))
         self.marks.setData(pos=self.layout.columns[-1][top : top + 1], size=size + 8)

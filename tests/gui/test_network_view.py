@@ -282,3 +282,16 @@ def test_both_highlight_pens_follow_the_palette(view, qtbot, palette):
     assert view.selected == (2, 1) and all(segments(i) for i in view.highlight_items)
     for item, key in zip(view.highlight_items, ("positive", "negative")):
         assert item.opts["pen"].color() == QColor(*theme.PALETTES[palette][key]), key
+
+
+def test_neuron_fills_follow_each_new_input(view):
+    """Each neuron's grey is its activation (black 0 → white 1) for the input shown now, frame after frame,
+    including a frame that repeats the last one (skipped) and one that goes back to an earlier input."""
+    net = Network(seed=2)
+    rng = np.random.default_rng(0)
+    inputs = [rng.random(784).astype(np.float32) for _ in range(2)]
+    for x in (inputs[0], inputs[1], inputs[1], inputs[0]):
+        view.show_network(net, x)
+        acts = np.concatenate([a[0] for a in net.forward(x[None]).activations[1:]])
+        greys = np.array([spot.brush().color().red() for spot in view.neurons.points()])
+        np.testing.assert_allclose(greys, acts * 255, atol=255 / 32 / 2 + 1)
