@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import Signal, Slot
-from PySide6.QtWidgets import QLabel, QSpinBox, QWidget
+from PySide6.QtWidgets import QLabel, QSizePolicy, QSpinBox, QWidget
 
 from ..core.graph_layout import DEFAULT_INPUT_EDGES
 from ..core.network import Network
@@ -27,6 +27,9 @@ class NetworkPanel(QWidget):
         self.edges_spin.setToolTip("Each first-layer neuron has 784 incoming weights, one per pixel. Show only "
                                    "the strongest K of each to see which pixels matter most (784 = all).")
         self.thinning_label = QLabel()
+        # the note wraps into the room the bar has left: it must never widen the panel (and so the window)
+        self.thinning_label.setWordWrap(True)
+        self.thinning_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.thinning_label.setToolTip("Qt draws about 700 lines a millisecond: to keep the window responsive the "
                                        "graph draws at most a few thousand edges, each neuron's strongest. Set "
                                        "784 to see every input edge as one picture.")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QPushButton, QSizePolicy, QVBoxLayout, QWidget
 
 
 def button(text: str, tip: str) -> QPushButton:
@@ -19,9 +19,14 @@ def controls_above(panel: QWidget, controls: list[QWidget], *views: QWidget, mar
                    spacing: int | None = None) -> QVBoxLayout:
     """Lay out ``panel``: a row of ``controls`` on the left, under it ``views``, the last taking the spare height."""
     row = QHBoxLayout()
+    takes_the_rest = False
     for widget in controls:
-        row.addWidget(widget)
-    row.addStretch(1)
+        # a widget that ignores its own width (a wrapping note) gets the room left; the others keep theirs
+        ignored = widget.sizePolicy().horizontalPolicy() == QSizePolicy.Policy.Ignored
+        row.addWidget(widget, 1 if ignored else 0)
+        takes_the_rest = takes_the_rest or ignored
+    if not takes_the_rest:
+        row.addStretch(1)  # the controls together on the left
     layout = QVBoxLayout(panel)
     layout.setContentsMargins(margin, margin, margin, margin)
     if spacing is not None:

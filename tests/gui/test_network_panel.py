@@ -37,13 +37,15 @@ def test_typing_k_redraws_the_graph_and_reports_it(panel, qtbot):
 
 
 def test_thinning_note_follows_the_network_shown(panel, qtbot):
-    """The note beside the K box appears for a large network and goes again for the default one; raising K to
-    784 (every edge, drawn as one picture) clears it too."""
+    """The note beside the K box appears for a large network (wrapped into the room left, not widening the
+    panel) and goes again for the default one; raising K to 784 (every edge, drawn as one picture) clears it."""
     x = np.zeros(784, np.float32)
     panel.show_network(Network((784, 16, 16, 10), seed=0), x)
     assert panel.thinning_label.text() == ""
+    narrowest = panel.minimumSizeHint().width()
     panel.show_network(Network((784, 1000, 10), seed=0), x)
     assert "large network" in panel.thinning_label.text() and panel.thinning_label.isVisible()
+    assert panel.minimumSizeHint().width() == narrowest  # the note wraps; it never widens the window
     type_k(qtbot, panel, 784)
     qtbot.waitUntil(lambda: panel.thinning_label.text() == "", timeout=2000)
     type_k(qtbot, panel, 32)
