@@ -40,7 +40,6 @@ class PredictionBars(QWidget):
                         "“100 % sure”); with softmax they are probabilities summing to 1.")
         self.values = np.zeros(10, np.float32)
         self.true_label: int | None = None
-        self.kind = "sigmoid"
         self.blank = False
         self.untrained = False
         self.caption = ""  #: the line above the bars: what they measure, or why there is no answer
@@ -71,7 +70,7 @@ class PredictionBars(QWidget):
         network has not learned yet (grey bars that say so).
         """
         self.values = np.asarray(values, np.float32).reshape(10)
-        self.kind, self.blank, self.untrained = kind, bool(blank), bool(untrained)
+        self.blank, self.untrained = bool(blank), bool(untrained)
         self.caption = BLANK if self.blank else UNTRAINED if self.untrained else measure_of(kind)
         self.update()
 
