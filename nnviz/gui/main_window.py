@@ -150,7 +150,7 @@ class MainWindow(QMainWindow):
         d.noise_batch_requested.connect(lambda _images: self.classify_input())
         d.input_changed.connect(self.frames.mark_input)
         d.input_changed.connect(lambda: self.backprop_panel.set_drawing(d.canvas.network_input()))
-        self.network_panel.options_changed.connect(self.frames.mark_input)
+        self.network_panel.input_edges_changed.connect(self.frames.mark_input)
         # selecting a neuron in the graph selects its weight image, and the reverse
         self.network_view.neuron_selected.connect(self.weights_panel.view.select)
         self.weights_panel.view.unit_selected.connect(self.network_view.select)

@@ -3,16 +3,17 @@ the colour-blind-safe palette swaps them for blue/orange, which stay apart under
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 
+from ..core.scales import nice_limit  # noqa: F401 - re-exported: views import it from here
+
 PLOT_BACKGROUND = "#15181d"
+PLOT_BACKGROUND_RGB = (21, 24, 29)  # the same, as numbers: colours blended towards it, translucent boxes on it
 TEXT = "#d8dee9"
 COST_RAW = "#3a4a60"  # faint: every mini-batch (opaque: a translucent long path paints ~10x slower)
 COST_AVERAGE = "#7fb2ff"
-COST_EARLIER = (200, 200, 200, 60)
-COMPARISON = "#f0a04b"  # the second run of an experiment (random labels)  # dimmed curves of earlier runs
+COST_EARLIER = "#6c7686"  # dimmed curves of earlier runs (opaque: a translucent long path paints ~10x slower)
+COMPARISON = "#f0a04b"  # the second run of an experiment (random labels)
 ACCURACY = "#6fd08c"
 ACCURACY_QUICK = (111, 208, 140, 140)
 REFERENCE = "#e0b84f"
@@ -40,13 +41,6 @@ def diverging_lut(palette: str = "standard", n: int = 256):
     return np.column_stack([rgb, np.full(n, 255.0)]).astype(np.uint8)
 
 
-def nice_limit(value: float) -> float:
-    """The colour range's half-width: ``value`` rounded up to 1, 1.5, 2, 3, 5 or 7 × 10^k.
-
-    A round number reads better on the scale, and the scale (whose ticks are costly to lay out) changes only when
-    the weights cross a step, not on every frame.
-    """
-    if not value > 0 or not math.isfinite(value):
-        return 1.0
-    base = 10 ** math.floor(math.log10(value))
-    return next(m * base for m in (1, 1.5, 2, 3, 5, 7, 10) if m * base >= value * (1 - 1e-9))
+def on_background(alpha: int) -> tuple[int, int, int, int]:
+    """The plots' background colour with opacity ``alpha`` (0-255): hover boxes and legends over a plot."""
+    return (*PLOT_BACKGROUND_RGB, alpha)

@@ -1,8 +1,10 @@
 """Qt view of what each hidden neuron "looks for": its incoming weights as 28×28 images, all units in one mosaic.
 
-A diverging colour map centred on zero (positive and negative in the graph's colours), one symmetric colour range
-per frame shown on a colour bar, each unit's bias as a strip under its tile. The whole mosaic is one image item
-built with NumPy, so 100 units cost about as much as 16.
+A diverging colour map centred on zero (positive and negative in the graph's colours), each unit's bias as a strip
+under its tile. Colours are scaled per unit (each tile to its own largest |w|, so a pattern keeps its contrast
+however large the weights grow) or shared (one symmetric range for all, on the colour bar, to compare units). The
+whole mosaic is one image item built with NumPy, so 100 units cost about as much as 16; the grid is chosen for the
+largest tiles in rows filled evenly (16 units: 8 + 8 or 4 × 4, never 7 + 7 + 2).
 
 Deeper layers have no pixels of their own; their tiles show the product of the weight matrices down to the input
 (``W_l ⋯ W_1``): a linear approximation of what would excite them, labelled as such. Their raw incoming weights
@@ -15,15 +17,19 @@ import math
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QRectF, Qt, Signal, Slot
+from PySide6.QtCore import QRectF, QSize, Qt, Signal, Slot
+from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel, QSizePolicy, QWidget
 
 from ..core.network import Network
 from . import theme
 from .theme import nice_limit
+from .widgets import controls_above
 
 SIDE = 28
 GAP = 2  # pixels between tiles
 BIAS_ROWS = 2  # height of the bias strip under each tile
+TITLE_HEIGHT = 45  # px the two-line title takes above the tiles
+COLOUR_BAR_WIDTH = 70  # px the colour bar and its labels take beside them
 
 
 def effective_weights(network: Network, layer: int) -> np.ndarray:
@@ -34,10 +40,29 @@ def effective_weights(network: Network, layer: int) -> np.ndarray:
     return w
 
 
+def balanced_grid(n: int, width: float, height: float, tile_w: float, tile_h: float) -> tuple[int, int]:
+    """(columns, rows) for ``n`` tiles of ``tile_w × tile_h`` in a ``width × height`` area: the largest tiles.
+
+    Grids that divide ``n`` evenly (16: 16×1, 8×2, 4×4, 2×8, 1×16) are preferred; one with a short last row wins
+    only if its tiles are half as large again, and its last row must be at least half full (13: 5 + 5 + 3; never
+    7 + 7 + 2 for 16).
+    """
+    def scale(grid: tuple[int, int]) -> float:
+        cols, rows = grid
+        return min(width / (cols * tile_w), height / (rows * tile_h))
+
+    grids = {(math.ceil(n / rows), rows) for rows in range(1, n + 1)}  # each row count, with its fewest columns
+    even = max((g for g in grids if g[0] * g[1] == n), key=scale)
+    uneven = [(c, r) for c, r in grids if c * r != n and 2 * (n - c * (r - 1)) >= c]
+    best = max(uneven, key=scale, default=even)
+    return best if scale(best) > 1.5 * scale(even) else even
+
+
 class WeightsView(pg.GraphicsLayoutWidget):
     """Every unit of a hidden layer as an image of its incoming weights, in a grid that reflows."""
 
     unit_selected = Signal(int, int)  #: (layer, unit) clicked; (−1, −1) clears
+    network: Network | None = None  # (on the class too: pyqtgraph's constructor already sends a resize event)
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -56,24 +81,33 @@ class WeightsView(pg.GraphicsLayoutWidget):
         self.frame.setPen(pg.mkPen(theme.ACCURACY, width=2))
         self.frame.hide()
         self.vb.addItem(self.frame)
-        self.hover = pg.TextItem(color=theme.TEXT, anchor=(0, 1), fill=pg.mkBrush(21, 24, 29, 230))
+        self.hover = pg.TextItem(color=theme.TEXT, anchor=(0, 1), fill=pg.mkBrush(theme.on_background(230)))
         self.hover.setZValue(10)
         self.hover.hide()
         self.vb.addItem(self.hover)
         self.layer = 1
         self.times_input = False
+        self.per_unit = False  # each tile to its own largest |w| (True) or one range for all (False)
         self.network: Network | None = None
         self.input = np.zeros(784, np.float32)
         self.selected: int | None = None
         self.columns = 4
-        self.limit = 1.0
-        self.mosaic = np.zeros((1, 1))
         self._framed = None
         self._title = ""
         self._bar_limit = None
         self.scene().sigMouseMoved.connect(self._on_mouse_moved)
         self.scene().sigMouseClicked.connect(self._on_mouse_clicked)
         self.setToolTip("")
+        # big enough to read 16 tiles (two rows of eight, each 28-pixel image about 45 px) in a short, wide dock;
+        # small enough that the window with every dock open still fits a 1024×768 screen
+        self.setMinimumSize(300, 150)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt's name
+        return QSize(520, 260)
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt's name
+        return QSize(300, 150)
 
     # --- settings ------------------------------------------------------------------------------------------
     def _colormap(self) -> pg.ColorMap:
@@ -92,11 +126,29 @@ class WeightsView(pg.GraphicsLayoutWidget):
         self.frame.hide()
         self._redraw()
 
+    @Slot(bool)
     def set_times_input(self, on: bool) -> None:
         """Show weight × current input: which pixels push each unit up (positive) or down for this digit."""
         self.times_input = bool(on)
-        self.colorbar.getAxis("left").setLabel("weight × input" if self.times_input else "weight")
+        self._label_colour_bar()
         self._redraw()
+
+    @Slot(bool)
+    def set_per_unit(self, on: bool) -> None:
+        """Scale each tile's colours to its own largest |value| (True), or all tiles to one range (False)."""
+        self.per_unit = bool(on)
+        self._label_colour_bar()
+        self._redraw()
+
+    def _label_colour_bar(self) -> None:
+        what = "weight × input" if self.times_input else "weight"
+        self.colorbar.getAxis("left").setLabel(f"{what} ÷ unit's max" if self.per_unit else what)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        """Reflow the tiles for the new shape (also while paused, when no frame comes)."""
+        super().resizeEvent(event)
+        if not self.closed:  # closing clears the scene, then resizes: nothing left to draw
+            self._redraw()
 
     # --- per frame ------------------------------------------------------------------------------------------
     def show_network(self, network: Network, x: np.ndarray) -> None:
@@ -116,9 +168,8 @@ class WeightsView(pg.GraphicsLayoutWidget):
         return w.reshape(-1, SIDE, SIDE)
 
     def _grid(self, n: int) -> tuple[int, int]:
-        aspect = max(self.width(), 1) / max(self.height() - 40, 1)
-        cols = max(1, min(n, round(math.sqrt(n * aspect * (SIDE + GAP + BIAS_ROWS) / (SIDE + GAP)))))
-        return cols, math.ceil(n / cols)
+        width, height = max(self.width() - COLOUR_BAR_WIDTH, 1), max(self.height() - TITLE_HEIGHT, 1)
+        return balanced_grid(n, width, height, SIDE + GAP, SIDE + BIAS_ROWS + self._strip_rows() + GAP)
 
     def tile_rect(self, unit: int) -> QRectF:
         """Where unit ``unit``'s tile sits in image coordinates."""
@@ -139,7 +190,11 @@ class WeightsView(pg.GraphicsLayoutWidget):
         strip = self._strip_rows()
         th = SIDE + BIAS_ROWS + strip
         mosaic = np.full((rows * (th + GAP) - GAP, self.columns * (SIDE + GAP) - GAP), np.nan, np.float32)
-        self.limit = lim = nice_limit(float(np.abs(tiles).max()))
+        if self.per_unit:  # each tile to its own largest |value|: the colours read the same however large it grows
+            tiles = tiles / np.maximum(np.abs(tiles).max(axis=(1, 2), keepdims=True), 1e-12)
+            lim = 1.0
+        else:
+            lim = nice_limit(float(np.abs(tiles).max()))
         bias = net.biases[self.layer - 1]
         bias_scaled = bias / (float(np.abs(bias).max()) or 1.0) * lim  # own scale, same colours
         raw_in = net.weights[self.layer - 1]
@@ -152,9 +207,7 @@ class WeightsView(pg.GraphicsLayoutWidget):
             mosaic[y + SIDE : y + SIDE + BIAS_ROWS, x : x + SIDE] = bias_scaled[j]
             if strip:  # raw incoming weights of a deeper unit, one cell each across the tile's width
                 mosaic[y + SIDE + BIAS_ROWS : y + th, x : x + SIDE] = raw_scaled[j][strip_index]
-        self.mosaic = mosaic
-        shown = np.nan_to_num(mosaic, nan=0.0)
-        self.image.setImage(shown, levels=(-lim, lim), autoLevels=False)
+        self.image.setImage(np.nan_to_num(mosaic, nan=0.0), levels=(-lim, lim), autoLevels=False)
         if self._bar_limit != lim:  # the colour bar re-lays out its ticks on every change: only when needed
             self._bar_limit = lim
             self.colorbar.setLevels((-lim, lim))
@@ -204,8 +257,9 @@ class WeightsView(pg.GraphicsLayoutWidget):
         """Hover text: unit index, bias and current activation."""
         # computed on demand: a forward pass per frame would cost more than drawing the mosaic
         a = self.network.forward(self.input[None]).activations[self.layer][0, unit]
+        largest = float(np.abs(self.tiles()[unit]).max())
         return (f"layer {self.layer}, unit <b>{unit}</b><br>bias {self.network.biases[self.layer - 1][unit]:+.3f}"
-                f"<br>activation {a:.3f}")
+                f"<br>activation {a:.3f}<br>largest |{'w·x' if self.times_input else 'w'}| {largest:.3f}")
 
     @Slot(object)
     def _on_mouse_moved(self, scene_pos) -> None:
@@ -242,13 +296,11 @@ class WeightsView(pg.GraphicsLayoutWidget):
         return self.mapFromScene(scene)
 
 
-class WeightsPanel(pg.QtWidgets.QWidget):
-    """The weights view with its layer choice and the × input toggle."""
+class WeightsPanel(QWidget):
+    """The weights view with its layer choice, the × input toggle and the choice of colour scale."""
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QVBoxLayout
-
         self.view = WeightsView()
         self.layer_combo = QComboBox()
         self.layer_combo.setToolTip("Which hidden layer's units to show. Deeper layers are shown through the "
@@ -256,17 +308,16 @@ class WeightsPanel(pg.QtWidgets.QWidget):
         self.times_input = QCheckBox("× input")
         self.times_input.setToolTip("Multiply each unit's weights by the current input: which pixels of this "
                                     "digit push the unit up (positive) or down (negative).")
-        top = QHBoxLayout()
-        top.addWidget(QLabel("Layer"))
-        top.addWidget(self.layer_combo)
-        top.addWidget(self.times_input)
-        top.addStretch(1)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(2, 2, 2, 2)
-        layout.addLayout(top)
-        layout.addWidget(self.view, 1)
+        self.per_unit = QCheckBox("each on its own scale")
+        self.per_unit.setToolTip("On: each image is coloured to its own largest |weight|, so every unit's pattern "
+                                 "keeps its contrast however large its weights grow (the colour bar reads −1 … 1 "
+                                 "of that largest). Off: one colour range for all units, shown on the colour bar, "
+                                 "to compare their strengths; the images then darken as the largest weights grow.")
+        controls_above(self, [QLabel("Layer"), self.layer_combo, self.times_input, self.per_unit], self.view, margin=2)
         self.layer_combo.currentIndexChanged.connect(lambda i: i >= 0 and self.view.set_layer(i + 1))
         self.times_input.toggled.connect(self.view.set_times_input)
+        self.per_unit.toggled.connect(self.view.set_per_unit)
+        self.per_unit.setChecked(True)  # by default: a learner watches patterns form, not the scale grow
         self._hidden = 0
 
     def show_network(self, network: Network, x: np.ndarray) -> None:

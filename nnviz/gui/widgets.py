@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QPushButton
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSizePolicy, QVBoxLayout, QWidget
 
 from . import theme
 
@@ -31,3 +31,26 @@ class Banner(QLabel):
         """Show ``text``."""
         self.setText(text)
         self.show()
+
+
+def controls_above(panel: QWidget, controls: list[QWidget], *views: QWidget, margin: int = 0,
+                   spacing: int | None = None) -> QVBoxLayout:
+    """Lay out ``panel``: a row of ``controls`` on the left, under it ``views``, the last taking the spare height."""
+    row = QHBoxLayout()
+    takes_the_rest = False
+    for widget in controls:
+        # a widget that ignores its own width (a wrapping note) gets the room left; the others keep theirs
+        ignored = widget.sizePolicy().horizontalPolicy() == QSizePolicy.Policy.Ignored
+        row.addWidget(widget, 1 if ignored else 0)
+        takes_the_rest = takes_the_rest or ignored
+    if not takes_the_rest:
+        row.addStretch(1)  # the controls together on the left
+    layout = QVBoxLayout(panel)
+    layout.setContentsMargins(margin, margin, margin, margin)
+    if spacing is not None:
+        layout.setSpacing(spacing)
+    layout.addLayout(row)
+    for view in views[:-1]:
+        layout.addWidget(view)
+    layout.addWidget(views[-1], 1)
+    return layout

@@ -1,36 +1,12 @@
-"""The cost plot: its envelopes equal the exact min/max/mean of the data, and a million points stay small."""
+"""The cost plot: a million points stay small, the axes follow the current run (linear or logarithmic time),
+earlier runs stay as dimmed curves, the legend and every tick label stay in sight."""
 
 import numpy as np
 import pytest
 
 from nnviz.core.snapshot import Snapshot
 from nnviz.core.training import TrainConfig
-from nnviz.gui.cost_view import AVERAGE_WINDOW, CostView, Envelope
-
-
-@pytest.mark.parametrize("mean", [False, True])
-def test_envelope_equals_exact_buckets_whatever_the_chunking(mean, rng):
-    """Fed in random-sized chunks, each bucket holds exactly the min/max (or mean) of its points."""
-    y = rng.random(50_001)
-    x = np.arange(len(y), dtype=float)
-    env = Envelope(max_buckets=64, mean=mean)
-    i = 0
-    while i < len(y):
-        k = int(rng.integers(1, 3000))
-        env.extend(x[i : i + k], y[i : i + k])
-        i += k
-    px, py = env.points()
-    size = env.size
-    full = len(y) // size * size
-    blocks = y[:full].reshape(-1, size)
-    if mean:
-        np.testing.assert_allclose(py[: len(blocks)], blocks.mean(axis=1))
-        assert py[-1] == pytest.approx(y[full:].mean())
-        np.testing.assert_array_equal(px[: len(blocks)], x[:full:size])
-    else:
-        np.testing.assert_allclose(py[0 : 2 * len(blocks) : 2], blocks.min(axis=1))
-        np.testing.assert_allclose(py[1 : 2 * len(blocks) : 2], blocks.max(axis=1))
-    assert env.n_buckets <= 64 and env.count == len(y)
+from nnviz.gui.cost_view import AVERAGE_WINDOW, CostView
 
 
 def make_snapshot(costs):
@@ -60,7 +36,7 @@ def test_moving_average_matches_a_direct_computation(qtbot):
     costs = np.linspace(2, 0, 1000).astype(np.float32)
     view.show_snapshot(make_snapshot(costs[:300]))
     view.show_snapshot(make_snapshot(costs))
-    _, y = view._avg.points()
+    y = view.avg_curve.yData
     assert y[-1] == pytest.approx(costs[-AVERAGE_WINDOW:].mean(), rel=1e-5)
 
 
@@ -76,28 +52,28 @@ def test_new_run_dims_the_old_curve(qtbot):
     assert view.earlier == []
 
 
-def test_legend_stays_inside_the_plot_when_entries_come(shown, qtbot):
-    """In a narrow dock the plot area stays inside the widget and the legend (re-anchored as entries come) inside
-    the plot area, also once the random-labels experiment adds its note and a wider entry. Before, the note's one
-    long line stretched the plot past the right edge, cutting off the legend and the right-hand axis."""
+def test_legend_sits_beside_the_data_when_entries_come(shown, qtbot):
+    """In a narrow dock the plot area stays inside the widget and the legend sits beside it, over no curve, also
+    once the random-labels experiment adds its note and wider entries. (Before, the legend covered the curves,
+    and the note's one long line stretched the plot past the right edge, cutting off the right-hand axis.)"""
     view = shown(CostView(), 700, 260)
     view.show_snapshot(make_snapshot(np.linspace(2, 0, 1000).astype(np.float32)))
     vb = view.getPlotItem().vb
     legend = view.getPlotItem().legend
 
-    def inside():
+    def beside():
         area = vb.mapRectToScene(vb.boundingRect())
-        return (area.right() <= view.width() and
-                area.contains(legend.mapRectToScene(legend.boundingRect())))
+        key = legend.mapRectToScene(legend.boundingRect())
+        return area.right() <= view.width() and key.right() <= view.width() + 1 and not area.intersects(key)
 
     qtbot.wait(200)  # let the layout settle
-    assert inside()
+    assert beside()
     view.start_comparison("random labels (moving average), a label wider than any before it")
     qtbot.wait(200)
-    assert inside()
+    assert beside()
     view.clear_comparison()
     qtbot.wait(200)
-    assert inside()
+    assert beside()
 
 
 def test_axes_show_plain_numbers_early_in_training(shown, qtbot):
@@ -161,18 +137,156 @@ def test_no_pyqtgraph_menus_that_would_break_the_plots(shown, qtbot):
     assert not weights.vb.menuEnabled() and weights.colorbar.colorMapMenu is False
 
 
+def falling_costs(n, start=2.3, end=0.05):
+    """A cost that plunges then creeps down, as training gives."""
+    i = np.arange(n)
+    return (end + (start - end) * np.exp(-i / (n / 20))).astype(np.float32)
+
+
+def x_range(view):
+    return view.getPlotItem().vb.viewRange()[0]
+
+
+def test_axes_fit_the_new_run_at_once_after_reset(shown, qtbot):
+    """After a 5-epoch run, a Reset shows the start of the new run (not the old run's 0-5 epochs, squashing the
+    new one against the left edge), before its first mini-batch and after its first hundreds."""
+    view = shown(CostView(), 700, 260)
+    view.show_snapshot(make_snapshot(falling_costs(30_000)))  # 5 epochs
+    assert x_range(view)[1] > 5
+    view.start_new_run(keep_previous=True)
+    assert x_range(view)[1] < 0.0011
+    view.show_snapshot(make_snapshot(falling_costs(300)))  # 0.05 epochs
+    left, right = x_range(view)
+    assert left < 0 < 0.05 < right <= 0.1 * 1.03
+
+
+def test_logarithmic_time_axis_shows_the_plunge_and_the_tail(shown, qtbot):
+    """View → Logarithmic time axis: the curves and accuracy points hold log10 of their epochs under a
+    powers-of-ten bottom axis, the range runs from the first mini-batch to the latest, the first mini-batches
+    are drawn one by one even after a long run, earlier runs follow; switching back restores epochs."""
+    view = shown(CostView(), 700, 260)
+    costs = falling_costs(120_000)  # 20 epochs
+    view.show_snapshot(make_snapshot(costs[:60_000]))
+    view.start_new_run(keep_previous=True)
+    view.show_snapshot(make_snapshot(costs))
+    linear_ghost_x = view.earlier[0].xData.copy()
+    view.set_log_time(True)
+    assert view.getPlotItem().getAxis("bottom").logMode and not view.getPlotItem().getAxis("left").logMode
+    x, y = view.avg_curve.xData, view.avg_curve.yData
+    first = 10 / 60000  # the first mini-batch of 10 images
+    np.testing.assert_allclose(x[:20], np.log10(first * np.arange(1, 21)))
+    np.testing.assert_allclose(y[:20], [costs[: i + 1].mean() for i in range(20)], rtol=1e-6)
+    left, right = x_range(view)
+    assert left < np.log10(first) < left + 0.2 and np.log10(20) < right < np.log10(50) + 0.15
+    assert view.earlier[0].xData[0] == pytest.approx(np.log10(first))
+    assert view.acc_curve.xData[0] == pytest.approx(0.0)  # the epoch-1 accuracy at log10(1)
+    view.set_log_time(False)
+    assert not view.getPlotItem().getAxis("bottom").logMode
+    np.testing.assert_allclose(view.earlier[0].xData, linear_ghost_x)
+    assert x_range(view)[0] < 0 and 20 < x_range(view)[1] <= 51
+
+
+def test_earlier_runs_are_their_real_dimmed_curves(shown, qtbot):
+    """Reset keeps the previous run as its moving average, dimmed, under the new one, named in the legend;
+    clearing them removes the curves and the entry."""
+    from nnviz.gui import theme
+
+    view = shown(CostView(), 700, 260)
+    costs = falling_costs(3000)
+    view.show_snapshot(make_snapshot(costs))
+    average = view.avg_curve.yData.copy()
+    view.start_new_run(keep_previous=True)
+    ghost = view.earlier[0]
+    np.testing.assert_allclose(ghost.yData, average)  # the curve itself: it falls, it is no flat line
+    assert ghost.yData.max() - ghost.yData.min() > 1.5
+    assert ghost.opts["pen"].color().name() == theme.COST_EARLIER and ghost.zValue() < view.avg_curve.zValue()
+    legend = [label.text for _, label in view.getPlotItem().legend.items]
+    assert "earlier runs" in legend
+    view.clear_earlier_runs()
+    assert "earlier runs" not in [label.text for _, label in view.getPlotItem().legend.items]
+
+
+def tick_labels_outside(view):
+    """Tick labels of the three axes whose text reaches outside the widget (cut off on screen and in a PNG)."""
+    from PySide6.QtGui import QImage, QPainter
+
+    image = QImage(8, 8, QImage.Format.Format_ARGB32)
+    painter = QPainter(image)
+    cut = []
+    for side in ("left", "right", "bottom"):
+        axis = view.getPlotItem().getAxis(side)
+        for rect, _, text in axis.generateDrawSpecs(painter)[2]:
+            on_screen = view.mapFromScene(axis.mapRectToScene(rect)).boundingRect()
+            if not view.rect().contains(on_screen):
+                cut.append((side, text))
+    painter.end()
+    return cut
+
+
+@pytest.mark.parametrize("log_time", [False, True])
+def test_no_tick_label_is_cut_off(shown, qtbot, log_time):
+    """The top tick labels ("2.5" of the cost, "100" of the accuracy) sit wholly inside the plot, in the dock's
+    default size and in a tall one, live and in the exported picture (the same widget grabbed)."""
+    for height in (209, 400):
+        view = shown(CostView(), 743, height)
+        view.set_log_time(log_time)
+        costs = np.where(np.arange(14_000) < 2000, 2.5 / 1.1, 0.05).astype(np.float32)  # the axis ends at 2.5
+        view.show_snapshot(make_snapshot(costs))
+        qtbot.wait(100)
+        assert view.getPlotItem().vb.viewRange()[1][1] == pytest.approx(2.5, rel=1e-4)
+        assert tick_labels_outside(view) == []
+
+
+def test_random_labels_accuracy_is_named_with_its_value(shown, qtbot):
+    """The random-labels run's test accuracy has its own entry in the legend, saying its latest value."""
+    view = shown(CostView(), 700, 260)
+    view.start_comparison("random labels")
+    costs = np.full(6000, 0.45, np.float32)
+    snap = make_snapshot(costs)
+    from dataclasses import replace
+
+    view.show_comparison(replace(snap, test_accuracy=((60000, 0.1023),)))
+    labels = [label.text for _, label in view.getPlotItem().legend.items]
+    assert "random labels" in labels and "its test accuracy 10.2 %" in labels
+    assert view.comparison_acc.yData.tolist() == [pytest.approx(10.23)]
+    view.clear_comparison()
+    assert not any("random" in t or "its test" in t for t in (l.text for _, l in view.getPlotItem().legend.items))
+
+
+def test_wheel_zoom_holds_until_a_double_click_fits_the_run_again(shown, qtbot):
+    """Zooming with the wheel stops the plot from following; a double-click fits it to the run at once (also
+    while paused, with no new mini-batch to trigger it)."""
+    from PySide6.QtCore import QPoint, QPointF, Qt
+    from PySide6.QtGui import QWheelEvent
+    from PySide6.QtWidgets import QApplication
+
+    view = shown(CostView(), 700, 260)
+    view.show_snapshot(make_snapshot(falling_costs(3000)))  # 0.5 epochs
+    fitted = x_range(view)
+    centre = view.mapFromScene(view.getPlotItem().vb.sceneBoundingRect().center())
+    wheel = QWheelEvent(QPointF(centre), QPointF(view.viewport().mapToGlobal(centre)), QPoint(0, 0), QPoint(0, 240),
+                        Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier, Qt.ScrollPhase.NoScrollPhase, False)
+    QApplication.sendEvent(view.viewport(), wheel)
+    qtbot.waitUntil(lambda: view.user_zoomed, timeout=2000)
+    zoomed = x_range(view)
+    assert zoomed[1] - zoomed[0] < fitted[1] - fitted[0]
+    view.show_snapshot(make_snapshot(falling_costs(9000)))  # 1.5 epochs: the zoom stays
+    assert x_range(view) == zoomed
+    qtbot.mouseDClick(view.viewport(), Qt.MouseButton.LeftButton, pos=centre)
+    assert not view.user_zoomed and x_range(view)[1] == pytest.approx(2 * 1.02, rel=0.01)
+
+
 def bounded_snapshot(history, train_size=60000):
-    """A snapshot as the window builds it from a bounded History: only the recent costs, one by one."""
+    """A snapshot as the window builds it from a bounded History: the recent costs one by one, the summary."""
     costs, samples = history.recent()
     return Snapshot(config=TrainConfig(), sizes=(784, 16, 16, 10), params=np.zeros(1, np.float32),
-                    step=history.steps, epoch=0, epoch_progress=0.0, samples_seen=int(samples[-1]),
-                    train_size=train_size, cost_samples=samples, costs=costs, test_accuracy=(), quick_accuracy=(),
-                    learning_rate=3.0)
+                    step=history.steps, samples_seen=int(samples[-1]), train_size=train_size, cost_samples=samples,
+                    costs=costs, envelope=history.envelope())
 
 
 def test_plot_follows_a_bounded_history_past_its_recent_part(qtbot, rng):
     """The window's history keeps only the recent costs one by one, so a snapshot's costs start later and later:
-    the plot still takes each mini-batch once (none lost, none twice) and draws the same envelope as a plot fed
+    the plot still takes each mini-batch once (none lost, none twice) and draws the same curves as a plot fed
     every cost, instead of starting over when the recent part slides."""
     from nnviz.core.history import RECENT_CAPACITY, History
 
@@ -187,16 +301,15 @@ def test_plot_follows_a_bounded_history_past_its_recent_part(qtbot, rng):
         view.show_snapshot(bounded_snapshot(h))
     reference.show_snapshot(make_snapshot(costs))
     assert h.first > 0 and view.mini_batches_drawn == n
-    np.testing.assert_array_equal(view.raw_curve.yData, reference.raw_curve.yData)
     np.testing.assert_allclose(view.avg_curve.yData, reference.avg_curve.yData, rtol=1e-9)
 
 
-def test_a_long_run_s_summary_draws_like_every_cost(qtbot, rng):
-    """Opening a long run: its summary plus its recent costs draw the same min/max envelope as every cost would,
-    and the bold line stays within a hair of the moving average's."""
+def test_an_opened_long_run_draws_from_its_start(qtbot, rng):
+    """A long run opened from a file (its older costs only as a summary): the curve starts at the run's first
+    mini-batches, not where the recent costs begin, and ends at the same moving average as every cost would."""
     from nnviz.core.history import RECENT_CAPACITY, History
 
-    n = 5 * RECENT_CAPACITY + 777
+    n = 3 * RECENT_CAPACITY + 777
     costs = (np.linspace(2, 0.2, n) + 0.1 * rng.random(n)).astype(np.float32)
     samples = np.arange(1, n + 1) * 10
     h = History()
@@ -204,10 +317,7 @@ def test_a_long_run_s_summary_draws_like_every_cost(qtbot, rng):
     view, reference = CostView(), CostView()
     qtbot.addWidget(view)
     qtbot.addWidget(reference)
-    view.show_summary(h.envelope(), 60000)
     view.show_snapshot(bounded_snapshot(h))
     reference.show_snapshot(make_snapshot(costs))
-    assert view.mini_batches_drawn == n
-    np.testing.assert_array_equal(view.raw_curve.yData, reference.raw_curve.yData)
-    np.testing.assert_allclose(view.raw_curve.xData, reference.raw_curve.xData)
-    np.testing.assert_allclose(view.avg_curve.yData[1:], reference.avg_curve.yData[1:], atol=0.01)
+    assert view.avg_curve.xData[0] < 0.01 and h.first > 0
+    assert view.avg_curve.yData[-1] == pytest.approx(reference.avg_curve.yData[-1], abs=0.01)

@@ -271,8 +271,8 @@ def test_random_label_experiment_runs_both_side_by_side(window, qtbot):
     assert window.training.comparison is not None and window.cost_view.comparing
     window.toggle_training()  # pause both
     qtbot.waitUntil(lambda: not window.controls.train_button.isChecked(), timeout=2000)
-    true_avg = window.cost_view._avg.points()[1][-1]
-    random_avg = window.cost_view._cmp_avg.points()[1][-1]
+    true_avg = window.cost_view.avg_curve.yData[-1]
+    random_avg = window.cost_view.comparison_curve.yData[-1]
     assert random_avg > true_avg, "shuffled labels should still cost more"
     qtbot.mouseClick(window.controls.reset_button, Qt.MouseButton.LeftButton)
     assert window.training.comparison is None and not window.cost_view.comparing

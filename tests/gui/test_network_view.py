@@ -27,6 +27,13 @@ def segments(item):
     return 0 if x is None else len(x) // 2
 
 
+def drawn_edges(view):
+    """Edges on screen: the curve items' line segments, or the repainted picture's edges when it is shown."""
+    if view.raster.isVisible():
+        return len(view.raster.keys)
+    return sum(segments(item) for item in view.edge_items)
+
+
 def test_edge_colours_follow_weight_signs(view):
     """Every drawn edge is in a positive colour iff its weight is positive; all 784 inputs drawn at K=784 (those as
     the incrementally painted picture, whose bucket keys are checked; the rest as curve items)."""
@@ -38,7 +45,7 @@ def test_edge_colours_follow_weight_signs(view):
     negative = sum(segments(i) for i in view.edge_items[STRENGTHS:]) + int((raster_keys >= STRENGTHS).sum())
     weights = np.concatenate([w.ravel() for w in net.weights])
     assert positive == (weights > 0).sum() and negative == (weights < 0).sum()
-    assert view.edge_count == 784 * 3 + 3 * 2 + 2 * 10
+    assert drawn_edges(view) == 784 * 3 + 3 * 2 + 2 * 10
 
 
 def test_raster_of_all_input_edges_matches_the_weights_and_repaints_incrementally(view):
@@ -47,16 +54,21 @@ def test_raster_of_all_input_edges_matches_the_weights_and_repaints_incrementall
     net = Network(seed=3)
     view.set_input_edges(784)
     view.show_network(net, np.zeros(784, np.float32))
-    assert view.raster.isVisible() and len(view.raster.keys) == view.edge_count == 12_960
+    assert view.raster.isVisible() and len(view.raster.keys) == drawn_edges(view) == 12_960
     w = np.concatenate([w.ravel() for w in net.weights])
     np.testing.assert_array_equal(view.raster.keys < STRENGTHS, w >= 0)
-    full = view.raster.full_redraws
-    net.weights[0][0, :5] *= -1  # five edges change sign
-    view.show_network(net, np.zeros(784, np.float32))
-    assert view.raster.full_redraws == full
-    np.testing.assert_array_equal(view.raster.keys[:784] < STRENGTHS, net.weights[0][0] >= 0)
     image = view.raster.image
     assert image is not None and not image.isNull()
+    # a mark in the picture's corner, where no edge runs: only a full redraw (which clears the picture) erases it
+    assert image.pixel(0, 0) == 0
+    image.setPixel(0, 0, 0xFFFFFFFF)
+    net.weights[0][0, :5] *= -1  # five edges change sign
+    view.show_network(net, np.zeros(784, np.float32))
+    assert view.raster.image.pixel(0, 0) == 0xFFFFFFFF  # repainted incrementally
+    np.testing.assert_array_equal(view.raster.keys[:784] < STRENGTHS, net.weights[0][0] >= 0)
+    net.weights[0][...] *= -1  # every input edge changes sign: the whole picture is redrawn
+    view.show_network(net, np.zeros(784, np.float32))
+    assert view.raster.image.pixel(0, 0) == 0
     view.set_input_edges(32)
     assert not view.raster.isVisible()
 
@@ -195,11 +207,11 @@ def test_large_layers_are_thinned_to_their_strongest_edges(view, qtbot):
     """784-1000-10 would be 42,000 lines a frame (~60 ms of Qt drawing, a frozen window): the graph draws each
     neuron's strongest few incoming edges, at most a few thousand in all, and says so; the default network and
     the all-edges picture (K = 784) are drawn in full."""
-    from nnviz.gui import network_view as nv
+    from nnviz.core import graph_layout as nv
 
     net = Network((784, 1000, 10), seed=0)
     view.show_network(net, np.zeros(784, np.float32))
-    assert view.edge_count <= nv.INPUT_EDGE_BUDGET + nv.LAYER_EDGE_BUDGET
+    assert drawn_edges(view) <= nv.INPUT_EDGE_BUDGET + nv.LAYER_EDGE_BUDGET
     k1, k2 = view.edges_per_neuron(1), view.edges_per_neuron(2)
     assert k1 == 2 and k2 == 100 and "large network" in view.thinning_note()
     idx, w = view.edge_weights(2)  # each output keeps its strongest incoming edges
@@ -210,7 +222,7 @@ def test_large_layers_are_thinned_to_their_strongest_edges(view, qtbot):
     for j in range(10):
         assert a[j, kept[j]].min() >= a[j, ~kept[j]].max()
     view.show_network(Network((784, 16, 16, 10), seed=0), np.zeros(784, np.float32))
-    assert view.edge_count == 16 * 32 + 16 * 16 + 16 * 10 and view.thinning_note() == ""
+    assert drawn_edges(view) == 16 * 32 + 16 * 16 + 16 * 10 and view.thinning_note() == ""
 
 
 def test_window_says_when_the_graph_is_thinned(make_window, qtbot):
@@ -250,3 +262,36 @@ def test_hover_box_of_an_output_neuron_stays_inside(view, qtbot):
         qtbot.wait(50)
         box = view.hover_text.mapRectToScene(view.hover_text.boundingRect())
         assert area.contains(box), (index, box, area)
+
+
+@pytest.mark.parametrize("palette", ["standard", "colour-blind safe"])
+def test_both_highlight_pens_follow_the_palette(view, qtbot, palette):
+    """A selected neuron's positive and negative edges are drawn in the palette's two colours, in both palettes
+    and after switching between them (the positive pen once kept pyqtgraph's default grey: only the negative one
+    was set)."""
+    from PySide6.QtGui import QColor
+
+    from nnviz.gui import theme
+
+    other = "standard" if palette != "standard" else "colour-blind safe"
+    for name in (other, palette):  # switch there and back: each switch must set both pens
+        view.set_palette(name)
+    net = hand_set_network()
+    view.show_network(net, np.zeros(784, np.float32))
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=view.view_point(2, 1))
+    assert view.selected == (2, 1) and all(segments(i) for i in view.highlight_items)
+    for item, key in zip(view.highlight_items, ("positive", "negative")):
+        assert item.opts["pen"].color() == QColor(*theme.PALETTES[palette][key]), key
+
+
+def test_neuron_fills_follow_each_new_input(view):
+    """Each neuron's grey is its activation (black 0 → white 1) for the input shown now, frame after frame,
+    including a frame that repeats the last one (skipped) and one that goes back to an earlier input."""
+    net = Network(seed=2)
+    rng = np.random.default_rng(0)
+    inputs = [rng.random(784).astype(np.float32) for _ in range(2)]
+    for x in (inputs[0], inputs[1], inputs[1], inputs[0]):
+        view.show_network(net, x)
+        acts = np.concatenate([a[0] for a in net.forward(x[None]).activations[1:]])
+        greys = np.array([spot.brush().color().red() for spot in view.neurons.points()])
+        np.testing.assert_allclose(greys, acts * 255, atol=255 / 32 / 2 + 1)

@@ -29,8 +29,8 @@ def test_tile_pixels_equal_the_weights(view):
     for j in range(6):
         r = view.tile_rect(j)
         y, x = int(r.top()), int(r.left())
-        np.testing.assert_array_equal(view.mosaic[y : y + SIDE, x : x + SIDE], net.weights[0][j].reshape(SIDE, SIDE))
-        strip = view.mosaic[y + SIDE : y + SIDE + BIAS_ROWS, x : x + SIDE]
+        np.testing.assert_array_equal(view.image.image[y : y + SIDE, x : x + SIDE], net.weights[0][j].reshape(SIDE, SIDE))
+        strip = view.image.image[y + SIDE : y + SIDE + BIAS_ROWS, x : x + SIDE]
         assert np.all(np.sign(strip) == np.sign(net.biases[0][j]))
     lim = np.abs(net.weights[0]).max()
     shown = view.image.levels[1]
@@ -57,7 +57,7 @@ def test_grid_reflows_for_wide_layers(view):
     """16, 30 and 100 units all fit, in a grid of several rows and columns."""
     for n in (16, 30, 100):
         view.show_network(Network((784, n, 10), seed=0), np.zeros(784, np.float32))
-        rows = view.mosaic.shape[0] // (SIDE + BIAS_ROWS + GAP) + 1
+        rows = view.image.image.shape[0] // (SIDE + BIAS_ROWS + GAP) + 1
         assert view.columns * rows >= n and view.columns > 1 and rows > 1
 
 
@@ -116,3 +116,79 @@ def test_hover_box_stays_inside_at_every_corner(shown, qtbot):
         qtbot.wait(50)
         box = view.hover.mapRectToScene(view.hover.boundingRect())
         assert area.contains(box), (unit, box, area)
+
+
+def test_sixteen_units_always_fill_their_rows_evenly():
+    """16 tiles lay out as 16×1, 8×2, 4×4 or 2×8 whatever the panel's shape (never 7 + 7 + 2); a count with no
+    even grid (13) gets rows as even as it allows; the chosen grid has the largest tiles among the even ones."""
+    from nnviz.gui.weights_view import balanced_grid
+
+    for width in range(150, 1600, 37):
+        for height in range(100, 1000, 41):
+            cols, rows = balanced_grid(16, width, height, 30, 32)
+            assert cols * rows == 16, (width, height, cols, rows)
+            cols, rows = balanced_grid(13, width, height, 30, 32)
+            assert cols * rows >= 13 and cols * (rows - 1) < 13
+            assert 2 * (13 - cols * (rows - 1)) >= cols  # the last row at least half full
+    assert balanced_grid(16, 500, 160, 30, 32) == (8, 2)  # the default window's wide, short dock
+    assert balanced_grid(16, 300, 300, 30, 32) == (4, 4)
+
+
+def test_grid_follows_the_panel_shape_while_paused(shown, qtbot):
+    """Resizing reflows the tiles at once, without a new frame (a paused network gets none)."""
+    view = shown(WeightsView(), 900, 250)
+    view.show_network(Network((784, 16, 16, 10), seed=0), np.zeros(784, np.float32))
+    wide = view.columns
+    view.resize(330, 700)
+    qtbot.waitUntil(lambda: view.columns != wide, timeout=2000)
+    assert wide >= 8 and view.columns <= 4 and 16 % view.columns == 0
+
+
+def test_own_scale_toggle_keeps_every_pattern_at_full_contrast(shown, qtbot):
+    """Clicking "each on its own scale" switches between per-unit colours (every tile's largest |w| at full colour,
+    so tripled weights look the same) and one shared range (which grows with the weights); the colour bar says
+    which is on."""
+    from nnviz.gui.weights_view import WeightsPanel
+
+    panel = shown(WeightsPanel(), 600, 300)
+    view = panel.view
+    net = hand_set()
+    net.weights[0][2] *= 0.1  # one quiet unit: dim on a shared scale, full contrast on its own
+    x = np.zeros(784, np.float32)
+    panel.show_network(net, x)
+    assert panel.per_unit.isChecked() and view.per_unit  # the default
+    for j in range(6):
+        tile = view.image.image[int(view.tile_rect(j).top()) :][:SIDE, int(view.tile_rect(j).left()) :][:, :SIDE]
+        w = net.weights[0][j].reshape(SIDE, SIDE)
+        np.testing.assert_allclose(tile, w / np.abs(w).max(), rtol=1e-5)
+    assert tuple(view.image.levels) == (-1.0, 1.0) and "unit's max" in view.colorbar.getAxis("left").labelText
+    per_unit = view.image.image.copy()
+    net.weights[0][...] *= 3
+    panel.show_network(net, x)
+    np.testing.assert_allclose(view.image.image, per_unit, rtol=1e-5)  # no drift as the weights grow
+    qtbot.mouseClick(panel.per_unit, Qt.MouseButton.LeftButton)
+    assert not view.per_unit and view.colorbar.getAxis("left").labelText == "weight"
+    lim = np.abs(net.weights[0]).max()
+    assert lim <= view.image.levels[1] <= 1.5 * lim
+    r = view.tile_rect(2)
+    quiet = view.image.image[int(r.top()) : int(r.top()) + SIDE, int(r.left()) : int(r.left()) + SIDE]
+    assert np.abs(quiet).max() < 0.2 * view.image.levels[1]  # the quiet unit is dim when shared
+    assert "largest |w|" in view.describe(2)
+
+
+def test_weight_images_keep_a_readable_size(shown, qtbot):
+    """The panel cannot be squashed into a strip: its weight images keep at least 150 px of height (two rows of
+    eight tiles, each 28-pixel image drawn at 35 px or more), and say so in their size hints for the window's
+    docks."""
+    from nnviz.gui.weights_view import WeightsPanel
+
+    panel = shown(WeightsPanel(), 600, 300)
+    panel.show_network(Network((784, 16, 16, 10), seed=0), np.zeros(784, np.float32))
+    assert panel.view.minimumSizeHint().height() >= 150 and panel.minimumSizeHint().height() >= 180
+    panel.resize(600, 80)
+    qtbot.wait(50)
+    assert panel.view.height() >= 150
+    r = panel.view.tile_rect(0)
+    corner = panel.view.mapFromScene(panel.view.vb.mapViewToScene(r.topLeft()))
+    far = panel.view.mapFromScene(panel.view.vb.mapViewToScene(r.bottomRight()))
+    assert far.x() - corner.x() >= 35  # each 28-pixel image drawn at least 35 px wide, at the smallest
