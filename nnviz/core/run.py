@@ -93,6 +93,12 @@ class Run:
             self._network_of = (snap, net)
         return net
 
+    def untrained(self) -> bool:
+        """True if the shown network has not learned anything: fresh random weights, not stepped, not from a file
+        (its answers are guesses, whatever the bars say)."""
+        snap = self.shown()
+        return snap is not None and snap.step == 0 and self.model_path is None
+
     def graph_network(self) -> Network | None:
         """The network to draw on the graph and weight images: only an MNIST-shaped one."""
         net = self.network()

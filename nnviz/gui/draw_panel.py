@@ -124,7 +124,7 @@ class DrawPanel(QWidget):
         guesses = outputs.argmax(axis=1)
         share = np.bincount(guesses, minlength=10) / len(outputs)
         confidence = outputs.max(axis=1)
-        self.bars.set_output(share)
+        self.bars.show_output(share, "share")
         self.bars.set_true_label(None)
         top = int(np.argmax(share))
         q1, q2, q3 = np.percentile(confidence, [25, 50, 75])
@@ -132,15 +132,18 @@ class DrawPanel(QWidget):
                             f"Confidence (top output): quartiles {q1:.2f} · {q2:.2f} · {q3:.2f} — a network trained "
                             "only on digits has no way to say “none of these”. Bars: share of each guess.")
 
-    def show_output(self, output: np.ndarray, probabilities: bool) -> None:
-        """Show the network's output activations for the current input."""
-        self.bars.set_output(output, probabilities)
+    def show_output(self, output: np.ndarray, kind: str, untrained: bool = False) -> None:
+        """Show the network's output activations for the current input (``kind``: the output layer's function)."""
+        blank = self.canvas.is_blank()
+        self.bars.show_output(output, kind, blank=blank, untrained=untrained)
         guess = self.bars.guess
-        conf = float(output[guess])
-        if self.canvas.is_blank():
+        measure = "probability" if kind == "softmax" else "activation"
+        if blank:
             self.answer.setText("Draw a digit")
+        elif untrained:
+            self.answer.setText(f"Untrained network: its answer ({guess}) is a guess. Press Train.")
         elif self.true_label is not None:
             verdict = "right" if guess == self.true_label else "wrong"
             self.answer.setText(f"MNIST says {self.true_label} · network says <b>{guess}</b> ({verdict})")
         else:
-            self.answer.setText(f"Network says <b>{guess}</b> ({conf:.2f})")
+            self.answer.setText(f"Network says <b>{guess}</b> ({float(output[guess]):.2f} {measure})")

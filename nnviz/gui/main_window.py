@@ -108,7 +108,7 @@ class MainWindow(QMainWindow):
         self.controls_dock.raise_()
         self.weights_dock = self._dock("Weight images", "dock-weights", self.weights_panel, area.BottomDockWidgetArea)
         self.splitDockWidget(self.cost_dock, self.weights_dock, Qt.Orientation.Horizontal)
-        self.resizeDocks([self.cost_dock], [250], Qt.Orientation.Vertical)
+        self.resizeDocks([self.cost_dock], [280], Qt.Orientation.Vertical)  # weight images ≥ 150 px tall
         self.resizeDocks([self.cost_dock, self.weights_dock], [700, 500], Qt.Orientation.Horizontal)
 
     def _add_frame_tasks(self) -> None:
@@ -227,8 +227,8 @@ class MainWindow(QMainWindow):
         if panel.noise_batch is not None:  # the noise experiment is on the bars: keep it, live
             panel.show_noise_batch(self.run.classify(panel.noise_batch))
         else:
-            panel.show_output(self.run.classify(panel.canvas.network_input()),
-                              probabilities=net.output_name == "softmax")
+            panel.show_output(self.run.classify(panel.canvas.network_input()), net.output_name,
+                              untrained=self.run.untrained())
 
     def _show_graph(self) -> None:
         net = self.run.graph_network()

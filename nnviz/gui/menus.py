@@ -64,6 +64,8 @@ def build(w) -> None:
     w.reference_action = _action(w, v, "Reference accuracy line", w.cost_view.set_reference_visible, checkable=True)
     w.log_action = _action(w, v, "Logarithmic cost axis", w.cost_view.set_log_cost, checkable=True,
                            tip="Shows the slow late decline of the cost as clearly as the first plunge")
+    w.log_time_action = _action(w, v, "Logarithmic time axis", w.cost_view.set_log_time, checkable=True,
+                                tip="Epochs on a log scale: the first plunge and the slow tail both visible")
     _action(w, v, "Clear earlier runs from the plot", w.cost_view.clear_earlier_runs)
     w.colourblind_action = _action(w, v, "Colour-blind-safe colours", w.set_colourblind, checkable=True,
                                    tip="Blue/orange instead of blue/red for positive/negative weights")
@@ -107,6 +109,8 @@ def settings_table(w) -> list[Setting]:
         Setting("training/speed_index", int, None, c.speed_slider.value, c.speed_slider.setValue),
         Setting("view/reference", bool, True, w.reference_action.isChecked, w.reference_action.setChecked),
         Setting("view/log_cost", bool, False, w.log_action.isChecked, w.log_action.setChecked),
+        Setting("view/log_time", bool, False, w.log_time_action.isChecked, w.log_time_action.setChecked),
+        Setting("weights/per_unit", bool, True, w.weights_panel.per_unit.isChecked, w.weights_panel.per_unit.setChecked),
         Setting("view/colourblind", bool, False, w.colourblind_action.isChecked, w.colourblind_action.setChecked),
         Setting("draw/mnist_style", bool, True, d.normalize_box.isChecked, d.normalize_box.setChecked),
         Setting("graph/input_edges", int, DEFAULT_INPUT_EDGES, w.network_panel.input_edges,

@@ -74,12 +74,6 @@ class PredictionBars(QWidget):
         self.caption = BLANK if self.blank else UNTRAINED if self.untrained else measure_of(kind)
         self.update()
 
-    def set_output(self, values: np.ndarray, probabilities: bool = False) -> None:
-        """Show the output activations ``(10,)`` with no caption (the older call; :meth:`show_output` says what
-        the bars measure, and handles a blank canvas and an untrained network)."""
-        self.show_output(values, "softmax" if probabilities else "sigmoid")
-        self.caption = ""
-
     def set_true_label(self, label: int | None) -> None:
         """Mark the digit that is the right answer (None: unknown, e.g. a drawing)."""
         self.true_label = label

@@ -52,7 +52,17 @@ def test_untrained_network_says_so_in_grey(bars):
     assert bars.guess == 5  # the data is still there (the window's text may name it)
 
 
-def test_the_older_call_still_draws(bars):
-    """set_output (what the draw panel calls until it passes blank/untrained) shows the bars, captionless."""
-    bars.set_output(OUTPUT, probabilities=True)
-    assert bars.caption == "" and bar_colour(bars, 5) == QColor(theme.ACCURACY)
+def test_draw_panel_gives_a_blank_canvas_no_answer_and_says_untrained(qtbot):
+    """The Draw panel: with nothing drawn the bars show no answer ("Draw a digit"); an untrained network's answer
+    is called a guess; a trained one names its activation (not a probability, for sigmoid outputs)."""
+    from nnviz.gui.draw_panel import DrawPanel
+
+    panel = DrawPanel()
+    qtbot.addWidget(panel)
+    panel.show_output(OUTPUT, "sigmoid")
+    assert panel.answer.text() == "Draw a digit" and not panel.bars.confident
+    panel.canvas.set_image(np.ones((28, 28)) * 0.5)
+    panel.show_output(OUTPUT, "sigmoid", untrained=True)
+    assert "Untrained" in panel.answer.text() and not panel.bars.confident
+    panel.show_output(OUTPUT, "sigmoid")
+    assert "activation" in panel.answer.text() and panel.bars.confident
