@@ -35,6 +35,7 @@ DREAM_STEPS = 300
 # stall on the plateaus of a saturated sigmoid network, larger ones overshoot.
 FIRST_STEP = 0.3
 LAST_STEP_FRACTION = 0.1
+RELU_LEAK = 0.01
 SIDE = 28
 STARTS = ("blank", "noise")
 
@@ -84,7 +85,9 @@ def _slope(name: str, z: np.ndarray) -> np.ndarray:
     if name == "tanh":
         e = np.exp(-2.0 * np.abs(z))
         return 4.0 * e / (1.0 + e) ** 2
-    return (z > 0).astype(z.dtype)  # relu
+    # relu: an "off" neuron passes no slope at all, and from a blank image with zero biases every neuron is off;
+    # letting a hundredth through shows the climb which way to go (the activations themselves stay exact)
+    return np.where(z > 0, 1.0, RELU_LEAK)
 
 
 def _objective_and_slopes(network: Network, x: np.ndarray, layer: int, units: np.ndarray):
@@ -116,6 +119,8 @@ def climb(network: Network, layer: int, units, steps: int = DREAM_STEPS, start: 
     returns the best images met on the way, ``(len(units), 784)`` in 0…1."""
     if not 1 <= layer < network.num_layers:
         raise ValueError(f"layer must be 1 … {network.num_layers - 1}, got {layer}")
+    if not smoothness >= 0:
+        raise ValueError(f"the smoothness must be 0 (off) or more, got {smoothness}")
     units = np.atleast_1d(np.asarray(units, np.int64))
     if units.min() < 0 or units.max() >= network.sizes[layer]:
         raise ValueError(f"layer {layer} has neurons 0 … {network.sizes[layer] - 1}, got {units.tolist()}")
