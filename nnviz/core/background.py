@@ -156,11 +156,14 @@ class LatestJobs:
         """Whether a ``key`` job is running or waiting."""
         return key in self._running or key in self._waiting
 
-    def poll(self) -> list[Finished]:
-        """The jobs that have ended since the last call (waiting ones then start)."""
+    def poll(self, keys=None) -> list[Finished]:
+        """The jobs (of ``keys``, or all) that have ended since the last call; waiting ones then start.
+
+        Panels sharing one ``LatestJobs`` each poll their own keys, so none takes another's results.
+        """
         done = []
         for key, future in list(self._running.items()):
-            if not future.done():
+            if not future.done() or (keys is not None and key not in keys):
                 continue
             del self._running[key]
             try:
@@ -189,3 +192,42 @@ class LatestJobs:
             self._executor.shutdown(wait=False, cancel_futures=True)
             self._executor = None
         self._tmp.cleanup()
+
+
+class Recompute:
+    """One kind of job a view needs, and when to ask for it again: when what it depends on has changed (``state``),
+    no such job is under way, at most every ``min_interval`` seconds, and rarely enough that computing it takes at
+    most ``duty`` of the time (a 0.3 s surface at duty 0.1 is recomputed every 3 s at most)."""
+
+    def __init__(self, key: str, min_interval: float, duty: float = 0.1):
+        self.key, self.min_interval, self.duty = key, min_interval, duty
+        self.asked_for = None  # the state of the last request
+        self._next = 0.0
+
+    def wanted(self, state, jobs: LatestJobs, now: float | None = None) -> bool:
+        """Whether to ask for a job for ``state`` now."""
+        now = time.monotonic() if now is None else now
+        return state != self.asked_for and not jobs.busy(self.key) and now >= self._next
+
+    def asked(self, state, now: float | None = None) -> None:
+        """A job for ``state`` has just been submitted."""
+        self.asked_for = state
+        self._next = (time.monotonic() if now is None else now) + self.min_interval
+
+    def submit_if_wanted(self, state, jobs: LatestJobs, fn, *args) -> bool:
+        """Submit ``fn(*args)`` as this kind's job for ``state`` if :meth:`wanted`; say whether it was."""
+        if not self.wanted(state, jobs):
+            return False
+        self.asked(state)
+        jobs.submit(self.key, fn, *args)
+        return True
+
+    def finished(self, seconds: float, now: float | None = None) -> None:
+        """The job computed for ``seconds``: the next one waits until that is a ``duty`` share of the time."""
+        now = time.monotonic() if now is None else now
+        self._next = max(self._next, now + seconds * (1.0 / self.duty - 1.0))
+
+    def now(self) -> None:
+        """The user asked for something new (other weights, another neuron): no waiting for the next turn."""
+        self._next = 0.0
+        self.asked_for = None

@@ -218,6 +218,25 @@ def parameter_index(network: Network, layer: int, j: int, k: int) -> int:
     return offset + j * (n_in + 1) + k
 
 
+def parameter_of(network: Network, index: int) -> tuple[int, int, int]:
+    """The ``(layer, j, k)`` of ``params[index]`` (the inverse of :func:`parameter_index`)."""
+    offset = 0
+    for layer, (n_in, n_out) in enumerate(network.layer_shapes, start=1):
+        size = (n_in + 1) * n_out
+        if index < offset + size:
+            j, k = divmod(index - offset, n_in + 1)
+            return layer, j, k
+        offset += size
+    raise ValueError(f"the network has {offset} parameters, not {index + 1}")
+
+
+def steepest_pair(network: Network, sample: Sample) -> tuple[tuple[int, int, int], tuple[int, int, int]]:
+    """The two parameters the cost is most sensitive to right now (largest |∂C/∂w|): a pair worth looking at."""
+    _, g = flat_gradient(network, sample)
+    first, second = np.argsort(np.abs(g))[-2:][::-1]
+    return parameter_of(network, int(first)), parameter_of(network, int(second))
+
+
 @dataclass(frozen=True)
 class TwoWeightSurface:
     """The cost over two parameters with every other one frozen: ``costs[r, c]`` at ``(first[c], second[r])``."""

@@ -124,3 +124,40 @@ def network_surface(network: Network, sample: Sample, kind: str = "path", trajec
     costs = PlaneCosts(network, sample, directions).costs(np.column_stack([aa.ravel(), bb.ravel()]))
     return CostSurface(kind, a, b, costs.reshape(points, points), network_cost(network, sample), path, steps,
                        explained)
+
+
+class PathRecorder:
+    """The run's path as the landscape sees it: up to ``capacity`` checkpoints of the flat params, evenly thinned.
+
+    When full, every other checkpoint goes and checkpoints are taken half as often from then on, so the kept ones
+    stay spread evenly over the whole run at a fixed memory (a stand-in until the timeline's checkpoints are given).
+    """
+
+    def __init__(self, capacity: int = 64):
+        self.capacity = capacity
+        self.clear()
+
+    def clear(self) -> None:
+        """Forget the path (a new run)."""
+        self._params: list[np.ndarray] = []
+        self._steps: list[int] = []
+        self.stride, self._offered = 1, 0
+
+    def record(self, params: np.ndarray, step: int) -> None:
+        """Offer the weights at ``step``; kept if the step is new and its turn has come."""
+        if self._steps and step <= self._steps[-1]:
+            return
+        self._offered += 1
+        if (self._offered - 1) % self.stride:
+            return
+        self._params.append(np.array(params, copy=True))
+        self._steps.append(int(step))
+        if len(self._params) > self.capacity:
+            self._params, self._steps = self._params[::2], self._steps[::2]
+            self.stride *= 2
+
+    def trajectory(self) -> tuple[np.ndarray, np.ndarray]:
+        """The kept checkpoints ``(k, n_params)`` and their steps ``(k,)``."""
+        if not self._params:
+            return np.empty((0, 0), np.float32), np.empty(0, np.int64)
+        return np.stack(self._params), np.array(self._steps)

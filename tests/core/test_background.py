@@ -101,3 +101,27 @@ def test_shared_sample_round_trips(rng):
         jobs.close()
     with pytest.raises(FileNotFoundError):  # closing removes the files
         background.SharedSample(str(jobs._tmp.name) + "/sample-9.npz").load()
+
+
+def test_recompute_waits_for_change_turn_and_idle():
+    """A job is wanted only when its state changed, none is under way, its interval passed and its duty allows."""
+    from nnviz.core.background import Recompute
+
+    jobs = LatestJobs(processes=False)
+    try:
+        r = Recompute("slice", min_interval=0.25, duty=0.1)
+        assert r.wanted(1, jobs, now=0.0)
+        r.asked(1, now=0.0)
+        assert not r.wanted(1, jobs, now=10.0)  # nothing changed
+        assert not r.wanted(2, jobs, now=0.1)  # too soon
+        assert r.wanted(2, jobs, now=0.3)
+        r.finished(0.2, now=0.3)  # 0.2 s of work at duty 0.1: the next waits 1.8 s more
+        assert not r.wanted(2, jobs, now=2.0) and r.wanted(2, jobs, now=2.2)
+        r.now()  # the user chose something else: at once
+        assert r.wanted(2, jobs, now=0.0)
+        _gate.clear()
+        jobs.submit("slice", _held, 0)
+        assert not r.wanted(3, jobs, now=100.0)  # one is under way
+    finally:
+        _gate.set()
+        jobs.close()

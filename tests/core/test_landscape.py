@@ -146,3 +146,25 @@ def test_ball_stops_when_a_step_throws_it_off_the_map(rng):
     while calm.advance(10):
         pass
     assert not calm.left and len(calm.path) == 31
+
+
+def test_parameter_of_inverts_parameter_index():
+    """Every flat index maps to a (layer, j, k) that maps back to it."""
+    from nnviz.core.landscape import parameter_of
+
+    net = Network((784, 7, 5, 10), seed=0)
+    for index in (0, 784, 785, 7 * 785 - 1, 7 * 785, net.params.size - 1):
+        assert parameter_index(net, *parameter_of(net, index)) == index
+    with pytest.raises(ValueError):
+        parameter_of(net, net.params.size)
+
+
+def test_steepest_pair_has_the_largest_slopes(rng):
+    """The suggested pair are the two parameters with the largest |∂C/∂w|."""
+    from nnviz.core.landscape import steepest_pair
+
+    net, sample = twin64(KINDS[0]), tiny_sample(rng)
+    _, g = flat_gradient(net, sample)
+    pair = steepest_pair(net, sample)
+    slopes = sorted(abs(g[parameter_index(net, *w)]) for w in pair)
+    assert slopes[0] >= np.sort(np.abs(g))[-2] and pair[0] != pair[1]
