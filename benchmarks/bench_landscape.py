@@ -147,6 +147,9 @@ def training_ratio(data_path: str, seconds: float) -> tuple[float | None, str]:
 
     window.toggle_training()
     show(True)
+    while window.latest is None or window.latest.samples_seen == 0:
+        app.processEvents()
+        time.sleep(0.01)
     rate(1.5)  # warm-up: the worker processes start, the first pictures are computed
     on, off = [], []
     for _ in range(2):

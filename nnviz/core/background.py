@@ -97,6 +97,18 @@ def neuron_dream_job(config: dict, params: np.ndarray, layer: int, unit: int, st
     return neuron_dream(_network(config, params), layer, unit, start=start, smoothness=smoothness)
 
 
+WORKER_NICENESS = 10
+
+
+def _lower_priority() -> None:
+    """Run the worker below training and the window: when the cores are busy, they get them first."""
+    if hasattr(os, "nice"):
+        try:
+            os.nice(WORKER_NICENESS)
+        except OSError:
+            pass
+
+
 def _timed(fn, args):
     t0 = time.perf_counter()
     result = fn(*args)
@@ -132,7 +144,8 @@ class LatestJobs:
             if self.processes:
                 import multiprocessing
 
-                self._executor = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"))
+                self._executor = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"),
+                                                     initializer=_lower_priority)
             else:
                 self._executor = ThreadPoolExecutor(self.workers, thread_name_prefix="nnviz-landscape")
         return self._executor

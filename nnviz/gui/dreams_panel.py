@@ -1,7 +1,7 @@
 """The dreams panel: the ten digits' dreams, and one hidden neuron's dream beside its weights.
 
 Like the landscape panel, ``show_network`` only keeps a copy of the weights; a timer asks the background workers for
-new dreams when the weights (or a choice) have changed, at most about once a second and a tenth of one core.
+new dreams when the weights (or a choice) have changed: at most once a second, and a few per cent of one core.
 """
 
 from __future__ import annotations
@@ -63,7 +63,8 @@ class DreamsPanel(QWidget):
         self.network: Network | None = None
         self._version = 0
         self._asked: dict[str, np.ndarray] = {}  # the weights each running job dreams with
-        self.schedule = {"dreams": Recompute("dreams", 1.0), "neuron dream": Recompute("neuron dream", 1.0)}
+        self.schedule = {"dreams": Recompute("dreams", 1.0, duty=0.03),
+                         "neuron dream": Recompute("neuron dream", 1.0, duty=0.02)}
         for signal in (self.start.currentIndexChanged, self.smooth.toggled):
             signal.connect(self._settings_changed)
         self.layer.valueChanged.connect(self._layer_changed)

@@ -3,9 +3,9 @@
 ``show_network`` is cheap (it keeps a copy of the weights), so a frame scheduler may call it every frame. A timer
 then asks the background workers (:class:`nnviz.core.background.LatestJobs`) for what the visible views need,
 each kind at its own pace (:class:`~nnviz.core.background.Recompute`): the step plot a few times a second, the
-two-weight map about once a second, the whole surface every few seconds — each at most a tenth of one core — and
-only when the weights, the learning rate or a choice have changed. Nothing here waits for a worker.
-"""
+two-weight map about once a second, the whole surface every several seconds. Each kind takes a few per cent of one
+core at most, in worker processes of lower priority than training, and only when the weights, the learning rate or
+a choice have changed. Nothing here waits for a worker."""
 
 from __future__ import annotations
 
@@ -68,8 +68,10 @@ class LandscapePanel(QWidget):
         self.recorder = PathRecorder()
         self._given_path: tuple[np.ndarray, np.ndarray] | None = None
         self._asked: dict[str, tuple] = {}  # what each running job was computed from
-        self.schedule = {"slice": Recompute("slice", 0.25), "two weights": Recompute("two weights", 1.0),
-                         "surface": Recompute("surface", 2.0)}
+        # each kind's share of one core at most (all four panels' kinds together: about a sixth of one core)
+        self.schedule = {"slice": Recompute("slice", 0.25, duty=0.05),
+                         "two weights": Recompute("two weights", 1.0, duty=0.05),
+                         "surface": Recompute("surface", 2.0, duty=0.03)}
         self.span.currentIndexChanged.connect(lambda _: self.schedule["two weights"].now())
         self.plane.currentIndexChanged.connect(lambda _: self.schedule["surface"].now())
         self.steepest.clicked.connect(self.choose_steepest)
