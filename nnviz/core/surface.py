@@ -141,12 +141,16 @@ class PathRecorder:
         """Forget the path (a new run)."""
         self._params: list[np.ndarray] = []
         self._steps: list[int] = []
-        self.stride, self._offered = 1, 0
+        self.stride, self._offered, self._last_step = 1, 0, -1
 
     def record(self, params: np.ndarray, step: int) -> None:
-        """Offer the weights at ``step``; kept if the step is new and its turn has come."""
-        if self._steps and step <= self._steps[-1]:
+        """Offer the weights at ``step``; kept if the step is new and its turn has come. An earlier step than the
+        last one offered means a new run (or a rewind): the path starts again from it."""
+        if step < self._last_step:
+            self.clear()
+        if step == self._last_step:
             return
+        self._last_step = step
         self._offered += 1
         if (self._offered - 1) % self.stride:
             return

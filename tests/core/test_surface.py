@@ -97,3 +97,22 @@ def test_path_plane_needs_a_path(setup):
         network_surface(net, sample, "path")
     with pytest.raises(ValueError, match="trajectory"):
         network_surface(net, sample, "path", np.stack([net.params, net.params]))
+
+
+def test_path_recorder_keeps_an_even_bounded_path():
+    """Offered 1,000 steps with room for 16, it keeps at most 16, evenly spread from the first step on, and
+    ignores a step it has already seen; an earlier step starts a new path; clear forgets everything."""
+    from nnviz.core.surface import PathRecorder
+
+    rec = PathRecorder(capacity=16)
+    for step in range(1000):
+        rec.record(np.full(3, float(step)), step)
+        rec.record(np.full(3, -1.0), step)  # the same step again (a repeated frame): ignored
+    trajectory, steps = rec.trajectory()
+    assert 8 <= len(steps) <= 16 and steps[0] == 0 and steps[-1] >= 1000 - rec.stride
+    assert len(set(np.diff(steps))) == 1  # evenly spaced
+    np.testing.assert_array_equal(trajectory[:, 0], steps)
+    rec.record(np.zeros(3), 5)  # an earlier step: a new run
+    assert list(rec.trajectory()[1]) == [5] and rec.stride == 1
+    rec.clear()
+    assert rec.trajectory()[0].shape[0] == 0
