@@ -37,6 +37,20 @@ def caption(html: str) -> QLabel:
     return label
 
 
+def _tab(explanation: str, controls: list[QWidget], view: QWidget) -> QWidget:
+    """A tab: the view's explanation, a row of its controls, the view."""
+    tab = QWidget()
+    layout = QVBoxLayout(tab)
+    layout.addWidget(caption(explanation))
+    row = QHBoxLayout()
+    for w in controls:
+        row.addWidget(w)
+    row.addStretch(1)
+    layout.addLayout(row)
+    layout.addWidget(view, 1)
+    return tab
+
+
 class LandscapePanel(QWidget):
     """The cost as a landscape, and gradient descent walking on it, for the network being shown."""
 
@@ -55,7 +69,6 @@ class LandscapePanel(QWidget):
         self.plane.setToolTip("The plane through the current weights: the two directions the run moved along most "
                               "(its path lies in it), or two random filter-normalised directions (Li et al. 2018).")
         self.plane_note = QLabel()
-        self.plane_note.setWordWrap(True)
         self._build_layout()
 
         self.network: Network | None = None
@@ -81,25 +94,8 @@ class LandscapePanel(QWidget):
         self._timer.start()
 
     def _build_layout(self) -> None:
-        two = QWidget()
-        two_layout = QVBoxLayout(two)
-        two_layout.addWidget(caption(two_weights_view.EXPLANATION))
-        row = QHBoxLayout()
-        row.addWidget(QLabel("Reach"))
-        row.addWidget(self.span)
-        row.addWidget(self.steepest)
-        row.addStretch(1)
-        two_layout.addLayout(row)
-        two_layout.addWidget(self.two_view, 1)
-        whole = QWidget()
-        whole_layout = QVBoxLayout(whole)
-        whole_layout.addWidget(caption(surface_view.EXPLANATION))
-        row = QHBoxLayout()
-        row.addWidget(QLabel("Plane"))
-        row.addWidget(self.plane)
-        row.addWidget(self.plane_note, 1)
-        whole_layout.addLayout(row)
-        whole_layout.addWidget(self.surface_view, 1)
+        two = _tab(two_weights_view.EXPLANATION, [QLabel("Reach"), self.span, self.steepest], self.two_view)
+        whole = _tab(surface_view.EXPLANATION, [QLabel("Plane"), self.plane, self.plane_note], self.surface_view)
         self.tabs = QTabWidget()
         self.tabs.addTab(two, "Two weights")
         self.tabs.addTab(whole, "Whole network")

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QRectF
 
 from ..core.surface import CostSurface
 from . import theme
+from .cost_map import CostMap
 
 EXPLANATION = ("<b>The cost surface of the whole network.</b> Every weight and bias moves together along two "
                "directions through the current network (the star); the colour is the cost there, darker is lower. "
@@ -21,24 +21,11 @@ EXPLANATION = ("<b>The cost surface of the whole network.</b> Every weight and b
 CONTOURS = 8
 
 
-class SurfaceView(pg.GraphicsLayoutWidget):
+class SurfaceView(CostMap):
     """A contour map of the cost on a plane through the weights, the projected path and the current point."""
 
     def __init__(self, parent=None):
-        super().__init__(parent)
-        self.setBackground(theme.PLOT_BACKGROUND)
-        self.plot = self.addPlot(row=0, col=0)
-        self.plot.setMenuEnabled(False)
-        self.plot.setMouseEnabled(False, False)
-        self.plot.hideButtons()
-        lut = theme.sequential_lut()
-        self.image = pg.ImageItem(axisOrder="row-major")
-        self.image.setLookupTable(lut)
-        self.plot.addItem(self.image)
-        self.colorbar = pg.ColorBarItem(values=(0, 1), colorMap=pg.ColorMap(np.linspace(0, 1, len(lut)), lut),
-                                        interactive=False, width=12, label="log₁₀ cost", colorMapMenu=False)
-        self.addItem(self.colorbar, row=0, col=1)
-        self.colorbar.setImageItem(self.image)
+        super().__init__("log₁₀ cost", parent)
         # contour lines live in the image's pixel coordinates (children of it), on the pixel centres
         self.contours = []
         for _ in range(CONTOURS):
@@ -46,39 +33,20 @@ class SurfaceView(pg.GraphicsLayoutWidget):
             iso.setParentItem(self.image)
             iso.setPos(0.5, 0.5)
             self.contours.append(iso)
-        self.path = pg.PlotDataItem([], [], pen=pg.mkPen(theme.TRAINING_PATH, width=1.5), symbol="o", symbolSize=4,
-                                    symbolBrush=pg.mkBrush(theme.TRAINING_PATH), symbolPen=None)
-        self.start = pg.ScatterPlotItem(size=10, brush=None, pen=pg.mkPen(theme.TRAINING_PATH, width=2))
-        self.current = pg.ScatterPlotItem(size=16, symbol="star", brush=pg.mkBrush(theme.CURRENT_POINT),
-                                          pen=pg.mkPen(theme.TRAINING_PATH))
-        self.message = pg.TextItem(color=theme.TEXT, anchor=(0, 0))
-        for it in (self.path, self.start, self.current, self.message):
-            it.setZValue(5)
-            self.plot.addItem(it)
+        self.path = self.mark(pg.PlotDataItem([], [], pen=pg.mkPen(theme.TRAINING_PATH, width=1.5), symbol="o",
+                                              symbolSize=4, symbolBrush=pg.mkBrush(theme.TRAINING_PATH),
+                                              symbolPen=None))
+        self.start = self.mark(pg.ScatterPlotItem(size=10, brush=None, pen=pg.mkPen(theme.TRAINING_PATH, width=2)))
+        self.current = self.mark(pg.ScatterPlotItem(size=16, symbol="star", brush=pg.mkBrush(theme.CURRENT_POINT),
+                                                    pen=pg.mkPen(theme.TRAINING_PATH)))
         self.surface: CostSurface | None = None
         self.show_message("Computing the surface in the background…")
-
-    def show_message(self, text: str) -> None:
-        """Say why there is no surface (yet), or what went wrong."""
-        self.message.setText(text)
-        r = self.plot.vb.viewRect()
-        self.message.setPos(r.left(), r.top())
 
     def show_surface(self, surface: CostSurface) -> None:
         """Draw ``surface``: colours, contour lines, the path of training and the current point (0, 0)."""
         self.surface = surface
-        with np.errstate(divide="ignore", invalid="ignore"):
-            shown = np.log10(np.maximum(surface.costs, 1e-12))
-        finite = shown[np.isfinite(shown)]
-        low, high = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 1.0)
-        high = high if high > low else low + 1e-9
-        shown = np.nan_to_num(shown, nan=high, posinf=high, neginf=low)
-        self.image.setImage(shown, levels=(low, high), autoLevels=False)
-        a, b = surface.a, surface.b
-        da, db = a[1] - a[0], b[1] - b[0]
-        rect = QRectF(a[0] - da / 2, b[0] - db / 2, a[-1] - a[0] + da, b[-1] - b[0] + db)
-        self.image.setRect(rect)
-        self.colorbar.setLevels((low, high))
+        shown = self.draw_costs(surface.a, surface.b, np.log10(np.maximum(surface.costs, 1e-12)))
+        low, high = self.image.levels
         # IsocurveItem reads data[i, j] as (x = i, y = j): the transpose of the row-major image
         for iso, level in zip(self.contours, np.linspace(low, high, CONTOURS + 2)[1:-1]):
             iso.setData(shown.T, level)
@@ -89,9 +57,7 @@ class SurfaceView(pg.GraphicsLayoutWidget):
             self.path.setData([], [])
             self.start.setData([], [])
         self.current.setData([0.0], [0.0])
-        self.plot.setRange(rect, padding=0)
         self._label_axes(surface)
-        self.message.setText("")
 
     def _label_axes(self, surface: CostSurface) -> None:
         if surface.kind == "path":

@@ -8,12 +8,12 @@ under a millisecond). While a ball rolls, a newer surface waits, so the ball alw
 
 from __future__ import annotations
 
-import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QPointF, Qt, QTimer, Signal, Slot
 
 from ..core.landscape import Ball, TwoWeights, TwoWeightSurface
 from . import theme
+from .cost_map import CostMap
 
 EXPLANATION = ("<b>Two weights, everything else frozen.</b> The colour is the cost for every value of just these "
                "two (darker is lower); the cross is where they are now. Click anywhere to drop a ball: it rolls "
@@ -32,35 +32,19 @@ def weight_name(weight: tuple[int, int, int], n_in: int | None = None) -> str:
     return f"weight into neuron {j} of layer {layer} from {below} {k}"
 
 
-class TwoWeightsView(pg.GraphicsLayoutWidget):
+class TwoWeightsView(CostMap):
     """The two-weight cost surface as a heat map; click to roll a ball down it."""
 
     ball_started = Signal(float, float)  #: a ball was dropped at these two weight values
     ball_stopped = Signal(int)  #: the ball stopped after this many steps
 
     def __init__(self, parent=None):
-        super().__init__(parent)
-        self.setBackground(theme.PLOT_BACKGROUND)
-        self.plot = self.addPlot(row=0, col=0)
-        self.plot.setMenuEnabled(False)
-        self.plot.setMouseEnabled(False, False)
-        self.plot.hideButtons()
-        self.image = pg.ImageItem(axisOrder="row-major")
-        self.image.setLookupTable(theme.sequential_lut())
-        self.plot.addItem(self.image)
-        lut = theme.sequential_lut()
-        self.colorbar = pg.ColorBarItem(values=(0, 1), colorMap=pg.ColorMap(np.linspace(0, 1, len(lut)), lut),
-                                        interactive=False, width=12, label="cost", colorMapMenu=False)
-        self.addItem(self.colorbar, row=0, col=1)
-        self.colorbar.setImageItem(self.image)
-        self.path = pg.PlotDataItem([], [], pen=pg.mkPen(theme.TRAINING_PATH, width=1.5))
-        self.ball = pg.ScatterPlotItem(size=13, brush=pg.mkBrush(theme.BALL), pen=pg.mkPen(theme.TRAINING_PATH))
-        self.current = pg.ScatterPlotItem(size=14, symbol="x", brush=pg.mkBrush(theme.CURRENT_POINT),
-                                          pen=pg.mkPen(theme.CURRENT_POINT, width=2))
-        self.message = pg.TextItem(color=theme.TEXT, anchor=(0, 0))
-        for it in (self.path, self.ball, self.current, self.message):
-            it.setZValue(5)
-            self.plot.addItem(it)
+        super().__init__("cost", parent)
+        self.path = self.mark(pg.PlotDataItem([], [], pen=pg.mkPen(theme.TRAINING_PATH, width=1.5)))
+        self.ball = self.mark(pg.ScatterPlotItem(size=13, brush=pg.mkBrush(theme.BALL),
+                                                 pen=pg.mkPen(theme.TRAINING_PATH)))
+        self.current = self.mark(pg.ScatterPlotItem(size=14, symbol="x", brush=pg.mkBrush(theme.CURRENT_POINT),
+                                                    pen=pg.mkPen(theme.CURRENT_POINT, width=2)))
         self.surface: TwoWeightSurface | None = None
         self.weights: TwoWeights | None = None
         self.learning_rate = 1.0
@@ -78,30 +62,14 @@ class TwoWeightsView(pg.GraphicsLayoutWidget):
         self.plot.setLabel("bottom", first)
         self.plot.setLabel("left", second)
 
-    def show_message(self, text: str) -> None:
-        """Say why there is no map (yet), or what went wrong."""
-        self.message.setText(text)
-        r = self.plot.vb.viewRect()
-        self.message.setPos(r.left(), r.bottom() if r.height() < 0 else r.top())
-
     def show_surface(self, surface: TwoWeightSurface, weights: TwoWeights, learning_rate: float) -> None:
         """Draw ``surface``; ``weights`` (the same two, same network) rolls the balls; ``learning_rate`` is η."""
         if self.rolling is not None and not self.rolling.stopped:
             self._waiting = (surface, weights, learning_rate)
             return
         self.surface, self.weights, self.learning_rate = surface, weights, float(learning_rate)
-        a, b, costs = surface.first, surface.second, surface.costs
-        finite = costs[np.isfinite(costs)]
-        low, high = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 1.0)
-        high = high if high > low else low + 1e-9
-        self.image.setImage(np.nan_to_num(costs, nan=high, posinf=high), levels=(low, high), autoLevels=False)
-        da, db = a[1] - a[0], b[1] - b[0]
-        rect = QRectF(a[0] - da / 2, b[0] - db / 2, a[-1] - a[0] + da, b[-1] - b[0] + db)
-        self.image.setRect(rect)
-        self.colorbar.setLevels((low, high))
-        self.plot.setRange(rect, padding=0)
+        self.draw_costs(surface.first, surface.second, surface.costs)
         self.current.setData([surface.current[0]], [surface.current[1]])
-        self.message.setText("")
 
     def bounds(self) -> tuple[tuple[float, float], tuple[float, float]]:
         """The map's extent on each axis."""
