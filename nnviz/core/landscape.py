@@ -123,8 +123,10 @@ class PlaneCosts:
         """The mean cost at each row of ``coefficients`` ``(P, k)``; returns ``(P,)``."""
         c = np.asarray(coefficients, self.network.dtype).reshape(-1, self.k)
         out = np.empty(len(c), np.float64)
-        for i in range(0, len(c), chunk):
-            out[i : i + chunk] = self._chunk(c[i : i + chunk])
+        # far from the weights (a huge η, a wide map) sums overflow: such points cost inf or NaN, said by the views
+        with np.errstate(over="ignore", invalid="ignore"):
+            for i in range(0, len(c), chunk):
+                out[i : i + chunk] = self._chunk(c[i : i + chunk])
         return out
 
     def _chunk(self, c: np.ndarray) -> np.ndarray:
@@ -168,6 +170,10 @@ class PlaneCosts:
     # --- one point, with the slope -----------------------------------------------------------------------------
     def cost_and_gradient(self, c: np.ndarray) -> tuple[float, np.ndarray]:
         """The cost at ``c`` ``(k,)`` and its partial derivatives ∂C/∂c_k ``(k,)``, by backpropagation."""
+        with np.errstate(over="ignore", invalid="ignore"):
+            return self._cost_and_gradient(c)
+
+    def _cost_and_gradient(self, c: np.ndarray) -> tuple[float, np.ndarray]:
         net, m = self.network, self.m
         c = np.asarray(c, net.dtype).reshape(self.k)
         n_layers = len(self.base)

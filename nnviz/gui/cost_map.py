@@ -57,5 +57,6 @@ class CostMap(pg.GraphicsLayoutWidget):
         self.image.setRect(rect)
         self.colorbar.setLevels((low, high))
         self.plot.setRange(rect, padding=0)
-        self.message.setText("")
+        self.show_message("" if finite.size else "The cost overflows everywhere on this map: the weights have "
+                             "blown up (lower the learning rate and reset).")
         return shown

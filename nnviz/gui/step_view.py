@@ -32,7 +32,8 @@ class GradientStepView(pg.PlotWidget):
         item = self.getPlotItem()
         item.setLabel("bottom", "step size s (along −∇C)")
         item.setLabel("left", "cost")
-        item.getAxis("left").enableAutoSIPrefix(False)  # "cost (x0.001)" reads worse than the numbers themselves
+        for side in ("left", "bottom"):  # "cost (x0.001)" reads worse than the numbers themselves
+            item.getAxis(side).enableAutoSIPrefix(False)
         item.showGrid(x=True, y=True, alpha=0.15)
         self.curve = self.plot([], [], pen=pg.mkPen(theme.COST_AVERAGE, width=2))
         self.now_line = pg.InfiniteLine(angle=0, movable=False,

@@ -131,3 +131,16 @@ def test_surface_view_draws_the_surface_and_the_path(shown, net_and_sample):
     assert "% of its path" in view.plot.getAxis("bottom").labelText
     view.show_surface(network_surface(net, sample, "random", points=11))
     assert "random" in view.plot.getAxis("bottom").labelText and view.path.getData()[0] is None  # no path given
+
+
+def test_a_map_where_the_cost_overflows_says_so(shown):
+    """A surface of NaN and infinite costs (weights blown up) is drawn as the highest colour, with a sentence."""
+    from nnviz.core.surface import CostSurface
+
+    view = shown(SurfaceView(), 500, 450)
+    costs = np.full((5, 5), np.nan)
+    costs[0, 0] = np.inf
+    view.show_surface(CostSurface("random", np.linspace(-1, 1, 5), np.linspace(-1, 1, 5), costs, np.nan,
+                                  np.empty((0, 2)), np.empty(0)))
+    assert np.isfinite(view.image.image).all()
+    assert "blown up" in view.message.toPlainText()
