@@ -130,7 +130,7 @@ class DreamsPanel(QWidget):
                 net.set_params(self._asked[done.key])
                 self.neuron_view.show_dream(done.result, net)
         net = self.network
-        if net is None or net.sizes[-1] != 10:
+        if net is None or net.sizes[0] != 784 or net.sizes[-1] != 10:  # dreams are 28×28 images of ten digits
             return
         start, smoothness = self._settings()
         config = net.config()

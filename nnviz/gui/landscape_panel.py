@@ -111,7 +111,8 @@ class LandscapePanel(QWidget):
                      step: int | None = None) -> None:
         """Show the landscape of ``network`` at learning rate η (cheap: call it every frame).
 
-        ``sample``: the fixed training images (:meth:`Sample.from_images`; given once is enough). ``trajectory``
+        ``sample``: the fixed training images (:meth:`Sample.from_images`), made once and given once or every time
+        (a different object is written anew for the workers, so do not rebuild it per frame). ``trajectory``
         ``(k, n_params)``: the run's recorded flat parameter vectors at ``steps`` ``(k,)``; without one the panel
         records its own from the networks it is shown (``step``: the network's mini-batch count, if known).
         """
