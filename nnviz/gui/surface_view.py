@@ -29,7 +29,7 @@ class SurfaceView(CostMap):
         # contour lines live in the image's pixel coordinates (children of it), on the pixel centres
         self.contours = []
         for _ in range(CONTOURS):
-            iso = pg.IsocurveItem(pen=pg.mkPen(255, 255, 255, 90, width=1))
+            iso = pg.IsocurveItem(pen=pg.mkPen(theme.CONTOUR, width=1))
             iso.setParentItem(self.image)
             iso.setPos(0.5, 0.5)
             self.contours.append(iso)

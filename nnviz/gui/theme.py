@@ -24,6 +24,7 @@ NUDGE_DOWN_ON_LIGHT = "#a34f00"
 # the cost landscape: the surface in a sequential map (costs are never negative), marks in colours that stand out on it
 SURFACE_ANCHORS = ((68, 1, 84), (59, 82, 139), (33, 145, 140), (94, 201, 98), (253, 231, 37))  # viridis: low → high
 TRAINING_PATH = "#ffffff"
+CONTOUR = (255, 255, 255, 90)  # faint: the lines of equal cost under the path
 CURRENT_POINT = "#ff5c8a"
 BALL = "#ff5c8a"
 DREAM_ANSWERED = ACCURACY  # the network reads the dream as its digit
