@@ -69,6 +69,15 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--data", dest="sub_data", help=argparse.SUPPRESS)
     e.add_argument("--json", action="store_true")
 
+    r = sub.add_parser("dream", help="the input a saved model's output neuron for a digit wants most (gradient ascent)")
+    r.add_argument("model", type=Path)
+    r.add_argument("--digit", type=int, required=True, choices=range(10), metavar="D", help="the digit, 0 … 9")
+    r.add_argument("--out", type=Path, help="write the dream here as a 28×28 greyscale PNG")
+    r.add_argument("--json", action="store_true", help='print one line {"digit", "pixels", "outputs"}')
+    r.add_argument("--start", choices=("blank", "noise"), default="blank", help="the image the climb starts from")
+    r.add_argument("--smoothness", type=float, default=0.0, help="pull each pixel toward its neighbours (0 = off)")
+    r.add_argument("--seed", type=int, default=0, help="for the noise start")
+
     d = sub.add_parser("data", help="MNIST: where it is, download it, import a copy")
     dsub = d.add_subparsers(dest="data_command", metavar="ACTION", required=True)
     di = dsub.add_parser("info", help="say which MNIST would be used, and check it")
@@ -92,6 +101,8 @@ def main(argv: list[str] | None = None) -> int:
             return _train(args)
         if args.command == "evaluate":
             return _evaluate(args)
+        if args.command == "dream":
+            return _dream(args)
         return _data(args)
     except UserError as e:
         print(f"nnviz: {e}", file=sys.stderr)
@@ -214,6 +225,31 @@ def _evaluate(args) -> int:
         print(json.dumps({"test_accuracy": acc, "sizes": list(net.sizes), "model": str(args.model)}))
     else:
         print(f"{args.model}: {'-'.join(map(str, net.sizes))}, test accuracy {100 * acc:.2f} % on {len(data.y_test):,} images")
+    return 0
+
+
+@_user_errors
+def _dream(args) -> int:
+    from .core.dreams import digit_dreams
+    from .core.model_io import read_model
+    from .core.png import write_png
+
+    net = read_model(args.model).network
+    if net.sizes[0] != 784 or net.sizes[-1] != 10:
+        raise UserError(f"{args.model} is a {'-'.join(map(str, net.sizes))} network; a dream needs 784 inputs "
+                        "and 10 outputs.")
+    (dream,) = digit_dreams(net, start=args.start, smoothness=args.smoothness, seed=args.seed, digits=[args.digit])
+    if args.out:
+        try:
+            write_png(args.out, dream.pixels.reshape(28, 28))
+        except OSError as e:
+            raise UserError(f"cannot write {args.out}: {e.strerror or e}.") from None
+    if args.json:
+        print(json.dumps({"digit": args.digit, "pixels": [round(float(p), 6) for p in dream.pixels],
+                          "outputs": [float(a) for a in dream.outputs]}))
+    else:
+        print(f"dream of {args.digit}: the network answers {dream.outputs[args.digit]:.3f} for {args.digit}"
+              f" (its guess: {int(dream.outputs.argmax())})" + (f"; saved {args.out}" if args.out else ""))
     return 0
 
 

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from PySide6.QtCore import QSettings, Qt, Slot
 from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QDockWidget, QMainWindow, QMessageBox, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QMainWindow, QMessageBox, QVBoxLayout, QWidget
 
 from ..core import data as mnist_data
 from ..core import protocol as p
 from ..core.run import EXAMPLE_MODEL, RESOURCES, Run
 from ..core.training import PRESETS, TrainConfig
 from . import file_actions, menus
+from .analysis_docks import AnalysisDocks
 from .backprop_view import BackpropPanel
 from .controls import ControlsPanel
 from .cost_view import CostView
@@ -27,7 +28,7 @@ from .network_panel import NetworkPanel
 from .settings import restore, save
 from .status_figures import StatusFigures
 from .weights_view import WeightsPanel
-from .widgets import Banner
+from .widgets import Banner, dock
 from .training_control import TrainingControl
 
 __all__ = ["MainWindow", "EXAMPLE_MODEL"]
@@ -60,6 +61,7 @@ class MainWindow(QMainWindow):
         self._build_docks()
         self.status = StatusFigures(self.statusBar())
         self.status_labels = self.status.labels
+        self.analysis = AnalysisDocks(self)
         self.frames = FrameScheduler(self)
         self._add_frame_tasks()
         menus.build(self)
@@ -90,23 +92,16 @@ class MainWindow(QMainWindow):
         self.download_button = self.data_panel.download_button
         self.example_button = self.data_panel.example_button
 
-    def _dock(self, title: str, name: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
-        dock = QDockWidget(title, self)
-        dock.setObjectName(name)
-        dock.setWidget(widget)
-        self.addDockWidget(area, dock)
-        return dock
-
     def _build_docks(self) -> None:
         area = Qt.DockWidgetArea
-        self.draw_dock = self._dock("Draw", "dock-draw", self.draw_panel, area.LeftDockWidgetArea)
-        self.controls_dock = self._dock("Training", "dock-controls", self.controls, area.RightDockWidgetArea)
-        self.cost_dock = self._dock("Cost and accuracy", "dock-cost", self.cost_view, area.BottomDockWidgetArea)
-        self.backprop_dock = self._dock("Backpropagation", "dock-backprop", self.backprop_panel,
+        self.draw_dock = dock(self, "Draw", "dock-draw", self.draw_panel, area.LeftDockWidgetArea)
+        self.controls_dock = dock(self, "Training", "dock-controls", self.controls, area.RightDockWidgetArea)
+        self.cost_dock = dock(self, "Cost and accuracy", "dock-cost", self.cost_view, area.BottomDockWidgetArea)
+        self.backprop_dock = dock(self, "Backpropagation", "dock-backprop", self.backprop_panel,
                                         area.RightDockWidgetArea)
         self.tabifyDockWidget(self.controls_dock, self.backprop_dock)
         self.controls_dock.raise_()
-        self.weights_dock = self._dock("Weight images", "dock-weights", self.weights_panel, area.BottomDockWidgetArea)
+        self.weights_dock = dock(self, "Weight images", "dock-weights", self.weights_panel, area.BottomDockWidgetArea)
         self.splitDockWidget(self.cost_dock, self.weights_dock, Qt.Orientation.Horizontal)
         self.resizeDocks([self.cost_dock], [280], Qt.Orientation.Vertical)  # weight images ≥ 150 px tall
         self.resizeDocks([self.cost_dock, self.weights_dock], [700, 500], Qt.Orientation.Horizontal)
@@ -123,6 +118,7 @@ class MainWindow(QMainWindow):
         f.add("weights", lambda: self.weights_dock.isVisible() and self.run.graph_network() and
               self.weights_panel.show_network(self.run.graph_network(), self.draw_panel.canvas.network_input()))
         f.add("weights paint", lambda: self.weights_dock.isVisible() and self.weights_panel.view.viewport().repaint())
+        f.add("analysis", self.analysis.show_shown)
 
     def _wire(self) -> None:
         queued = Qt.ConnectionType.QueuedConnection
@@ -160,8 +156,8 @@ class MainWindow(QMainWindow):
         b.params_requested.connect(lambda params: self.training.post(p.SetParams(params)))
         b.show_image.connect(d.show_labelled)
         b.batch_requested.connect(lambda: self.training.post(p.PeekBatch()))
-        for dock in (self.backprop_dock, self.weights_dock):
-            dock.visibilityChanged.connect(lambda visible: visible and self.frames.mark_input())
+        for each in (self.backprop_dock, self.weights_dock, self.analysis.landscape_dock, self.analysis.dreams_dock):
+            each.visibilityChanged.connect(lambda visible: visible and self.frames.mark_input())
         self.data_panel.downloaded.connect(self.use_dataset)
         self.data_panel.dataset_chosen.connect(self.use_dataset)
         self.data_panel.example_requested.connect(self.files.open_example)
@@ -189,6 +185,7 @@ class MainWindow(QMainWindow):
         self.draw_panel.set_test_set(data.x_test, data.y_test)
         self.backprop_panel.set_training_images(data.x_train_sample, data.y_train_sample)
         self.backprop_panel.set_can_step(self.run.why_not("apply a step") is None)
+        self.analysis.data_arrived(data)
         self.data_panel.hide()
         self.statusBar().showMessage(f"MNIST loaded: {data.train_count:,} training and {len(data.x_test):,} test "
                                      "images. Press Space to train.", 8000)
@@ -252,6 +249,7 @@ class MainWindow(QMainWindow):
         name = "colour-blind safe" if on else "standard"
         self.network_view.set_palette(name)
         self.weights_panel.view.set_palette(name)
+        self.analysis.set_palette(name)
         self.frames.mark_input()
 
     # --- data ----------------------------------------------------------------------------------------------
@@ -391,6 +389,7 @@ class MainWindow(QMainWindow):
         """Stop the training relays cleanly: stop → quit → wait."""
         self.stop_comparison()
         self.training.shutdown()
+        self.analysis.shutdown()
         self.data_panel.cancel_download()
 
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt's name

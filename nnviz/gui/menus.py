@@ -70,7 +70,8 @@ def build(w) -> None:
     w.colourblind_action = _action(w, v, "Colour-blind-safe colours", w.set_colourblind, checkable=True,
                                    tip="Blue/orange instead of blue/red for positive/negative weights")
     v.addSeparator()
-    for dock in (w.draw_dock, w.cost_dock, w.weights_dock, w.backprop_dock, w.controls_dock):
+    for dock in (w.draw_dock, w.cost_dock, w.weights_dock, w.backprop_dock, w.controls_dock,
+                 w.analysis.landscape_dock, w.analysis.dreams_dock):
         v.addAction(dock.toggleViewAction())
 
     h = mb.addMenu("&Help")

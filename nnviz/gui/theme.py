@@ -22,6 +22,14 @@ NUDGE_DOWN = "#f0a04b"  # ...less active
 # the same two on the window's light panels (the bright ones above are for the dark plots): 4.5:1 contrast or more
 NUDGE_UP_ON_LIGHT = "#1b7a2f"
 NUDGE_DOWN_ON_LIGHT = "#a34f00"
+# the cost landscape: the surface in a sequential map (costs are never negative), marks in colours that stand out on it
+SURFACE_ANCHORS = ((68, 1, 84), (59, 82, 139), (33, 145, 140), (94, 201, 98), (253, 231, 37))  # viridis: low → high
+TRAINING_PATH = "#ffffff"
+CONTOUR = (255, 255, 255, 90)  # faint: the lines of equal cost under the path
+CURRENT_POINT = "#ff5c8a"
+BALL = "#ff5c8a"
+DREAM_ANSWERED = ACCURACY  # the network reads the dream as its digit
+DREAM_MISREAD = COMPARISON  # it reads another digit
 WARNING_BACKGROUND = "#5a3b12"
 WARNING_TEXT = "#ffe2b0"
 
@@ -44,3 +52,12 @@ def diverging_lut(palette: str = "standard", n: int = 256):
 def on_background(alpha: int) -> tuple[int, int, int, int]:
     """The plots' background colour with opacity ``alpha`` (0-255): hover boxes and legends over a plot."""
     return (*PLOT_BACKGROUND_RGB, alpha)
+
+
+def sequential_lut(n: int = 256):
+    """A lookup table ``(n, 4)`` uint8 for costs from low (dark violet) to high (yellow); readable in every palette
+    (viridis: it stays ordered in lightness under every colour deficiency, so it needs no colour-blind twin)."""
+    anchors = np.array(SURFACE_ANCHORS, float)
+    t = np.linspace(0.0, len(anchors) - 1, n)
+    rgb = np.column_stack([np.interp(t, np.arange(len(anchors)), anchors[:, i]) for i in range(3)])
+    return np.column_stack([rgb, np.full(n, 255.0)]).astype(np.uint8)

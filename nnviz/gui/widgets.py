@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDockWidget, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QVBoxLayout, QWidget
 
 from . import theme
 
@@ -54,3 +54,12 @@ def controls_above(panel: QWidget, controls: list[QWidget], *views: QWidget, mar
         layout.addWidget(view)
     layout.addWidget(views[-1], 1)
     return layout
+
+
+def dock(window, title: str, name: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
+    """A dock of ``window`` holding ``widget``; ``name`` is how the saved layout finds it again."""
+    d = QDockWidget(title, window)
+    d.setObjectName(name)
+    d.setWidget(widget)
+    window.addDockWidget(area, d)
+    return d
