@@ -1,0 +1,104 @@
+"""The MNIST network's shape in one place: 784 inputs, 10 outputs, the hidden layers between, and their limits.
+
+The command line, the form in the window, the trainer and the model files all check a network's shape here, so
+that they accept the same networks and say the same sentence about the ones they refuse.
+
+The limits come from a measurement (``benchmarks/bench_limits.py``): the largest networks whose every live view
+(the graph at its default K, the weight images) still repaints within one frame at p95. Beyond them the window
+would stutter while training. A model file may hold a network up to :data:`MAX_PARAMETERS`, which bounds what
+reading one can allocate.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+INPUTS = 28 * 28  #: one input neuron per pixel
+OUTPUTS = 10  #: one output neuron per digit
+MAX_NEURONS = 512  #: neurons in one hidden layer
+MAX_HIDDEN_LAYERS = 4  #: hidden layers
+EXAMPLE = "16,16"  #: how the hidden layers are written (the explanation's network)
+
+
+class ArchitectureError(ValueError):
+    """A network shape nnviz does not train or show; the message says what is allowed."""
+
+
+def parameter_count(sizes: Sequence[int]) -> int:
+    """Weights and biases of a fully connected network of ``sizes``: Σ (n_in + 1) · n_out."""
+    return sum((n_in + 1) * n_out for n_in, n_out in zip(sizes[:-1], sizes[1:]))
+
+
+#: parameters of the largest network the form and the command line accept (about 1.2 million)
+MAX_PARAMETERS = parameter_count((INPUTS, *[MAX_NEURONS] * MAX_HIDDEN_LAYERS, OUTPUTS))
+
+
+def describe(sizes: Sequence[int]) -> str:
+    """A network's shape as people write it: ``784-16-16-10``."""
+    return "-".join(str(int(n)) for n in sizes)
+
+
+def hidden_text(sizes: Sequence[int]) -> str:
+    """The hidden layers of ``sizes`` as the form and ``--layers`` write them: ``16,16``."""
+    return ",".join(str(int(n)) for n in sizes[1:-1])
+
+
+def check_hidden(hidden: Sequence[int]) -> tuple[int, ...]:
+    """``hidden`` as a tuple if it is 1…MAX_HIDDEN_LAYERS layers of 1…MAX_NEURONS neurons; else ArchitectureError."""
+    hidden = tuple(int(n) for n in hidden)
+    if not hidden:
+        raise ArchitectureError(f"give at least one hidden layer, like {EXAMPLE}")
+    if len(hidden) > MAX_HIDDEN_LAYERS:
+        raise ArchitectureError(f"{len(hidden)} hidden layers is more than the {MAX_HIDDEN_LAYERS} nnviz can show "
+                                "live")
+    if any(n < 1 for n in hidden):
+        raise ArchitectureError(f"every hidden layer needs at least 1 neuron ({hidden_text((0, *hidden, 0))} has "
+                                f"{min(hidden)})")
+    if max(hidden) > MAX_NEURONS:
+        raise ArchitectureError(f"a hidden layer of {max(hidden):,} neurons is more than the {MAX_NEURONS} nnviz can "
+                                "show live")
+    return hidden
+
+
+def parse_hidden(text: str) -> tuple[int, ...]:
+    """The hidden layers written in ``text`` (``"16, 16"`` → ``(16, 16)``), checked by :func:`check_hidden`.
+
+    The same rules for the command line's ``--layers`` and the window's form: whole numbers separated by single
+    commas (``16,,16`` and an empty field are refused, not read as something else).
+    """
+    parts = text.replace(" ", "").split(",")
+    if parts == [""]:
+        raise ArchitectureError(f"the hidden layers are empty; give their sizes separated by commas, like {EXAMPLE}")
+    if "" in parts:
+        raise ArchitectureError(f"the hidden layers “{text}” have an empty place between commas; write sizes "
+                                f"separated by single commas, like {EXAMPLE}")
+    try:
+        hidden = tuple(int(p) for p in parts)
+    except ValueError:
+        raise ArchitectureError(f"the hidden layers must be whole numbers separated by commas, like {EXAMPLE}, "
+                                f"not “{text}”") from None
+    return check_hidden(hidden)
+
+
+def mnist_sizes(hidden: Sequence[int]) -> tuple[int, ...]:
+    """The whole network for these hidden layers: ``(784, *hidden, 10)``, checked by :func:`check_hidden`."""
+    return (INPUTS, *check_hidden(hidden), OUTPUTS)
+
+
+def check_mnist(sizes: Sequence[int]) -> tuple[int, ...]:
+    """``sizes`` as a tuple if it is a network that can read MNIST digits and that nnviz can hold; else an error.
+
+    784 inputs and 10 outputs, positive layers, at most :data:`MAX_PARAMETERS` weights and biases. (Wider than the
+    form's rule, :func:`check_hidden`, so that a model saved with larger layers still opens.)
+    """
+    sizes = tuple(int(n) for n in sizes)
+    if len(sizes) < 2 or min(sizes) < 1:
+        raise ArchitectureError(f"layer sizes {list(sizes)} are not a list of positive whole numbers")
+    if sizes[0] != INPUTS or sizes[-1] != OUTPUTS:
+        raise ArchitectureError(f"a {describe(sizes)} network cannot read MNIST digits: it needs {INPUTS} inputs "
+                                f"(one per pixel) and {OUTPUTS} outputs (one per digit)")
+    if parameter_count(sizes) > MAX_PARAMETERS:
+        raise ArchitectureError(f"a {describe(sizes)} network has {parameter_count(sizes):,} weights and biases, "
+                                f"more than nnviz holds ({MAX_PARAMETERS:,}: "
+                                f"{describe((INPUTS, *[MAX_NEURONS] * MAX_HIDDEN_LAYERS, OUTPUTS))})")
+    return sizes
