@@ -222,7 +222,7 @@ def _train(args) -> int:
     log = sys.stderr if args.json else sys.stdout
     print(f"Training {describe(config.sizes)} ({config.activation}, {config.output} output, {config.cost} "
           f"cost, η={config.learning_rate:g}, batch {config.batch_size}{', random labels' if config.random_labels else ''})"
-          f" on {len(data.x_train):,} images for {config.epochs} epochs", file=log)
+          f" on {len(data.x_train):,} images for {config.epochs} epoch{'s' if config.epochs != 1 else ''}", file=log)
     bar = _ProgressBar()
     started = time.perf_counter()
     train_seconds = 0.0

@@ -209,8 +209,8 @@ def _read_idx_stream(f, declared: int | None, ndim: int | None, gz_size: int | N
     if head[2] != 0x08:
         raise FileProblem(f"holds IDX type 0x{head[2]:02x}; MNIST files hold unsigned bytes (0x08)")
     if head[3] == 0 or (ndim is not None and head[3] != ndim):
-        want = f"{ndim} (images 3, labels 1)" if ndim else "at least 1"
-        raise FileProblem(f"declares {head[3]} dimensions; an MNIST IDX file has {want}")
+        want = f"this MNIST file should have {ndim}" if ndim else "an IDX file has at least 1"
+        raise FileProblem(f"declares {head[3]} dimensions; {want}")
     dims = f.read(4 * head[3])
     if len(dims) < 4 * head[3]:
         raise FileProblem("is truncated: its header is incomplete")

@@ -75,8 +75,9 @@ def open_regular(path: str | os.PathLike) -> BinaryIO:
         raise FileProblem(os_problem(e)) from None
 
 
-def what_it_is(head: bytes) -> str:
-    """A guess at a file's kind from its first bytes, for saying what a file is when it is not what we expect."""
+def what_it_is(head: bytes) -> str | None:
+    """A guess at a file's kind from its first bytes ("a PNG image"), for saying what a file is when it is not
+    what we expect; None when it looks like nothing in particular."""
     if head.startswith(npy_format.MAGIC_PREFIX):
         return "a single NumPy array (.npy)"
     if head.startswith(b"\x89PNG"):
@@ -94,7 +95,7 @@ def what_it_is(head: bytes) -> str:
     try:
         text = head.decode("utf-8")
     except UnicodeDecodeError:
-        return "not a zip archive"
+        return None
     return "a text file (CSV?)" if "," in text or "\t" in text else "a text file"
 
 
@@ -121,7 +122,7 @@ class NpzReader:
             head = self._file.read(4)
             if head not in (b"PK\x03\x04", b"PK\x05\x06"):
                 kind = what_it_is(head + self._file.read(60))
-                raise FileProblem(f"is {kind}, not an .npz file (a zip archive of NumPy arrays)")
+                raise FileProblem(f"is {kind + ', ' if kind else ''}not an .npz file (a zip archive of NumPy arrays)")
             self._file.seek(0)
             self._zip = self._guard(lambda: zipfile.ZipFile(self._file))
             self._infos = {}

@@ -64,8 +64,9 @@ def _loads(name: str) -> bool:
     return True
 
 
-def missing_libraries(loads: Callable[[str], bool] = _loads) -> list[str]:
+def missing_libraries(loads: Callable[[str], bool] | None = None) -> list[str]:
     """The libraries of :data:`XCB_LIBRARIES` the system's loader cannot find (``loads(name)`` tries one)."""
+    loads = loads or _loads
     return [name for name in XCB_LIBRARIES if not loads(name)]
 
 
@@ -82,7 +83,7 @@ def install_hint(missing: list[str], have_apt: bool | None = None) -> str:
 
 
 def xcb_problem(env: Mapping[str, str] | None = None, platform: str | None = None,
-                loads: Callable[[str], bool] = _loads, have_apt: bool | None = None) -> str | None:
+                loads: Callable[[str], bool] | None = None, have_apt: bool | None = None) -> str | None:
     """One sentence saying which libraries Qt's X11 plugin lacks and how to install them, or None if all is well
     (or Qt will not use X11)."""
     if not will_use_xcb(env, platform):
