@@ -103,11 +103,19 @@ def find_mnist(explicit: str | os.PathLike | None = None) -> Path | None:
     for given, what in ((explicit, "the given path"), (os.environ.get("NNVIZ_DATA"), "NNVIZ_DATA")):
         if given:
             p = Path(given).expanduser()
-            if not p.exists():
+            if not _exists(p, p.exists):
                 raise DataError(f"{p} ({what}) does not exist. Point it at mnist.npz or a folder of MNIST IDX files.")
             return p
     p = cache_path()
-    return p if p.is_file() else None
+    return p if _exists(p, p.is_file) else None
+
+
+def _exists(p: Path, test) -> bool:
+    """``test()`` (``p.exists`` or ``p.is_file``), with a folder the user may not look into said in words."""
+    try:
+        return test()
+    except OSError as e:
+        raise DataError(f"{p} {os_problem(e)}.") from None
 
 
 def load_mnist(path: str | os.PathLike | None = None) -> MNIST:

@@ -118,21 +118,24 @@ class NpzReader:
         self.limit = limit
         self._file = open_regular(path)
         try:
-            self.file_size = os.fstat(self._file.fileno()).st_size
-            head = self._file.read(4)
-            if head not in (b"PK\x03\x04", b"PK\x05\x06"):
-                kind = what_it_is(head + self._file.read(60))
-                raise FileProblem(f"is {kind + ', ' if kind else ''}not an .npz file (a zip archive of NumPy arrays)")
-            self._file.seek(0)
-            self._zip = self._guard(lambda: zipfile.ZipFile(self._file))
-            self._infos = {}
-            for info in self._zip.infolist():
-                name = info.filename[:-4] if info.filename.endswith(".npy") else info.filename
-                self._infos.setdefault(name, info)
+            self._zip = self._guard(self._open_zip)
         except BaseException:
             self._file.close()
             raise
+        self._infos: dict[str, zipfile.ZipInfo] = {}
+        for info in self._zip.infolist():
+            name = info.filename[:-4] if info.filename.endswith(".npy") else info.filename
+            self._infos.setdefault(name, info)
         self._headers: dict[str, Member] = {}
+
+    def _open_zip(self) -> zipfile.ZipFile:
+        self.file_size = os.fstat(self._file.fileno()).st_size
+        head = self._file.read(4)
+        if head not in (b"PK\x03\x04", b"PK\x05\x06"):
+            kind = what_it_is(head + self._file.read(60))
+            raise FileProblem(f"is {kind + ', ' if kind else ''}not an .npz file (a zip archive of NumPy arrays)")
+        self._file.seek(0)
+        return zipfile.ZipFile(self._file)
 
     @property
     def names(self) -> list[str]:
@@ -232,14 +235,14 @@ class NpzReader:
         """Run ``action``; turn whatever a damaged archive raises (zlib, zipfile, tokenize, …) into a FileProblem."""
         try:
             return action()
-        except (FileProblem, KeyError):
+        except FileProblem:
             raise
         except OSError as e:
             if isinstance(e, (PermissionError, FileNotFoundError)):
                 raise FileProblem(os_problem(e)) from None
             raise FileProblem(f"is damaged or truncated ({_reason(e, name)})") from None
         except MemoryError:
-            raise FileProblem(f"is damaged: its '{name}' entry is too large to read") from None
+            raise FileProblem(f"is damaged: {'its ' + repr(name) + ' entry' if name else 'it'} is too large to read") from None
         except Exception as e:  # noqa: BLE001 - a corrupt archive raises a dozen kinds; each means "damaged"
             raise FileProblem(f"is damaged or truncated ({_reason(e, name)})") from None
 
