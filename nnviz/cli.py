@@ -81,7 +81,7 @@ def _model_path(text: str) -> Path:
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser for every subcommand."""
-    from .core.architecture import MAX_HIDDEN_LAYERS, MAX_NEURONS
+    from .core.architecture import MAX_HIDDEN_LAYERS, MAX_HIDDEN_NEURONS
     from .core.functions import ACTIVATIONS, COSTS, OUTPUTS
     from .core.network import INITS
     from .core.training import PRESETS
@@ -98,7 +98,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="starting settings (video: 784-16-16-10 sigmoid, quadratic, η=3, batch 10); "
                         "options given explicitly override it")
     t.add_argument("--layers", type=_layers, help="hidden layer sizes, e.g. 16,16 or 30 (at most "
-                   f"{MAX_HIDDEN_LAYERS} layers of {MAX_NEURONS})")
+                   f"{MAX_HIDDEN_LAYERS} layers, {MAX_HIDDEN_NEURONS} neurons in all)")
     t.add_argument("--activation", choices=list(ACTIVATIONS), help="hidden layers' squishification")
     t.add_argument("--output", choices=list(OUTPUTS), help="output layer's squishification")
     t.add_argument("--cost", choices=list(COSTS))

@@ -57,7 +57,7 @@ def test_user_mistakes_are_one_sentence_not_a_traceback(argv, pattern, capsys):
     (["train", "--seed", "-1"], "--seed must be a whole number of at least 0, not -1"),
     (["train", "--layers", "16,,16"], "--layers: the hidden layers “16,,16” have an empty place between commas"),
     (["train", "--layers", ""], "--layers: the hidden layers are empty"),
-    (["train", "--layers", "4096,4096,4096"], "more than the 512 nnviz can show live"),
+    (["train", "--layers", "4096,4096,4096"], "12,288 hidden neurons is more than the 512 nnviz can show live"),
     (["train", "--epochs", "0"], "--epochs must be a whole number of at least 1, not 0"),
     (["train", "--batch-size", "ten"], "--batch-size must be a whole number"),
     (["train", "--lr", "-1"], "--lr must be a positive number (the learning rate η), not -1"),

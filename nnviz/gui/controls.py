@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 
 from ..core.architecture import (
     MAX_HIDDEN_LAYERS,
-    MAX_NEURONS,
+    MAX_HIDDEN_NEURONS,
     ArchitectureError,
     hidden_text,
     mnist_sizes,
@@ -113,8 +113,8 @@ class ControlsPanel(QWidget):
         aform.addRow("Preset", self.preset_combo)
         self.layers_edit = QLineEdit()
         self.layers_edit.setToolTip("Hidden layer sizes, comma-separated: 16,16 is the explanation's network; "
-                                    f"30 is Nielsen's 784-30-10. At most {MAX_HIDDEN_LAYERS} layers of "
-                                    f"{MAX_NEURONS} neurons: larger networks cannot be drawn live.")
+                                    f"30 is Nielsen's 784-30-10. At most {MAX_HIDDEN_LAYERS} layers and "
+                                    f"{MAX_HIDDEN_NEURONS} neurons in all: larger networks cannot be drawn live.")
         aform.addRow("Hidden layers", self.layers_edit)
         self.activation_combo = self._combo(ACTIVATIONS, "The squishification of the hidden layers: sigmoid squashes "
                                             "into (0, 1); ReLU is max(0, z); tanh squashes into (−1, 1).")

@@ -8,7 +8,8 @@ from nnviz.core.architecture import ArchitectureError
 
 
 @pytest.mark.parametrize("text,hidden", [("16,16", (16, 16)), (" 30 ", (30,)), ("16, 16, 8", (16, 16, 8)),
-                                         (f"{arch.MAX_NEURONS}", (arch.MAX_NEURONS,))])
+                                         (f"{arch.MAX_HIDDEN_NEURONS}", (arch.MAX_HIDDEN_NEURONS,)),
+                                         ("256,256", (256, 256)), ("128,128,128", (128, 128, 128))])
 def test_hidden_layers_parse(text, hidden):
     """Sizes separated by commas (spaces allowed) read as the hidden layers."""
     assert arch.parse_hidden(text) == hidden
@@ -24,7 +25,9 @@ def test_hidden_layers_parse(text, hidden):
     ("16.5", "whole numbers"),
     ("16,0", "at least 1 neuron"),
     ("-3", "at least 1 neuron"),
-    (f"{arch.MAX_NEURONS + 1}", f"more than the {arch.MAX_NEURONS}"),
+    (f"{arch.MAX_HIDDEN_NEURONS + 1}", f"more than the {arch.MAX_HIDDEN_NEURONS}"),
+    ("300,300", "600 hidden neurons"),
+    ("4096,4096,4096", "12,288 hidden neurons"),
     (",".join(["8"] * (arch.MAX_HIDDEN_LAYERS + 1)), f"more than the {arch.MAX_HIDDEN_LAYERS}"),
 ])
 def test_bad_hidden_layers_are_refused_with_a_sentence(text, pattern):
@@ -50,7 +53,7 @@ def test_mnist_check():
         arch.check_mnist((100, 5, 10))
     with pytest.raises(ArchitectureError, match="10 outputs"):
         arch.check_mnist((784, 5, 3))
-    with pytest.raises(ArchitectureError, match="more than nnviz holds"):
+    with pytest.raises(ArchitectureError, match="more than nnviz reads"):
         arch.check_mnist((784, 10**6, 10))
     with pytest.raises(ArchitectureError, match="positive"):
         arch.check_mnist((784, 0, 10))
@@ -62,4 +65,10 @@ def test_parameter_count_matches_the_network():
 
     for sizes in [(784, 16, 16, 10), (784, 30, 10)]:
         assert arch.parameter_count(sizes) == Network(sizes).params.size
-    assert arch.MAX_PARAMETERS == arch.parameter_count((784, *[arch.MAX_NEURONS] * arch.MAX_HIDDEN_LAYERS, 10))
+    assert arch.MAX_PARAMETERS >= arch.parameter_count((784, arch.MAX_HIDDEN_NEURONS, 10))  # the form's largest opens
+
+
+def test_beyond_live_limit_says_why():
+    """A network from a file larger than the views keep up with gets a sentence (for the window's warning)."""
+    assert arch.beyond_live_limit((784, 16, 16, 10)) is None
+    assert "784-1024-10 network is larger than nnviz draws smoothly" in arch.beyond_live_limit((784, 1024, 10))

@@ -3,7 +3,7 @@
 import pytest
 from PySide6.QtCore import Qt
 
-from nnviz.core.architecture import MAX_NEURONS
+from nnviz.core.architecture import MAX_HIDDEN_NEURONS
 from nnviz.gui.controls import ControlsPanel
 
 
@@ -27,16 +27,16 @@ def _type(qtbot, panel, text: str) -> None:
 @pytest.mark.parametrize("text,pattern", [
     ("16,,16", "empty place between commas"),
     ("", "are empty"),
-    (str(MAX_NEURONS + 1), f"more than the {MAX_NEURONS}"),
+    (str(MAX_HIDDEN_NEURONS + 1), f"more than the {MAX_HIDDEN_NEURONS}"),
     ("16,x", "whole numbers"),
 ])
 def test_bad_hidden_layers_are_refused_with_a_sentence(qtbot, panel, text, pattern):
     """`16,,16`, an empty field (it used to build 784-10 silently), too large a layer, a word: a ValueError whose
-    message is a capitalised sentence for the message box."""
+    message is a sentence for the message box (capitalised, full stop)."""
     _type(qtbot, panel, text)
     with pytest.raises(ValueError, match=pattern) as e:
         panel.config()
-    assert str(e.value)[0].isupper() and str(e.value).endswith(".")
+    assert not str(e.value)[0].islower() and str(e.value).endswith(".")
 
 
 def test_typed_layers_make_the_network(qtbot, panel):
