@@ -4,10 +4,11 @@ The command line, the form in the window, the trainer and the model files all ch
 that they accept the same networks and say the same sentence about the ones they refuse.
 
 The limits come from a measurement (``benchmarks/bench_limits.py``): the largest networks whose every live view
-(the graph at its default K, the weight images) still repaints within one 16 ms frame at p95. The graph's cost
-grows with the hidden neurons and with the layers: 784-512-10, 784-256-256-10 and 784-128-128-128-10 sit at the
-edge of the budget (14-19 ms), 784-1024-10, 784-512-512-10 and 784-128-128-128-128-10 beyond it (20-22 ms), the
-explanation's 784-16-16-10 takes 7-9 ms. A model file may hold a network up to :data:`MAX_PARAMETERS` (a margin
+(the graph at its default K, the weight images) still repaints within about one 16 ms frame at p95. The graph
+is the slowest view; its cost grows with the hidden neurons and with the layers: 784-512-10, 784-256-256-10 and
+784-128-128-128-10 sit at the edge of the budget (14-18 ms of CPU per frame, p95), 784-1024-10, 784-512-512-10 and
+784-128-128-128-128-10 past it (18-22 ms), 784-2048-10 far past it (29 ms); the explanation's 784-16-16-10 takes
+7-9 ms. A model file may hold a network up to :data:`MAX_PARAMETERS` (a margin
 above the form's largest, so that models saved with larger layers still open), which bounds what reading one can
 allocate.
 """
