@@ -193,8 +193,8 @@ class NpzReader:
             raise FileProblem(f"has a '{name}' entry packed with zip method {info.compress_type}; nnviz reads "
                               "stored or deflated entries (as NumPy writes them)")
         if info.file_size > self.limit:
-            raise FileProblem(f"has a '{name}' entry of {size_text(info.file_size)}, more than nnviz reads "
-                              f"({size_text(self.limit)}): it is not a file nnviz wrote")
+            raise FileProblem(f"has a '{name}' entry of {size_text(info.file_size)}, more than nnviz reads from "
+                              f"one entry ({size_text(self.limit)})")
         if info.header_offset + info.compress_size > self.file_size:
             raise FileProblem(f"is truncated: its '{name}' entry runs past the end of the file")
         ratio = 1 if info.compress_type == zipfile.ZIP_STORED else DEFLATE_MAX_RATIO
