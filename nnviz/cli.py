@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import sys
 import time
 from pathlib import Path
@@ -17,23 +18,75 @@ class UserError(Exception):
     """A mistake the user can fix; printed as one sentence, no traceback."""
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a mistake prints one sentence and one usage line (not the whole usage first)."""
+
+    def error(self, message: str):
+        """Print ``nnviz: <what is wrong>`` and a one-line usage, then exit with code 2."""
+        # argparse prefixes "argument --seed: "; our own messages already start with the option's name
+        head, _, rest = message.partition(": ")
+        if head.startswith("argument ") and rest.startswith(head[len("argument "):].split("/")[0]):
+            message = rest
+        usage = " ".join(self.format_usage().split())
+        if len(usage) > 100:
+            usage = f"usage: {self.prog} [options]  (`{self.prog} --help` lists them)"
+        self.exit(EXIT_USER_ERROR, f"nnviz: {message}\n{usage}\n")
+
+
+def _whole(option: str, minimum: int, meaning: str = ""):
+    """An argparse type: a whole number of at least ``minimum``, refused with a sentence naming ``option``."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            value = None
+        if value is None or value < minimum:
+            raise argparse.ArgumentTypeError(f"{option} must be a whole number of at least {minimum}{meaning}, "
+                                             f"not {text}")
+        return value
+
+    return parse
+
+
+def _number(option: str, low: float, high: float | None, meaning: str):
+    """An argparse type: a number in (``low``, ``high``], refused with a sentence naming ``option``."""
+
+    def parse(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            value = float("nan")
+        if not (math.isfinite(value) and value > low and (high is None or value <= high)):
+            raise argparse.ArgumentTypeError(f"{option} must be {meaning}, not {text}")
+        return value
+
+    return parse
+
+
 def _layers(text: str) -> tuple[int, ...]:
+    from .core.architecture import ArchitectureError, parse_hidden
+
     try:
-        sizes = tuple(int(t) for t in text.replace(" ", "").split(",") if t)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"--layers takes hidden layer sizes like 16,16, not {text!r}") from None
-    if any(n < 1 for n in sizes):
-        raise argparse.ArgumentTypeError("hidden layer sizes must be positive")
-    return sizes
+        return parse_hidden(text)
+    except ArchitectureError as e:
+        raise argparse.ArgumentTypeError(f"--layers: {e}") from None
+
+
+def _model_path(text: str) -> Path:
+    if not text.lower().endswith(".npz"):
+        raise argparse.ArgumentTypeError(f"--out takes a model file name ending in .npz (like model.npz), not {text}")
+    return Path(text)
 
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser for every subcommand."""
+    from .core.architecture import MAX_HIDDEN_LAYERS, MAX_HIDDEN_NEURONS
     from .core.functions import ACTIVATIONS, COSTS, OUTPUTS
     from .core.network import INITS
     from .core.training import PRESETS
 
-    p = argparse.ArgumentParser(prog="nnviz", description="Watch a neural network learn to read handwritten digits. "
+    p = _Parser(prog="nnviz", description="Watch a neural network learn to read handwritten digits. "
                                 "With no command, opens the app.")
     p.add_argument("--version", action="version", version=f"nnviz {__version__}")
     p.add_argument("--data", help="MNIST to use: an mnist.npz or a folder of IDX files (default: $NNVIZ_DATA, "
@@ -47,19 +100,22 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--preset", default="video", choices=list(PRESETS),
                    help="starting settings (video: 784-16-16-10 sigmoid, quadratic, η=3, batch 10); "
                         "options given explicitly override it")
-    t.add_argument("--layers", type=_layers, help="hidden layer sizes, e.g. 16,16 or 30")
+    t.add_argument("--layers", type=_layers, help="hidden layer sizes, e.g. 16,16 or 30 (at most "
+                   f"{MAX_HIDDEN_LAYERS} layers, {MAX_HIDDEN_NEURONS} neurons in all)")
     t.add_argument("--activation", choices=list(ACTIVATIONS), help="hidden layers' squishification")
     t.add_argument("--output", choices=list(OUTPUTS), help="output layer's squishification")
     t.add_argument("--cost", choices=list(COSTS))
     t.add_argument("--init", choices=list(INITS), help="normal = N(0,1); scaled = N(0,1/n_in) (He for relu)")
-    t.add_argument("--lr", type=float, help="learning rate η")
-    t.add_argument("--lr-decay", type=float, help="η multiplier per epoch (1 = constant)")
-    t.add_argument("--batch-size", type=int)
-    t.add_argument("--epochs", type=int)
-    t.add_argument("--seed", type=int)
+    t.add_argument("--lr", type=_number("--lr", 0, None, "a positive number (the learning rate η)"),
+                   help="learning rate η")
+    t.add_argument("--lr-decay", type=_number("--lr-decay", 0, 1, "a number above 0 and at most 1 (η's factor per "
+                                              "epoch)"), help="η multiplier per epoch (1 = constant)")
+    t.add_argument("--batch-size", type=_whole("--batch-size", 1, " (images per mini-batch)"))
+    t.add_argument("--epochs", type=_whole("--epochs", 1))
+    t.add_argument("--seed", type=_whole("--seed", 0))
     t.add_argument("--random-labels", action="store_true", default=None, help="train on shuffled labels")
     t.add_argument("--data", dest="sub_data", help=argparse.SUPPRESS)
-    t.add_argument("--out", type=Path, help="save the trained model here (.npz)")
+    t.add_argument("--out", type=_model_path, help="save the trained model here (.npz)")
     t.add_argument("--record", action="store_true", help="record checkpoints of the run into --out, to replay "
                    "it in the app")
     t.add_argument("--json", action="store_true", help="end with one JSON line of results")
@@ -128,6 +184,11 @@ def _user_errors(fn):
 
 
 def _open_app(args) -> int:
+    from .gui.platform_check import xcb_problem
+
+    problem = xcb_problem()  # before Qt loads: a missing X11 library makes Qt abort the process
+    if problem:
+        raise UserError(problem)
     try:
         from .gui.app import main as gui_main
     except ImportError as e:
@@ -159,35 +220,49 @@ class _ProgressBar:
 
 @_user_errors
 def _train(args) -> int:
+    from .core.architecture import describe, mnist_sizes
     from .core.data import load_mnist
-    from .core.model_io import save_model
     from .core.recording import Recording
-    from .core.training import Trainer, preset
+    from .core.training import Trainer, TrainingDiverged, preset
 
     config = preset(args.preset, learning_rate=args.lr, lr_decay=args.lr_decay, batch_size=args.batch_size,
                     epochs=args.epochs, seed=args.seed, activation=args.activation, output=args.output,
                     cost=args.cost, init=args.init, random_labels=args.random_labels,
-                    sizes=(784, *args.layers, 10) if args.layers else None)
+                    sizes=mnist_sizes(args.layers) if args.layers else None)
+    if args.out:
+        _check_can_save(args.out)  # before training: a run that cannot be saved is refused, not lost at the end
     if args.record and not args.out:
         raise UserError("--record keeps the run in the model file: give --out run.npz too.")
     data = load_mnist(args.data)
+    if config.batch_size > len(data.x_train):
+        raise UserError(f"--batch-size {config.batch_size:,} is larger than the {len(data.x_train):,} training "
+                        "images; choose at most that many (10 is the classic choice).")
     trainer = Trainer(config, data)
     if args.record:
         trainer.record_into(Recording(trainer.network.params.size))
     log = sys.stderr if args.json else sys.stdout
-    print(f"Training {'-'.join(map(str, config.sizes))} ({config.activation}, {config.output} output, {config.cost} "
+    print(f"Training {describe(config.sizes)} ({config.activation}, {config.output} output, {config.cost} "
           f"cost, η={config.learning_rate:g}, batch {config.batch_size}{', random labels' if config.random_labels else ''})"
-          f" on {len(data.x_train):,} images for {config.epochs} epochs", file=log)
+          f" on {len(data.x_train):,} images for {config.epochs} epoch{'s' if config.epochs != 1 else ''}", file=log)
     bar = _ProgressBar()
     started = time.perf_counter()
     train_seconds = 0.0
-    for epoch in range(1, config.epochs + 1):
-        t0 = time.perf_counter()
-        acc = trainer.run_epoch(lambda done, total: bar(f"epoch {epoch}/{config.epochs}", done, total))
-        train_seconds += time.perf_counter() - t0
+    try:
+        for epoch in range(1, config.epochs + 1):
+            t0 = time.perf_counter()
+            acc = trainer.run_epoch(lambda done, total: bar(f"epoch {epoch}/{config.epochs}", done, total))
+            train_seconds += time.perf_counter() - t0
+            bar.done()
+            print(f"epoch {epoch:3d}: test accuracy {100 * acc:6.2f} %  "
+                  f"cost {trainer.history.last_cost:.4f}", file=log, flush=True)
+    except TrainingDiverged:
         bar.done()
-        print(f"epoch {epoch:3d}: test accuracy {100 * acc:6.2f} %  cost {trainer.history.last_cost:.4f}",
-              file=log, flush=True)
+        saved = f" The last good weights were saved to {_save(trainer, args.out, log)}." if args.out else ""
+        print(f"nnviz: training diverged: the cost became NaN or infinite at mini-batch {trainer.step_count + 1} "
+              f"(epoch {trainer.epoch + 1}), so the learning rate {config.learning_rate:g} is too large for this "
+              f"network.{saved} Run `nnviz train` again with a smaller --lr (try "
+              f"--lr {config.learning_rate / 10:g}).", file=sys.stderr)
+        return 1
     history = trainer.history
     result = {
         "test_accuracy": history.test_accuracy[-1][1] if history.test_accuracy else trainer.test_accuracy(),
@@ -198,33 +273,67 @@ def _train(args) -> int:
         "config": config.to_dict(),
     }
     if args.out:
-        save_model(trainer.network, args.out, config.to_dict(), history=history, recording=trainer.recording)
-        result["model"] = str(args.out)
-        rec = trainer.recording
-        print(f"saved {args.out}" + (f" with {len(rec):,} checkpoints" if rec is not None else ""), file=log)
-    if args.json:
-        print(json.dumps(result))
-    else:
+        result["model"] = str(_save(trainer, args.out, log))
+    if not args.json:
         print(f"best test accuracy {100 * result['best_test_accuracy']:.2f} %, "
               f"{result['samples_per_second']:,.0f} samples/s")
+    if not args.out:
+        print("Nothing was saved: add --out MODEL.npz to keep the trained network (then `nnviz evaluate "
+              "MODEL.npz`, or open it in the app).", file=log)
+    if args.json:
+        print(json.dumps(result))
     return 0
+
+
+def _check_can_save(out: Path) -> None:
+    from .core.atomic import check_writable, write_problem
+
+    try:
+        check_writable(out)
+    except OSError as e:
+        raise UserError(f"cannot save to {out}: {write_problem(e)}; nothing was trained.") from None
+
+
+def _save(trainer, out: Path, log) -> Path:
+    """Save the trainer's network and history to ``out``; if that fails after all, beside the working folder or in
+    the cache, and say where. Returns where it was saved."""
+    from .core.data import cache_dir
+    from .core.model_io import ModelFileError, save_model
+
+    save = lambda path: save_model(trainer.network, path, trainer.config.to_dict(),  # noqa: E731
+                                   history=trainer.history, recording=trainer.recording)
+    try:
+        save(out)
+        rec = trainer.recording
+        print(f"saved {out}" + (f" with {len(rec):,} checkpoints" if rec is not None else ""), file=log)
+        return out
+    except ModelFileError as e:
+        first = e
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    for folder in (Path.cwd(), cache_dir()):
+        fallback = folder / f"{out.stem}-{stamp}.npz"
+        try:
+            save(fallback)
+        except ModelFileError:
+            continue
+        print(f"nnviz: {first} The trained model was saved to {fallback} instead.", file=sys.stderr)
+        return fallback
+    raise UserError(f"{first} Saving in the working folder and the cache failed too.")
 
 
 @_user_errors
 def _evaluate(args) -> int:
+    from .core.architecture import describe
     from .core.data import MNIST, load_mnist
     from .core.model_io import read_model
 
-    model = read_model(args.model)
-    net = model.network
-    if net.sizes[0] != 784 or net.sizes[-1] != 10:
-        raise UserError(f"{args.model} is a {'-'.join(map(str, net.sizes))} network; MNIST needs 784 inputs and 10 outputs.")
+    net = read_model(args.model).network  # a model file is always a network for MNIST (checked on reading)
     data = load_mnist(args.data)
     acc = net.accuracy(MNIST.inputs(data.x_test), data.y_test)
     if args.json:
         print(json.dumps({"test_accuracy": acc, "sizes": list(net.sizes), "model": str(args.model)}))
     else:
-        print(f"{args.model}: {'-'.join(map(str, net.sizes))}, test accuracy {100 * acc:.2f} % on {len(data.y_test):,} images")
+        print(f"{args.model}: {describe(net.sizes)}, test accuracy {100 * acc:.2f} % on {len(data.y_test):,} images")
     return 0
 
 

@@ -4,6 +4,7 @@ import json
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 
@@ -43,16 +44,157 @@ def test_explicit_options_override_the_preset(mnist_path, tmp_path, capsys):
 
 
 @pytest.mark.parametrize("argv,pattern", [
-    (["train", "--lr", "-1", "--epochs", "1"], "learning rate"),
     (["train", "--data", "/nonexistent/mnist.npz"], "does not exist"),
     (["evaluate", "/nonexistent/model.npz"], "does not exist"),
 ])
-def test_user_mistakes_are_one_sentence_not_a_traceback(argv, pattern, capsys, mnist_path):
-    """Bad options, missing files: exit code 2, one line on stderr, no traceback."""
-    if "--data" not in argv and argv[0] == "train":
-        argv = [*argv, "--data", str(mnist_path)]
+def test_user_mistakes_are_one_sentence_not_a_traceback(argv, pattern, capsys):
+    """Missing files: exit code 2, one line on stderr, no traceback."""
     code, out, err = run(capsys, *argv)
     assert code == 2 and pattern in err and "Traceback" not in err and len(err.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("argv,pattern", [
+    (["train", "--seed", "-1"], "--seed must be a whole number of at least 0, not -1"),
+    (["train", "--layers", "16,,16"], "--layers: the hidden layers “16,,16” have an empty place between commas"),
+    (["train", "--layers", ""], "--layers: the hidden layers are empty"),
+    (["train", "--layers", "4096,4096,4096"], "12,288 hidden neurons is more than the 512 nnviz can show live"),
+    (["train", "--epochs", "0"], "--epochs must be a whole number of at least 1, not 0"),
+    (["train", "--batch-size", "ten"], "--batch-size must be a whole number"),
+    (["train", "--lr", "-1"], "--lr must be a positive number (the learning rate η), not -1"),
+    (["train", "--lr-decay", "2"], "--lr-decay must be a number above 0 and at most 1"),
+    (["train", "--out", "model.txt"], "--out takes a model file name ending in .npz"),
+    (["train", "--activation", "swish"], "invalid choice: 'swish'"),
+    (["evaluate"], "the following arguments are required: model"),
+    (["frobnicate"], "invalid choice: 'frobnicate'"),
+])
+def test_senseless_options_get_one_sentence_and_the_usage_line(argv, pattern, capsys):
+    """Options that make no sense are refused before anything runs: the sentence (naming the option) first, then
+    one usage line — not the whole usage before it."""
+    with pytest.raises(SystemExit) as e:
+        main(argv)
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert e.value.code == 2 and len(lines) == 2, lines
+    assert lines[0].startswith("nnviz: ") and pattern in lines[0] and lines[1].startswith("usage: nnviz")
+
+
+def test_batch_larger_than_the_training_set_is_refused(mnist_path, capsys):
+    """A mini-batch of more images than MNIST has is refused with the count, before training."""
+    code, _, err = run(capsys, "train", "--batch-size", "70000", "--data", str(mnist_path))
+    assert code == 2 and "larger than the 60,000 training images" in err
+
+
+def test_train_without_out_says_nothing_was_saved(mnist_path, capsys):
+    """A run without --out ends by saying nothing was saved and how to save."""
+    code, out, err = run(capsys, "train", "--epochs", "1", "--data", str(mnist_path))
+    assert code == 0, err
+    assert "Nothing was saved: add --out MODEL.npz" in out.strip().splitlines()[-1]
+
+
+def test_diverged_run_says_how_to_continue_in_a_terminal(mnist_path, tmp_path, capsys):
+    """The diverge preset blows up: the message gives the mini-batch and a smaller --lr to try (not 'reset'), and
+    the last good weights are saved to --out."""
+    model = tmp_path / "d.npz"
+    code, out, err = run(capsys, "train", "--preset", "diverge", "--epochs", "1", "--data", str(mnist_path),
+                         "--out", str(model))
+    assert code == 1 and "diverged" in err and "--lr" in err and "reset" not in err.lower()
+    assert "saved to" in err and read_model(model).network.sizes == (784, 16, 16, 10)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="uses /sys, where even root cannot create files")
+def test_unwritable_out_is_refused_before_training(mnist_path, capsys):
+    """--out where the user cannot write is refused at once, not after every epoch has been trained."""
+    code, out, err = run(capsys, "train", "--out", "/sys/nnviz-test.npz", "--data", str(mnist_path))
+    if "permission denied" not in err:
+        pytest.skip("/sys is writable here")
+    assert code == 2 and "nothing was trained" in err and "Training" not in out
+
+
+def test_failed_final_save_lands_in_the_working_folder(mnist_path, tmp_path, capsys, monkeypatch):
+    """If the save fails at the end after all (here: stubbed), the model is saved in the working folder and the
+    message says where."""
+    from nnviz.core import model_io
+
+    real_save = model_io.save_model
+    wanted = tmp_path / "out" / "m.npz"
+
+    def fail_there(network, path, *a, **kw):
+        if path == wanted:
+            raise model_io.ModelFileError(f"cannot write {path}: permission denied. Nothing was overwritten.")
+        return real_save(network, path, *a, **kw)
+
+    monkeypatch.setattr(model_io, "save_model", fail_there)
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run(capsys, "train", "--epochs", "1", "--data", str(mnist_path), "--out", str(wanted),
+                         "--json")
+    assert code == 0, err
+    saved = Path(json.loads(out.strip().splitlines()[-1])["model"])
+    assert saved.parent == tmp_path and saved.name.startswith("m-") and read_model(saved).network.sizes[0] == 784
+    assert "permission denied" in err and str(saved) in err
+
+
+def _bad_files(tmp_path, mnist_path) -> dict:
+    """The issue's bad files: a corrupt deflate member, a FIFO, a 0-dimension IDX file, random bytes."""
+    import gzip
+    import os
+    import shutil
+    import zipfile
+
+    files = {}
+    good = tmp_path / "compressed.npz"
+    shutil.copy(mnist_path, good)
+    with zipfile.ZipFile(good) as z:
+        info = z.infolist()[0]
+    raw = bytearray(good.read_bytes())
+    start = info.header_offset + 30 + len(info.filename) + len(info.extra)
+    raw[start + 1000 : start + 1100] = os.urandom(100)
+    files["corrupt deflate"] = tmp_path / "corrupt.npz"
+    files["corrupt deflate"].write_bytes(bytes(raw))
+    files["fifo"] = tmp_path / "fifo.npz"
+    os.mkfifo(files["fifo"])
+    idx = tmp_path / "idx"
+    idx.mkdir()
+    for stem in ("train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte",
+                 "t10k-labels-idx1-ubyte"):
+        (idx / f"{stem}.gz").write_bytes(gzip.compress(bytes([0, 0, 8, 0])))
+    files["0-dim IDX"] = idx
+    files["random bytes"] = tmp_path / "random.npz"
+    files["random bytes"].write_bytes(os.urandom(100_000))
+    return files
+
+
+def test_bad_files_through_the_cli_end_in_one_sentence(mnist_path, tmp_path):
+    """Each bad file ends the process with one sentence naming it, exit code 2 and no traceback (a FIFO used to
+    hang, the others to print tracebacks); run as real processes, each with a timeout as a guard against hangs."""
+    for what, path in _bad_files(tmp_path, mnist_path).items():
+        r = subprocess.run([sys.executable, "-m", "nnviz", "data", "info", "--data", str(path)],
+                           capture_output=True, text=True, timeout=60)
+        lines = r.stderr.strip().splitlines()
+        assert r.returncode == 2 and len(lines) == 1 and path.name in lines[0], (what, r.stderr)
+        assert "Traceback" not in r.stderr, what
+
+
+@pytest.mark.parametrize("content,kind", [(b"\x89PNG\r\n\x1a\n" + bytes(64), "PNG image"),
+                                          (b"label,pixel\n7,0\n", "text file")])
+def test_evaluate_of_another_kind_of_file_says_what_it_expected(tmp_path, capsys, content, kind):
+    """A PNG or CSV handed to `evaluate` is named as such, with what was expected, never numpy's pickle advice."""
+    path = tmp_path / "digit.png"
+    path.write_bytes(content)
+    code, _, err = run(capsys, "evaluate", str(path))
+    assert code == 2 and kind in err and ".npz" in err and "pickle" not in err
+
+
+def test_missing_x11_library_is_named_before_qt_loads(capsys, monkeypatch):
+    """`nnviz` on Linux without libxcb-cursor0: one sentence with the apt command instead of Qt's abort."""
+    from nnviz.gui import platform_check
+
+    monkeypatch.setattr(platform_check, "_loads", lambda name: "cursor" not in name)
+    monkeypatch.setenv("DISPLAY", ":99")
+    monkeypatch.delenv("QT_QPA_PLATFORM", raising=False)
+    monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
+    monkeypatch.delenv("XDG_SESSION_TYPE", raising=False)
+    monkeypatch.setattr(sys, "platform", "linux")
+    code, _, err = run(capsys)
+    assert code == 2 and "libxcb-cursor.so.0" in err and "libxcb-cursor0" in err
 
 
 def test_evaluate_refuses_a_dataset_passed_as_a_model(mnist_path, capsys):

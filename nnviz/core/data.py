@@ -1,7 +1,9 @@
 """MNIST: find it, load it (Keras ``.npz`` or the original IDX files), validate it, download it into the cache.
 
-Nothing here unpickles: ``np.load`` always runs with ``allow_pickle=False``, and every array is checked for
-shape, dtype, label range and count before anyone trains on it.
+Nothing here unpickles or trusts a file: every array's declared shape and dtype are checked against MNIST's
+before its data is read (:mod:`.npz` reads the archive), IDX headers against the file's size, special files
+are refused unopened, and every failure is one :class:`DataError` naming the file; label range and counts are
+checked before anyone trains on the data.
 """
 
 from __future__ import annotations
@@ -9,18 +11,20 @@ from __future__ import annotations
 import gzip
 import hashlib
 import http.client
+import math
 import os
 import struct
 import urllib.error
 import urllib.request
-import zipfile
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-from .atomic import write_atomically
+from .atomic import write_atomically, write_problem
+from .npz import CHUNK, DEFLATE_MAX_RATIO, FileProblem, NpzReader, open_regular, os_problem
 
 MNIST_URL = "https://storage.googleapis.com/tensorflow/tf-keras-datasets/mnist.npz"
 MNIST_SIZE = 11_490_434
@@ -29,6 +33,12 @@ CACHE_FILE = "mnist.npz"
 TRAIN_COUNT, TEST_COUNT = 60_000, 10_000
 IMAGE_SHAPE = (28, 28)
 _KEYS = ("x_train", "y_train", "x_test", "y_test")
+#: per array: (IDX dimensions, shape, dtype kinds allowed)
+_EXPECTED = {
+    "x_train": (3, (TRAIN_COUNT, *IMAGE_SHAPE), "u"), "y_train": (1, (TRAIN_COUNT,), "ui"),
+    "x_test": (3, (TEST_COUNT, *IMAGE_SHAPE), "u"), "y_test": (1, (TEST_COUNT,), "ui"),
+}
+_IDX_LIMIT = 2 * TRAIN_COUNT * 28 * 28  # bytes an IDX file may declare: twice MNIST's largest
 _IDX_NAMES = {
     "x_train": "train-images-idx3-ubyte",
     "y_train": "train-labels-idx1-ubyte",
@@ -93,11 +103,19 @@ def find_mnist(explicit: str | os.PathLike | None = None) -> Path | None:
     for given, what in ((explicit, "the given path"), (os.environ.get("NNVIZ_DATA"), "NNVIZ_DATA")):
         if given:
             p = Path(given).expanduser()
-            if not p.exists():
+            if not _exists(p, p.exists):
                 raise DataError(f"{p} ({what}) does not exist. Point it at mnist.npz or a folder of MNIST IDX files.")
             return p
     p = cache_path()
-    return p if p.is_file() else None
+    return p if _exists(p, p.is_file) else None
+
+
+def _exists(p: Path, test) -> bool:
+    """``test()`` (``p.exists`` or ``p.is_file``), with a folder the user may not look into said in words."""
+    try:
+        return test()
+    except OSError as e:
+        raise DataError(f"{p} {os_problem(e)}.") from None
 
 
 def load_mnist(path: str | os.PathLike | None = None) -> MNIST:
@@ -108,27 +126,37 @@ def load_mnist(path: str | os.PathLike | None = None) -> MNIST:
             f"MNIST was not found. Run `nnviz data download`, or put mnist.npz at {cache_path()}, "
             "or pass --data PATH (or set NNVIZ_DATA) to an mnist.npz or a folder of IDX files."
         )
-    return load_idx_folder(p) if p.is_dir() else load_npz(p)
+    try:
+        is_folder = p.is_dir()
+    except OSError as e:
+        raise DataError(f"{p} {os_problem(e)}.") from None
+    if is_folder:
+        return load_idx_folder(p)
+    if any(stem in p.name.replace(".idx", "-idx") for stem in _IDX_NAMES.values()):
+        raise DataError(f"{p} is one MNIST IDX file; nnviz needs all four ({', '.join(_IDX_NAMES.values())}, "
+                        "plain or .gz): point at the folder that holds them, or at an mnist.npz.")
+    return load_npz(p)
 
 
 def load_npz(path: str | os.PathLike) -> MNIST:
-    """Load a Keras-layout ``mnist.npz`` (``x_train``, ``y_train``, ``x_test``, ``y_test``)."""
+    """Load a Keras-layout ``mnist.npz`` (``x_train``, ``y_train``, ``x_test``, ``y_test``).
+
+    Every array's header is checked against MNIST's shapes before its data is read (see :mod:`.npz`).
+    """
     path = Path(path)
     try:
-        f = np.load(path, allow_pickle=False)
-        if not isinstance(f, np.lib.npyio.NpzFile):
-            raise DataError(f"{path} is a single NumPy array, not an MNIST .npz with x_train, y_train, x_test, y_test.")
-        with f:
-            missing = [k for k in _KEYS if k not in f.files]
+        with NpzReader(path) as f:
+            missing = [k for k in _KEYS if k not in f.names]
             if missing:
                 raise DataError(f"{path} is not an MNIST .npz: it lacks {', '.join(missing)} "
-                                f"(it holds {', '.join(f.files) or 'nothing'}).")
-            arrays = {k: f[k] for k in _KEYS}
-    except DataError:
-        raise
-    except (zipfile.BadZipFile, EOFError, OSError, ValueError, KeyError) as e:
-        raise DataError(f"{path} cannot be read as an .npz file ({_reason(e)}); it may be truncated or corrupt. "
-                        "Download it again or choose another file.") from None
+                                f"(it holds {', '.join(f.names) or 'nothing'}).")
+            for k in _KEYS:
+                m = f.header(k)
+                _check_declared(k, m.shape, m.dtype, str(path))
+            arrays = {k: f.read(k) for k in _KEYS}
+    except FileProblem as e:
+        raise DataError(f"{path} {e}. nnviz expects mnist.npz (Keras layout) or a folder of the four MNIST IDX "
+                        "files; download it again or choose another file.") from None
     return _validated(arrays, str(path))
 
 
@@ -136,52 +164,108 @@ def load_idx_folder(folder: str | os.PathLike) -> MNIST:
     """Load the four original MNIST IDX files (plain or ``.gz``; ``-`` or ``.`` before ``idx``) from ``folder``."""
     folder = Path(folder)
     arrays = {}
-    for key, stem in _IDX_NAMES.items():
-        candidates = [folder / (name + ext) for name in (stem, stem.replace("-idx", ".idx")) for ext in ("", ".gz")]
-        found = next((c for c in candidates if c.is_file()), None)
-        if found is None:
-            raise DataError(f"{folder} has no {stem} (or {stem}.gz): an MNIST IDX folder holds the four files "
-                            f"{', '.join(_IDX_NAMES.values())}.")
-        arrays[key] = read_idx(found)
+    try:
+        for key, stem in _IDX_NAMES.items():
+            candidates = [folder / (name + ext) for name in (stem, stem.replace("-idx", ".idx"))
+                          for ext in ("", ".gz")]
+            found = next((c for c in candidates if c.exists()), None)
+            if found is None:
+                raise DataError(f"{folder} has no {stem} (or {stem}.gz): an MNIST IDX folder holds the four files "
+                                f"{', '.join(_IDX_NAMES.values())}.")
+            arrays[key] = read_idx(found, _EXPECTED[key][0])
+    except OSError as e:  # the folder itself cannot be listed (permissions)
+        raise DataError(f"{folder} {os_problem(e)}.") from None
     return _validated(arrays, str(folder))
 
 
-def read_idx(path: str | os.PathLike) -> np.ndarray:
-    """Read one IDX file (optionally gzipped) of unsigned bytes into an array."""
+def read_idx(path: str | os.PathLike, ndim: int | None = None) -> np.ndarray:
+    """Read one IDX file (optionally gzipped) of unsigned bytes into an array (of ``ndim`` dimensions, if given).
+
+    The header's shape is checked against the file's size (a gzip file's declared length) before the data is
+    read, and the data is read in chunks into an array of exactly that size.
+    """
     path = Path(path)
     try:
-        opener = gzip.open if path.suffix == ".gz" else open
-        with opener(path, "rb") as f:
-            raw = f.read()
-    except (OSError, EOFError, gzip.BadGzipFile) as e:
-        raise DataError(f"{path} cannot be read ({_reason(e)}); it may be truncated or corrupt.") from None
-    if len(raw) < 4 or raw[0] != 0 or raw[1] != 0:
-        raise DataError(f"{path} is not an IDX file (bad magic number).")
-    if raw[2] != 0x08:
-        raise DataError(f"{path} holds IDX type 0x{raw[2]:02x}; MNIST files hold unsigned bytes (0x08).")
-    ndim = raw[3]
-    header = 4 + 4 * ndim
-    if len(raw) < header:
-        raise DataError(f"{path} is truncated: its header is incomplete.")
-    shape = struct.unpack(f">{ndim}I", raw[4:header])
-    expected = int(np.prod(shape)) if shape else 0
-    if len(raw) - header != expected:
-        raise DataError(f"{path} should hold {expected:,} bytes of data for shape {shape} but holds "
-                        f"{len(raw) - header:,}: it is truncated or corrupt.")
-    return np.frombuffer(raw, np.uint8, offset=header).reshape(shape)
+        with open_regular(path) as raw_file:
+            size = os.fstat(raw_file.fileno()).st_size
+            if path.suffix == ".gz":
+                declared = _gzip_declared_size(raw_file, size)
+                with gzip.GzipFile(fileobj=raw_file, mode="rb") as f:
+                    return _read_idx_stream(f, declared, ndim, gz_size=size)
+            return _read_idx_stream(raw_file, size, ndim)
+    except FileProblem as e:
+        raise DataError(f"{path} {e}.") from None
+    except (OSError, EOFError, zlib.error, struct.error, ValueError, MemoryError) as e:
+        raise DataError(f"{path} cannot be read ({_reason(e)}); it may be truncated or corrupt. "
+                        "Download it again or choose another file.") from None
+
+
+def _gzip_declared_size(f, size: int) -> int | None:
+    """A gzip file's uncompressed length mod 2³² (its last four bytes), or None when the file is too short."""
+    if size < 18:
+        return None
+    f.seek(size - 4)
+    declared = struct.unpack("<I", f.read(4))[0]
+    f.seek(0)
+    return declared
+
+
+def _read_idx_stream(f, declared: int | None, ndim: int | None, gz_size: int | None = None) -> np.ndarray:
+    head = f.read(4)
+    if len(head) < 4 or head[0] != 0 or head[1] != 0:
+        raise FileProblem("is not an IDX file (bad magic number)")
+    if head[2] != 0x08:
+        raise FileProblem(f"holds IDX type 0x{head[2]:02x}; MNIST files hold unsigned bytes (0x08)")
+    if head[3] == 0 or (ndim is not None and head[3] != ndim):
+        want = f"this MNIST file should have {ndim}" if ndim else "an IDX file has at least 1"
+        raise FileProblem(f"declares {head[3]} dimensions; {want}")
+    dims = f.read(4 * head[3])
+    if len(dims) < 4 * head[3]:
+        raise FileProblem("is truncated: its header is incomplete")
+    shape = struct.unpack(f">{head[3]}I", dims)
+    expected = math.prod(shape)
+    header = 4 + len(dims)
+    if expected > _IDX_LIMIT:
+        raise FileProblem(f"declares shape {shape} ({expected:,} bytes), far more than MNIST's largest file holds: "
+                          "it is corrupt or not MNIST")
+    if gz_size is None:
+        holds = declared - header
+        if holds != expected:
+            raise FileProblem(f"should hold {expected:,} bytes of data for shape {shape} but holds {holds:,}: "
+                              "it is truncated or corrupt")
+    elif (expected + header > gz_size * DEFLATE_MAX_RATIO
+          or (declared is not None and (expected + header) % 2**32 != declared)):
+        raise FileProblem(f"declares shape {shape} ({expected:,} bytes), which its compressed size "
+                          f"({gz_size:,} bytes) or length field does not match: it is truncated or corrupt")
+    data = np.empty(expected, np.uint8)
+    view, done = memoryview(data), 0
+    while done < expected:
+        got = f.readinto(view[done : done + CHUNK])
+        if not got:
+            raise FileProblem(f"should hold {expected:,} bytes of data for shape {shape} but holds {done:,}: "
+                              "it is truncated")
+        done += got
+    if f.read(1):  # reading to the end also checks a gzip file's checksum
+        raise FileProblem(f"holds more data than its shape {shape} declares: it is corrupt")
+    return data.reshape(shape)
+
+
+def _check_declared(key: str, shape: tuple, dtype: np.dtype, source: str) -> None:
+    """Refuse an array whose declared shape or dtype is not MNIST's, before its data is read."""
+    expected_shape, kinds = _EXPECTED[key][1], _EXPECTED[key][2]
+    if dtype.kind not in kinds or (key[0] == "x" and dtype.itemsize != 1):
+        raise DataError(f"{source}: {key} has dtype {dtype}; MNIST images are uint8 and labels integers.")
+    if tuple(shape) != expected_shape:
+        if key[0] == "y":
+            raise DataError(f"{source}: {key} has shape {tuple(shape)}; expected {expected_shape} labels.")
+        raise DataError(f"{source}: {key} has shape {tuple(shape)}; MNIST's {key[2:]} set is {expected_shape}.")
 
 
 def _validated(arrays: dict, source: str) -> MNIST:
-    counts = {"train": TRAIN_COUNT, "test": TEST_COUNT}
-    for part, count in counts.items():
-        x, y = arrays[f"x_{part}"], arrays[f"y_{part}"]
-        if x.dtype != np.uint8 or y.dtype.kind not in "ui":
-            raise DataError(f"{source}: x_{part}/y_{part} have dtypes {x.dtype}/{y.dtype}; MNIST images are uint8 "
-                            "and labels integers.")
-        if x.shape != (count, *IMAGE_SHAPE):
-            raise DataError(f"{source}: x_{part} has shape {x.shape}; MNIST's {part} set is {(count, *IMAGE_SHAPE)}.")
-        if y.shape != (count,):
-            raise DataError(f"{source}: y_{part} has shape {y.shape}; expected ({count},) labels.")
+    for part in ("train", "test"):
+        for key in (f"x_{part}", f"y_{part}"):
+            _check_declared(key, arrays[key].shape, arrays[key].dtype, source)
+        y = arrays[f"y_{part}"]
         if y.size and (y.min() < 0 or y.max() > 9):
             raise DataError(f"{source}: y_{part} has labels outside 0–9 ({y.min()}…{y.max()}).")
         arrays[f"y_{part}"] = y.astype(np.uint8, copy=False)
@@ -208,7 +292,7 @@ def import_mnist(source: str | os.PathLike, dest: str | os.PathLike | None = Non
     try:
         return save_npz_atomic(data, dest or cache_path())
     except OSError as e:
-        raise DataError(f"could not write {dest or cache_path()}: {_reason(e)} (is the disk full or read-only?)") from None
+        raise DataError(f"could not write {dest or cache_path()}: {write_problem(e)}.") from None
 
 
 def download_mnist(
@@ -257,7 +341,7 @@ def download_mnist(
                 f"or download mnist.npz elsewhere and put it at {dest} (or use `nnviz data import PATH`)."
             ) from None
         except OSError as e:  # not the network: writing the file failed
-            raise DataError(f"could not write {part}: {_reason(e)} (is the disk full or read-only?)") from None
+            raise DataError(f"could not write {part}: {write_problem(e)}.") from None
         if size is not None and done != size:
             raise DataError(f"the download from {url} stopped at {done:,} of {size:,} bytes (truncated). Try again.")
         if digest.hexdigest() != sha256:
@@ -268,7 +352,7 @@ def download_mnist(
         try:
             save_npz_atomic(data, dest)
         except OSError as e:
-            raise DataError(f"could not write {dest}: {_reason(e)} (is the disk full or read-only?)") from None
+            raise DataError(f"could not write {dest}: {write_problem(e)}.") from None
     finally:
         part.unlink(missing_ok=True)
     return dest

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import numpy as np
 
-from . import architecture
-from .model_io import ModelFile, ModelFileError, read_model
+from .architecture import INPUTS, OUTPUTS
+from .model_io import ModelFile, read_model
 from .network import Network
 from .protocol import DataLoaded, Resume
 from .history import History
@@ -102,7 +102,7 @@ class Run:
     def graph_network(self) -> Network | None:
         """The network to draw on the graph and weight images: only an MNIST-shaped one."""
         net = self.network()
-        return net if net is not None and architecture.is_mnist_shaped(net.sizes) else None
+        return net if net is not None and (net.sizes[0], net.sizes[-1]) == (INPUTS, OUTPUTS) else None
 
     def classify(self, x: np.ndarray) -> np.ndarray | None:
         """The ten output activations for inputs ``x`` ``(784,)`` or ``(n, 784)`` under the shown network."""
@@ -138,10 +138,7 @@ class Run:
 
         Settings the file does not record come from ``base`` (the form's current settings).
         """
-        m = read_model(path)
-        problem = architecture.mnist_problem(m.network.sizes)
-        if problem:
-            raise ModelFileError(f"{path} is a {architecture.describe(m.network.sizes)} network; {problem}")
+        m = read_model(path)  # refuses a network that does not read MNIST (784 in, 10 out), with a sentence
         config = TrainConfig.from_dict({**base.to_dict(), **m.config, "sizes": list(m.network.sizes)})
         return OpenedModel(Path(path), m.network, config, resume_of(m))
 

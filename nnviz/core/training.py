@@ -17,6 +17,7 @@ from dataclasses import asdict, dataclass, fields, replace
 
 import numpy as np
 
+from .architecture import check_mnist
 from .data import MNIST
 from .functions import ACTIVATIONS, COSTS, OUTPUTS
 from .history import History
@@ -49,8 +50,12 @@ class TrainConfig:
     random_labels: bool = False  #: train on shuffled labels (the explanation's experiment)
 
     def __post_init__(self):
+        problems = _type_problems(self)
+        if problems:  # the checks below compare values: they need the right types first
+            raise ValueError("; ".join(problems))
         object.__setattr__(self, "sizes", tuple(int(n) for n in self.sizes))
-        problems = []
+        for name in ("batch_size", "epochs", "seed"):
+            object.__setattr__(self, name, int(getattr(self, name)))
         if len(self.sizes) < 2 or min(self.sizes) < 1:
             problems.append(f"layer sizes must be positive, got {self.sizes}")
         for value, table, what in ((self.activation, ACTIVATIONS, "activation"), (self.output, OUTPUTS, "output"),
@@ -67,6 +72,8 @@ class TrainConfig:
             problems.append(f"the batch size must be at least 1, got {self.batch_size}")
         if self.epochs < 0:
             problems.append(f"epochs cannot be negative, got {self.epochs}")
+        if self.seed < 0:
+            problems.append(f"the seed must be a whole number of at least 0, got {self.seed}")
         if problems:
             raise ValueError("; ".join(problems))
 
@@ -89,6 +96,33 @@ class TrainConfig:
     def with_(self, **changes) -> "TrainConfig":
         """A copy with some fields changed (``None`` values are ignored)."""
         return replace(self, **{k: v for k, v in changes.items() if v is not None})
+
+
+def _real(v) -> bool:
+    return isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, (bool, np.bool_))
+
+
+def _whole(v) -> bool:
+    return _real(v) and float(v).is_integer()
+
+
+def _type_problems(c: TrainConfig) -> list[str]:
+    """What in ``c`` has the wrong type (a config read from a file can hold anything), one phrase per field."""
+    problems = []
+    if isinstance(c.sizes, (str, bytes)) or not hasattr(c.sizes, "__iter__") or not all(_whole(n) for n in c.sizes):
+        problems.append(f"sizes must be a list of whole numbers, got {c.sizes!r}")
+    for name in ("activation", "output", "cost", "init"):
+        if not isinstance(getattr(c, name), str):
+            problems.append(f"{name} must be a name, got {getattr(c, name)!r}")
+    for name in ("learning_rate", "lr_decay", "momentum"):
+        if not _real(getattr(c, name)):
+            problems.append(f"{name} must be a number, got {getattr(c, name)!r}")
+    for name in ("batch_size", "epochs", "seed"):
+        if not _whole(getattr(c, name)):
+            problems.append(f"{name} must be a whole number, got {getattr(c, name)!r}")
+    if not isinstance(c.random_labels, (bool, np.bool_)):
+        problems.append(f"random_labels must be true or false, got {c.random_labels!r}")
+    return problems
 
 
 PRESETS: dict[str, TrainConfig] = {
@@ -124,9 +158,7 @@ class Trainer:
     def __init__(self, config: TrainConfig, data: MNIST, network: Network | None = None):
         self.config = config
         self.network = network if network is not None else config.network()
-        if self.network.sizes[0] != data.x_train[0].size or self.network.sizes[-1] != 10:
-            raise ValueError(f"a {self.network.sizes} network cannot learn MNIST: it needs "
-                             f"{data.x_train[0].size} inputs and 10 outputs")
+        check_mnist(self.network.sizes)  # ArchitectureError (a ValueError) says what a network for MNIST needs
         self.data = data
         self.epoch = 0
         self.learning_rate = config.learning_rate  # sets η for epoch 0

@@ -22,6 +22,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..core.architecture import (
+    MAX_HIDDEN_LAYERS,
+    MAX_HIDDEN_NEURONS,
+    ArchitectureError,
+    hidden_text,
+    mnist_sizes,
+    parse_hidden,
+)
 from ..core.functions import ACTIVATIONS, COSTS, OUTPUTS
 from ..core.network import INITS
 from ..core.training import PRESETS, TrainConfig
@@ -105,7 +113,8 @@ class ControlsPanel(QWidget):
         aform.addRow("Preset", self.preset_combo)
         self.layers_edit = QLineEdit()
         self.layers_edit.setToolTip("Hidden layer sizes, comma-separated: 16,16 is the explanation's network; "
-                                    "30 is Nielsen's 784-30-10.")
+                                    f"30 is Nielsen's 784-30-10. At most {MAX_HIDDEN_LAYERS} layers and "
+                                    f"{MAX_HIDDEN_NEURONS} neurons in all: larger networks cannot be drawn live.")
         aform.addRow("Hidden layers", self.layers_edit)
         self.activation_combo = self._combo(ACTIVATIONS, "The squishification of the hidden layers: sigmoid squashes "
                                             "into (0, 1); ReLU is max(0, z); tanh squashes into (−1, 1).")
@@ -167,7 +176,7 @@ class ControlsPanel(QWidget):
         """Fill every field from ``c``."""
         self.lr_spin.setValue(c.learning_rate)
         self.batch_spin.setValue(c.batch_size)
-        self.layers_edit.setText(",".join(str(n) for n in c.sizes[1:-1]))
+        self.layers_edit.setText(hidden_text(c.sizes))
         for combo, value in ((self.activation_combo, c.activation), (self.output_combo, c.output),
                              (self.cost_combo, c.cost), (self.init_combo, c.init)):
             combo.setCurrentText(value)
@@ -177,15 +186,13 @@ class ControlsPanel(QWidget):
         self._hidden_extras = {"lr_decay": c.lr_decay, "momentum": c.momentum, "epochs": c.epochs}
 
     def config(self) -> TrainConfig:
-        """The configuration the fields describe; ValueError with a plain message if a field is wrong."""
-        text = self.layers_edit.text().replace(" ", "")
+        """The configuration the fields describe; ValueError with a plain message if a field is wrong (the hidden
+        layers follow :func:`nnviz.core.architecture.parse_hidden`, the command line's rules)."""
         try:
-            hidden = tuple(int(t) for t in text.split(",") if t)
-        except ValueError:
-            raise ValueError(f"Hidden layers must be numbers separated by commas (like 16,16), not “{text}”.") from None
-        if any(n < 1 or n > 4096 for n in hidden):
-            raise ValueError("Each hidden layer needs between 1 and 4096 neurons.")
-        return TrainConfig(sizes=(784, *hidden, 10), activation=self.activation_combo.currentText(),
+            hidden = parse_hidden(self.layers_edit.text())
+        except ArchitectureError as e:  # the command line's phrase, as a sentence for a message box
+            raise ArchitectureError(f"{str(e)[0].upper()}{str(e)[1:]}.") from None
+        return TrainConfig(sizes=mnist_sizes(hidden), activation=self.activation_combo.currentText(),
                            output=self.output_combo.currentText(), cost=self.cost_combo.currentText(),
                            init=self.init_combo.currentText(), learning_rate=self.lr_spin.value(),
                            batch_size=self.batch_spin.value(), seed=self.seed_spin.value(),

@@ -89,10 +89,12 @@ def _config_json(w):
 
 
 def _set_config_json(w, text: str) -> None:
+    before = w.controls.config()
     try:
         w.controls.set_config(TrainConfig.from_dict(json.loads(text)))
+        w.controls.config()  # an older build may have saved layers the form now refuses
     except (ValueError, TypeError):
-        pass  # an old or hand-edited setting: keep the defaults
+        w.controls.set_config(before)  # an old or hand-edited setting: keep the defaults
 
 
 def _restore_geometry(w, geometry) -> None:

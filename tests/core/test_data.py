@@ -89,7 +89,7 @@ def test_foreign_and_malformed_npz(tmp_path):
                 x_test=np.zeros((10000, 28, 28), np.uint8), y_test=np.zeros(10000, np.uint8))
     for change, pattern in [({"x_train": np.zeros((100, 28, 28), np.uint8)}, "x_train has shape"),
                             ({"y_test": np.full(10000, 12, np.uint8)}, "outside 0–9"),
-                            ({"x_test": np.zeros((10000, 28, 28), np.float32)}, "dtypes")]:
+                            ({"x_test": np.zeros((10000, 28, 28), np.float32)}, "dtype")]:
         f = tmp_path / "bad.npz"
         np.savez(f, **{**good, **change})
         with pytest.raises(DataError, match=pattern):

@@ -84,7 +84,7 @@ def test_full_disk_keeps_the_old_file(tmp_path, monkeypatch):
         raise OSError(errno.ENOSPC, "No space left on device")
 
     monkeypatch.setattr(model_io.np, "savez", full)
-    with pytest.raises(ModelFileError, match="disk full"):
+    with pytest.raises(ModelFileError, match="disk is full"):
         save_model(Network(seed=2), path)
     assert path.read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["m.npz"]
