@@ -78,6 +78,7 @@ class TrainingRelay(QObject):
             p.Diverged: lambda e: self.diverged.emit(e.message), p.Failed: lambda e: self.failed.emit(e.message),
             p.DataLoaded: lambda e: self.data_ready.emit(e), p.DataFailed: lambda e: self.data_failed.emit(e.message),
             p.Batch: lambda e: self.batch_ready.emit(e.images, e.labels),
+            p.Finished: lambda e: None,  # thread mode: serve() returns right after it
         }
         self.process = None
         if mode == "process":

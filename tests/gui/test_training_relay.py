@@ -54,9 +54,12 @@ def test_thread_mode_trains_with_the_same_loop(make_window, mnist_path, qtbot):
     qtbot.waitUntil(lambda: w.latest.step == 1, timeout=5_000)
     qtbot.keyClick(w, Qt.Key.Key_Space)
     qtbot.waitUntil(lambda: w.latest.step > 200, timeout=10_000)
-    thread = w.worker.thread
+    thread, failures = w.worker.thread, []
+    w.worker.failed.connect(failures.append)
     w.close()
     assert thread.wait(2000) and thread.isFinished()
+    qtbot.wait(50)
+    assert not failures, "the loop's end was reported as a failure"
 
 
 def test_a_process_that_cannot_start_falls_back_to_a_thread(make_window, mnist_path, qtbot, monkeypatch):
