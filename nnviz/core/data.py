@@ -13,6 +13,7 @@ import hashlib
 import http.client
 import math
 import os
+import socket
 import struct
 import urllib.error
 import urllib.request
@@ -295,6 +296,16 @@ def import_mnist(source: str | os.PathLike, dest: str | os.PathLike | None = Non
         raise DataError(f"could not write {dest or cache_path()}: {write_problem(e)}.") from None
 
 
+def _cut(response) -> None:
+    """Shut the response's socket down (from another thread): a blocked read returns at once."""
+    sock = getattr(getattr(getattr(response, "fp", None), "raw", None), "_sock", None)
+    try:
+        if sock is not None:
+            sock.shutdown(socket.SHUT_RDWR)
+    except OSError:
+        pass  # already closed
+
+
 def download_mnist(
     dest: str | os.PathLike | None = None,
     url: str = MNIST_URL,
@@ -303,6 +314,7 @@ def download_mnist(
     progress: Progress | None = None,
     timeout: float = 30.0,
     chunk: int = 1 << 16,
+    connected: Callable[[Callable[[], None]], None] | None = None,
 ) -> Path:
     """Download MNIST into the cache: streamed into a ``.part`` file, size and SHA-256 checked, then stored.
 
@@ -310,6 +322,10 @@ def download_mnist(
 
     On any failure (network, truncated body, wrong checksum, cancel) the partial file is removed and a
     :class:`DataError` says what happened; the next attempt starts clean.
+
+    ``connected(abort)``, if given, receives a function that another thread may call to cut the connection: a read
+    waiting on a slow or stalled server then returns at once, so Cancel takes effect immediately (``progress``
+    decides that it was a cancel).
     """
     dest = Path(dest or cache_path())
     dest.parent.mkdir(parents=True, exist_ok=True)
@@ -320,12 +336,16 @@ def download_mnist(
     try:
         try:
             with urllib.request.urlopen(url, timeout=timeout) as response, open(part, "wb") as out:
+                if connected is not None:
+                    connected(lambda: _cut(response))
                 total = int(response.headers.get("Content-Length") or size or 0)
                 if progress and progress(0, total) is False:
                     raise DownloadCancelled("Download cancelled.")
                 while True:
-                    block = response.read(chunk)
+                    block = response.read1(chunk)  # whatever has arrived: a slow server still reports progress
                     if not block:
+                        if progress and progress(done, total) is False:  # the connection was cut by a cancel
+                            raise DownloadCancelled("Download cancelled.")
                         break
                     out.write(block)
                     digest.update(block)

@@ -1,9 +1,8 @@
 """Getting MNIST from the window: the in-place first-run panel, and the download with its progress dialog.
 
 The download runs in a QThread of its own and reports through signals; its progress callback is how Cancel
-reaches it (the core's downloader reads in small blocks with a short socket timeout, so Cancel takes effect
-within a fraction of a second even on a slow server). Loading the file is the training loop's job (it loads it
-once and sends the window what it needs), so nothing here loads a data set.
+reaches it, and Cancel also cuts the connection, so it takes effect at once even on a stalled server. Loading the
+file is the training loop's job (it loads it once and sends the window what it needs), so nothing here loads it.
 """
 
 from __future__ import annotations
@@ -123,6 +122,7 @@ class Download(QObject):
         super().__init__()
         self.source = (url, sha256, size)
         self._cancel = threading.Event()
+        self._abort = None  # cuts the connection; set once connected
         self.thread = QThread()
         self.thread.setObjectName("nnviz-download")
         self.moveToThread(self.thread)
@@ -134,12 +134,20 @@ class Download(QObject):
         self.thread.start()
 
     def cancel(self) -> None:
-        """Stop as soon as the next block arrives or the socket times out (thread-safe)."""
+        """Stop now (thread-safe): the connection is cut, so even a stalled server cannot hold it up."""
         self._cancel.set()
+        abort = self._abort
+        if abort is not None:
+            abort()
 
     def wait(self, ms: int = 5000) -> bool:
         """Wait for the thread to end (after cancel, or at close)."""
         return self.thread.wait(ms)
+
+    def _connected(self, abort) -> None:
+        self._abort = abort
+        if self._cancel.is_set():  # cancelled while connecting
+            abort()
 
     @Slot()
     def run(self) -> None:
@@ -151,7 +159,8 @@ class Download(QObject):
             return not self._cancel.is_set()
 
         try:
-            path = mnist_data.download_mnist(progress=report, url=url, sha256=sha256, size=size)
+            path = mnist_data.download_mnist(progress=report, url=url, sha256=sha256, size=size,
+                                             connected=self._connected)
         except mnist_data.DownloadCancelled:
             self.cancelled.emit()
         except mnist_data.DataError as e:
@@ -172,7 +181,8 @@ class DownloadDialog(QProgressDialog):
         self._shown = ""
         download.progress.connect(self.on_progress, Qt.ConnectionType.QueuedConnection)
         download.done.connect(self.close, Qt.ConnectionType.QueuedConnection)
-        self.canceled.connect(download.cancel)
+        # direct: the download's own thread is busy in the download, and cancel() is thread-safe
+        self.canceled.connect(download.cancel, Qt.ConnectionType.DirectConnection)
 
     @Slot(int, int)
     def on_progress(self, done: int, total: int) -> None:

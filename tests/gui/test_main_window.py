@@ -9,7 +9,18 @@ from PySide6.QtWidgets import QMessageBox
 
 from nnviz.core.model_io import save_model
 from nnviz.core.network import Network
+from nnviz.core import protocol as p
 from nnviz.gui import main_window as mw
+
+
+def settled(window, qtbot, learning_rate=None):
+    """The snapshot the training loop publishes after handling everything sent before: a learning-rate change
+    (to the current value unless given) is answered by a snapshot that carries it. No sleeping: whatever the
+    loop was going to do by then, it has done."""
+    lr = window.latest.learning_rate * (1 + 1e-6) if learning_rate is None else learning_rate
+    window.training.post(p.SetLearningRate(lr))
+    qtbot.waitUntil(lambda: window.latest.learning_rate == pytest.approx(lr, rel=1e-9), timeout=5_000)
+    return window.latest
 
 
 def test_space_trains_and_pauses(window, qtbot):
@@ -21,11 +32,9 @@ def test_space_trains_and_pauses(window, qtbot):
     qtbot.waitUntil(lambda: window.latest.step > 500, timeout=10_000)
     assert window.controls.train_button.isChecked()
     qtbot.keyClick(window, Qt.Key.Key_Space)
-    qtbot.waitUntil(lambda: not window.controls.train_button.isChecked(), timeout=2_000)
-    qtbot.wait(300)
+    qtbot.waitUntil(lambda: not window.latest.running, timeout=2_000)  # the pause's own snapshot: the final state
     step = window.latest.step
-    qtbot.wait(300)
-    assert window.latest.step == step, "training went on after Pause"
+    assert settled(window, qtbot, 0.5).step == step, "training went on after Pause"
     qtbot.waitUntil(lambda: window.cost_view.mini_batches_drawn == step, timeout=2_000)
     assert "mini-batches" in window.status_labels["batches"].text()
 
@@ -35,8 +44,8 @@ def test_step_runs_exactly_one_mini_batch(window, qtbot):
     for key, expected in ((Qt.Key.Key_Right, 1), (Qt.Key.Key_S, 2)):
         qtbot.keyClick(window, key)
         qtbot.waitUntil(lambda: window.latest.step == expected, timeout=5_000)
-    qtbot.wait(200)
-    assert window.latest.step == 2 and window.latest.samples_seen == 20
+    last = settled(window, qtbot)
+    assert last.step == 2 and last.samples_seen == 20
 
 
 def test_reset_button_starts_over_with_fresh_weights(window, qtbot):
@@ -113,8 +122,7 @@ def test_bad_model_file_is_explained_and_the_network_kept(window, qtbot, tmp_pat
     before = window.latest.params.copy()
     assert not window.files.open_path(mnist_path)
     assert messages and "not a valid nnviz model" in messages[0] and "unchanged" in messages[0]
-    qtbot.wait(200)
-    np.testing.assert_array_equal(window.latest.params, before)
+    np.testing.assert_array_equal(settled(window, qtbot).params, before)
 
 
 def test_first_run_without_data_offers_the_ways_to_get_it(make_window, qtbot):
@@ -161,14 +169,18 @@ def test_settings_persist_between_sessions(make_window, settings, mnist_path, qt
     assert not again.draw_panel.normalize_box.isChecked() and not again.draw_panel.canvas.normalization
 
 
-def test_slow_motion_runs_a_few_mini_batches_a_second(window, qtbot):
-    """At 5 mini-batches/s, a second of training takes a handful of steps, not thousands."""
+def test_slow_motion_shows_every_mini_batch(window, qtbot):
+    """At 5 mini-batches/s the window sees the steps one at a time (each published: 1, 2, 3, …), where full speed
+    jumps by dozens between frames. (The pacing itself is tested against a clock in test_training_loop.py.)"""
+    steps = []
+    window.training.snapshot_ready.connect(lambda snap: steps.append(snap.step))
     window.controls.speed_slider.setValue(2)  # 5 per second
     qtbot.keyClick(window, Qt.Key.Key_Space)
-    qtbot.wait(1200)
+    qtbot.waitUntil(lambda: window.latest.step >= 6, timeout=10_000)
     qtbot.keyClick(window, Qt.Key.Key_Space)
-    qtbot.wait(200)
-    assert 2 <= window.latest.step <= 12
+    qtbot.waitUntil(lambda: not window.latest.running, timeout=5_000)
+    seen = sorted(set(steps))
+    assert seen[:5] == list(range(seen[0], seen[0] + 5)) and seen[0] <= 1
 
 
 def test_export_csv_has_one_row_per_mini_batch(window, qtbot):
@@ -291,10 +303,9 @@ def test_noise_batch_shows_the_spread_of_guesses(window, qtbot):
     qtbot.keyClick(window, Qt.Key.Key_Space)  # train: frames keep coming
     step = window.latest.step
     qtbot.waitUntil(lambda: window.latest.step > step + 1000, timeout=10_000)
-    qtbot.wait(100)
     assert "noise images" in panel.answer.text() and panel.bars.values.sum() == pytest.approx(1.0)
     qtbot.keyClick(window, Qt.Key.Key_Space)  # pause; the bars hold the shares under the newest weights
-    qtbot.wait(300)
+    qtbot.waitUntil(lambda: not window.latest.running, timeout=5_000)
     window.classify_input()
     guesses = window.run.network().predict(panel.noise_batch).argmax(axis=1)
     np.testing.assert_allclose(panel.bars.values, np.bincount(guesses, minlength=10) / 100, atol=1e-6)
@@ -355,3 +366,50 @@ def test_data_arriving_after_the_stand_in_example_starts_from_fresh_weights(make
     qtbot.waitUntil(lambda: w.has_data and w.latest is not None and np.array_equal(w.latest.params, fresh),
                     timeout=20_000)
     assert w.run.model_path is None and not w.data_panel.isVisible()
+
+
+def test_cancel_stops_a_download_from_a_stalled_server(make_window, qtbot):
+    """Cancel in the download dialog ends the download at once even when the server has gone quiet (it would hold
+    the read for 30 s): the dialog goes, the status bar says nothing was kept, and no partial file is left."""
+    import http.server
+    import threading
+
+    release = threading.Event()
+
+    class Stall(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802
+            self.send_response(200)
+            self.send_header("Content-Length", "11490434")
+            self.end_headers()
+            self.wfile.write(b"\0" * 1000)
+            self.wfile.flush()
+            release.wait(30)  # then nothing more: a stalled server
+
+        def log_message(self, *a):
+            pass
+
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Stall)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        w = make_window(None)
+        w.data_panel.download_source = (f"http://127.0.0.1:{httpd.server_address[1]}/mnist.npz", "0" * 64, 11490434)
+        qtbot.mouseClick(w.download_button, Qt.MouseButton.LeftButton)
+        download = w.data_panel.running
+        with qtbot.waitSignal(download.progress, timeout=10_000):
+            pass  # connected, the first bytes are in
+        with qtbot.waitSignal(download.cancelled, timeout=5_000):  # far less than the server's 30 s stall
+            from PySide6.QtWidgets import QPushButton
+
+            from nnviz.gui.data_panel import DownloadDialog
+
+            cancel = [b for b in w.findChild(DownloadDialog).findChildren(QPushButton) if "Cancel" in b.text()][0]
+            qtbot.mouseClick(cancel, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: w.data_panel.running is None, timeout=5_000)
+        assert "cancelled" in w.statusBar().currentMessage()
+        from nnviz.core.data import cache_path
+
+        assert not cache_path().with_name(cache_path().name + ".part").exists()
+    finally:
+        release.set()
+        httpd.shutdown()
+        httpd.server_close()
