@@ -45,3 +45,14 @@ def mnist(mnist_path):
 def rng():
     """A seeded generator: tests are reproducible."""
     return np.random.default_rng(1234)
+
+
+@pytest.fixture(scope="session")
+def pen_digits_path() -> Path:
+    """Path of the UCI pen digits (pendigits-orig.tra); skips when the shared data folder is absent."""
+    if not PENDIGITS.is_file():
+        reason = f"pen digits not found at {PENDIGITS} (set NNVIZ_TEST_DATA to the shared data folder)"
+        if os.environ.get("NNVIZ_REQUIRE_DATA"):
+            pytest.fail(reason)
+        pytest.skip(reason)
+    return PENDIGITS
