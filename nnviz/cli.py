@@ -55,6 +55,10 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--epochs", type=int)
     t.add_argument("--seed", type=int)
     t.add_argument("--random-labels", action="store_true", default=None, help="train on shuffled labels")
+    t.add_argument("--extra", action="append", type=Path, metavar="FILE.npz",
+                   help="also train on these examples (images uint8 (n,28,28), labels (n,)); repeatable")
+    t.add_argument("--extra-weight", type=float, metavar="W",
+                   help="share of each epoch drawn from the --extra sets, by repetition (default 0.05)")
     t.add_argument("--data", dest="sub_data", help=argparse.SUPPRESS)
     t.add_argument("--out", type=Path, help="save the trained model here (.npz)")
     t.add_argument("--json", action="store_true", help="end with one JSON line of results")
@@ -152,11 +156,12 @@ def _train(args) -> int:
                     cost=args.cost, init=args.init, random_labels=args.random_labels,
                     sizes=(784, *args.layers, 10) if args.layers else None)
     data = load_mnist(args.data)
-    trainer = Trainer(config, data)
+    extra, extra_config = _extra_examples(args)
+    trainer = Trainer(config, data, extra=extra, **extra_config)
     log = sys.stderr if args.json else sys.stdout
     print(f"Training {'-'.join(map(str, config.sizes))} ({config.activation}, {config.output} output, {config.cost} "
           f"cost, η={config.learning_rate:g}, batch {config.batch_size}{', random labels' if config.random_labels else ''})"
-          f" on {len(data.x_train):,} images for {config.epochs} epochs", file=log)
+          f" on {len(data.x_train):,} images{_extra_note(trainer)} for {config.epochs} epochs", file=log)
     bar = _ProgressBar()
     started = time.perf_counter()
     train_seconds = 0.0
@@ -178,7 +183,8 @@ def _train(args) -> int:
     }
     if args.out:
         s, c = history.cost_view()
-        save_model(trainer.network, args.out, config.to_dict(), c, s, history.test_accuracy)
+        save_model(trainer.network, args.out, {**config.to_dict(), **_extra_record(args, extra, extra_config)}, c, s,
+                   history.test_accuracy)
         result["model"] = str(args.out)
         print(f"saved {args.out}", file=log)
     if args.json:
@@ -187,6 +193,29 @@ def _train(args) -> int:
         print(f"best test accuracy {100 * result['best_test_accuracy']:.2f} %, "
               f"{result['samples_per_second']:,.0f} samples/s")
     return 0
+
+
+def _extra_examples(args) -> tuple[list, dict]:
+    """The ``--extra`` sets, validated, and the Trainer's ``extra_weight``."""
+    from .core.examples_file import load_examples
+    from .core.mixing import DEFAULT_EXTRA_WEIGHT, check_weight
+
+    if args.extra_weight is not None and not args.extra:
+        raise UserError("--extra-weight says how much of each epoch the --extra sets make up; give --extra FILE.npz too.")
+    weight = check_weight(DEFAULT_EXTRA_WEIGHT if args.extra_weight is None else args.extra_weight)
+    return [load_examples(path) for path in args.extra or []], {"extra_weight": weight}
+
+
+def _extra_note(trainer) -> str:
+    per_epoch = sum(trainer.mixture.per_epoch)
+    return f" plus {per_epoch:,} extra examples an epoch" if per_epoch else ""
+
+
+def _extra_record(args, extra, extra_config) -> dict:
+    """What the model file says about the extra sets it was trained on (nothing when there were none)."""
+    if not extra:
+        return {}
+    return {"extra": [{"file": Path(p).name, "examples": len(e)} for p, e in zip(args.extra, extra)], **extra_config}
 
 
 @_user_errors
