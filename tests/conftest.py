@@ -17,8 +17,10 @@ PENDIGITS = DATA_DIR / "pendigits" / "pendigits-orig.tra"
 
 @pytest.fixture(autouse=True)
 def _isolated_cache(tmp_path_factory, monkeypatch):
-    """Every test gets its own empty nnviz cache and no NNVIZ_DATA, so the user's files are never touched."""
+    """Every test gets its own empty nnviz cache and data folder (my digits) and no NNVIZ_DATA, so the user's
+    files are never touched."""
     monkeypatch.setenv("NNVIZ_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+    monkeypatch.setenv("NNVIZ_DATA_DIR", str(tmp_path_factory.mktemp("user-data")))
     monkeypatch.delenv("NNVIZ_DATA", raising=False)
 
 

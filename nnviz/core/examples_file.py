@@ -66,10 +66,11 @@ def load_examples(path: str | os.PathLike) -> Examples:
     path = Path(path)
     if not path.is_file():
         raise DataError(f"{path} does not exist; give an .npz file with `images` (n, 28, 28) and `labels` (n,).")
+    if not zipfile.is_zipfile(path):
+        raise DataError(f"{path} is not an .npz archive (it may be truncated or another kind of file); an examples "
+                        "file holds `images` uint8 (n, 28, 28) and `labels` uint8 (n,).")
     try:
         with np.load(path, allow_pickle=False) as f:
-            if not isinstance(f, np.lib.npyio.NpzFile):
-                raise DataError(f"{path} is a single NumPy array, not an .npz with `images` and `labels`.")
             missing = [k for k in ("images", "labels") if k not in f.files]
             if missing:
                 raise DataError(f"{path} lacks {' and '.join(missing)} (it holds {', '.join(f.files) or 'nothing'}); "
