@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import sys
 import time
@@ -59,6 +60,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="also train on these examples (images uint8 (n,28,28), labels (n,)); repeatable")
     t.add_argument("--extra-weight", type=float, metavar="W",
                    help="share of each epoch drawn from the --extra sets, by repetition (default 0.05)")
+    t.add_argument("--exact-extra", action="store_true", help="repeat the --extra examples unchanged (by default "
+                   "each repetition is slightly turned, sized and moved)")
     t.add_argument("--data", dest="sub_data", help=argparse.SUPPRESS)
     t.add_argument("--out", type=Path, help="save the trained model here (.npz)")
     t.add_argument("--json", action="store_true", help="end with one JSON line of results")
@@ -199,11 +202,13 @@ def _extra_examples(args) -> tuple[list, dict]:
     """The ``--extra`` sets, validated, and the Trainer's ``extra_weight``."""
     from .core.examples_file import load_examples
     from .core.mixing import DEFAULT_EXTRA_WEIGHT, check_weight
+    from .core.variation import DEFAULT_VARIATION
 
     if args.extra_weight is not None and not args.extra:
         raise UserError("--extra-weight says how much of each epoch the --extra sets make up; give --extra FILE.npz too.")
     weight = check_weight(DEFAULT_EXTRA_WEIGHT if args.extra_weight is None else args.extra_weight)
-    return [load_examples(path) for path in args.extra or []], {"extra_weight": weight}
+    variation = None if args.exact_extra else DEFAULT_VARIATION
+    return [load_examples(path) for path in args.extra or []], {"extra_weight": weight, "variation": variation}
 
 
 def _extra_note(trainer) -> str:
@@ -215,7 +220,10 @@ def _extra_record(args, extra, extra_config) -> dict:
     """What the model file says about the extra sets it was trained on (nothing when there were none)."""
     if not extra:
         return {}
-    return {"extra": [{"file": Path(p).name, "examples": len(e)} for p, e in zip(args.extra, extra)], **extra_config}
+    variation = extra_config["variation"]
+    return {"extra": [{"file": Path(p).name, "examples": len(e)} for p, e in zip(args.extra, extra)],
+            "extra_weight": extra_config["extra_weight"],
+            "extra_variation": None if variation is None else dataclasses.asdict(variation)}
 
 
 @_user_errors

@@ -3,7 +3,9 @@
 A share ``W`` of each epoch's examples comes from the extra sets, split equally between them, whatever their size:
 50 of your own digits at ``W = 0.05`` are each seen about 63 times an epoch beside MNIST's 60,000; a set larger
 than its share contributes a fresh random part of itself every epoch. Repetition is balanced: within an epoch no
-extra example is seen more than once more than any other of its set.
+extra example is seen more than once more than any other of its set. Unless asked for exact repeats, each time an
+extra example is used it is slightly turned, sized and moved (``variation.py``): repeated unchanged, a few digits
+are learned by heart instead of the hand that drew them.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from .examples_file import Examples
+from .variation import DEFAULT_VARIATION, Variation
 
 DEFAULT_EXTRA_WEIGHT = 0.05  #: the share of each epoch drawn from the extra sets
 
@@ -29,43 +32,59 @@ def check_weight(weight: float) -> float:
 class Mixture:
     """MNIST's training images pooled with extra sets, and the order of each epoch over the pool.
 
-    ``images`` uint8 ``(n + m, 784)`` and ``labels`` uint8 ``(n + m,)``: MNIST's ``n`` first, then each set's.
+    ``images`` uint8 ``(n + m, 784)`` and ``labels`` uint8 ``(n + m,)``: MNIST's ``n`` first, then the extra
+    part. Without ``variation`` the extra part is the sets' examples themselves, repeated by index; with it, it is
+    the epoch's share of them, varied afresh every epoch (rewritten in place by :meth:`epoch_order`).
     """
 
     def __init__(self, images: np.ndarray, labels: np.ndarray, extra: Sequence[Examples] = (),
-                 weight: float = DEFAULT_EXTRA_WEIGHT):
+                 weight: float = DEFAULT_EXTRA_WEIGHT, variation: Variation | None = DEFAULT_VARIATION):
         weight = check_weight(weight)
         self.base_count = n = len(images)
-        sets = [e for e in extra if len(e)] if weight > 0 else []
         self.images = images.reshape(n, -1)
         self.labels = labels
-        self.per_epoch: list[int] = []  # examples of each set in every epoch
-        self._offsets: list[int] = []
-        self._sizes: list[int] = []
-        if sets:
-            if any(e.images[0].size != self.images.shape[1] for e in sets):
-                raise ValueError(f"extra examples must have {self.images.shape[1]} pixels like the training images")
-            self.images = np.concatenate([self.images, *(e.images.reshape(len(e), -1) for e in sets)])
-            self.labels = np.concatenate([labels, *(e.labels for e in sets)]).astype(np.uint8, copy=False)
-            offset = n
-            for e in sets:
-                self.per_epoch.append(round(weight / len(sets) * n / (1 - weight)))
-                self._offsets.append(offset)
-                self._sizes.append(len(e))
-                offset += len(e)
+        self.variation = variation
+        self._sets = [e for e in extra if len(e)] if weight > 0 else []
+        if any(e.images[0].size != self.images.shape[1] for e in self._sets):
+            raise ValueError(f"extra examples must have {self.images.shape[1]} pixels like the training images")
+        #: examples of each set in every epoch
+        self.per_epoch = [round(weight / len(self._sets) * n / (1 - weight)) for e in self._sets]
         self.epoch_size = n + sum(self.per_epoch)
+        if not self._sets:
+            return
+        if variation is None:
+            extra_images = [e.images.reshape(len(e), -1) for e in self._sets]
+            extra_labels = [e.labels for e in self._sets]
+        else:
+            extra_images = [np.zeros((sum(self.per_epoch), self.images.shape[1]), np.uint8)]
+            extra_labels = [np.zeros(sum(self.per_epoch), np.uint8)]
+        self.images = np.concatenate([self.images, *extra_images])
+        self.labels = np.concatenate([labels, *extra_labels]).astype(np.uint8, copy=False)
 
     @property
     def has_extra(self) -> bool:
         """True when some epochs' examples come from extra sets."""
-        return bool(self.per_epoch)
+        return bool(self._sets)
+
+    def shuffle_base_labels(self, rng: np.random.Generator) -> None:
+        """Shuffle MNIST's labels among its images (the random-labels experiment); extra examples keep theirs."""
+        self.labels = self.labels.copy()
+        self.labels[: self.base_count] = self.labels[: self.base_count][rng.permutation(self.base_count)]
 
     def epoch_order(self, rng: np.random.Generator) -> np.ndarray:
         """The pool indices of one epoch, shuffled: every MNIST image once, each set's share by repetition."""
-        if not self.per_epoch:
+        if not self._sets:
             return rng.permutation(self.base_count)  # the same stream of orders as a trainer without extras
-        parts = [np.arange(self.base_count)]
-        for offset, size, count in zip(self._offsets, self._sizes, self.per_epoch):
-            parts.append(offset + np.resize(rng.permutation(size), count))  # cycles: balanced repetition
-        pool = np.concatenate(parts)
+        picks = [np.resize(rng.permutation(len(e)), count) for e, count in zip(self._sets, self.per_epoch)]
+        if self.variation is None:
+            offsets = np.cumsum([self.base_count] + [len(e) for e in self._sets[:-1]])
+            pool = np.concatenate([np.arange(self.base_count), *(o + p for o, p in zip(offsets, picks))])
+        else:
+            start = self.base_count
+            for e, p in zip(self._sets, picks):
+                block = slice(start, start + len(p))
+                self.variation.apply(e.images[p], rng, out=self.images[block])
+                self.labels[block] = e.labels[p]
+                start += len(p)
+            pool = np.arange(self.epoch_size)
         return pool[rng.permutation(len(pool))]

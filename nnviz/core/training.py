@@ -18,6 +18,7 @@ from .data import MNIST
 from .examples_file import Examples
 from .functions import ACTIVATIONS, COSTS, OUTPUTS
 from .mixing import DEFAULT_EXTRA_WEIGHT, Mixture
+from .variation import DEFAULT_VARIATION, Variation
 from .network import DTYPE, INITS, Network, SGDKernel
 
 QUICK_SUBSET = 1_000  # test images in the quick accuracy estimate
@@ -169,12 +170,14 @@ class History:
 class Trainer:
     """Trains a network on MNIST by shuffled mini-batch SGD, one :meth:`step` at a time.
 
-    ``extra`` sets (drawn digits, "my digits") make up ``extra_weight`` of every epoch, by repetition
-    (see ``mixing.py``); without them an epoch is MNIST's training set once, in a new order.
+    ``extra`` sets (drawn digits, "my digits") make up ``extra_weight`` of every epoch, by repetition, each
+    repetition varied by ``variation`` (None: exact; see ``mixing.py``); without them an epoch is MNIST's
+    training set once, in a new order.
     """
 
     def __init__(self, config: TrainConfig, data: MNIST, network: Network | None = None,
-                 extra: Sequence[Examples] = (), extra_weight: float = DEFAULT_EXTRA_WEIGHT):
+                 extra: Sequence[Examples] = (), extra_weight: float = DEFAULT_EXTRA_WEIGHT,
+                 variation: Variation | None = DEFAULT_VARIATION):
         self.config = config
         self.network = network if network is not None else config.network()
         if self.network.sizes[0] != data.x_train[0].size or self.network.sizes[-1] != 10:
@@ -185,7 +188,7 @@ class Trainer:
         self.learning_rate = config.learning_rate  # sets η for epoch 0
         self.batch_size = config.batch_size
         self.rng = np.random.default_rng(config.seed)
-        self.mixture = Mixture(data.x_train, data.y_train, extra, extra_weight)
+        self.mixture = Mixture(data.x_train, data.y_train, extra, extra_weight, variation)
         self._images = self.mixture.images
         # Each epoch draws a new order of the images. Steps read their mini-batches from a chunk of CONVERT_ROWS
         # images taken in that order and converted to floats at once, so a step slices contiguous rows instead of
@@ -198,10 +201,8 @@ class Trainer:
         self._t_float = np.zeros((CONVERT_ROWS, 10), DTYPE)
         self._x_chunk, self._t_chunk = self._x_float[:0], self._t_float[:0]
         self._float_start = self._float_end = 0
-        labels = self.mixture.labels.copy()
         if config.random_labels:
-            labels = labels[self.rng.permutation(len(labels))]
-        self.train_labels = labels
+            self.mixture.shuffle_base_labels(self.rng)
         self._test_x = MNIST.inputs(data.x_test)
         self._quick = slice(0, min(QUICK_SUBSET, len(self._test_x)))
         self._kernel = SGDKernel(self.network, self.batch_size, config.momentum)
@@ -215,6 +216,11 @@ class Trainer:
         self._next_quick = QUICK_EVERY
         self._rate = (time.perf_counter(), 0, 0.0)  # (t0, samples at t0, last measured samples/s)
         self.diverged: str | None = None
+
+    @property
+    def train_labels(self) -> np.ndarray:
+        """The label of every training example in the pool ``(n,)`` (shuffled ones in the random-labels run)."""
+        return self.mixture.labels
 
     @property
     def train_size(self) -> int:

@@ -83,6 +83,23 @@ def build(digits: list[PenDigit], copies: int = 1, seed: int = 0, progress=None)
     return Examples(images, labels, writers, "drawn digits")
 
 
+def cached(pendigits: str | os.PathLike = DEFAULT_PENDIGITS, copies: int = 1, seed: int = 0) -> Path:
+    """The drawn-digits set in the nnviz cache, built on first use (about half a minute): its path.
+
+    The set is derived data (1.2 MB compressed for one copy of each digit), so it is made where it is needed
+    rather than shipped; the benchmarks and the example model's recipe use this.
+    """
+    from ..core.data import cache_dir
+
+    path = cache_dir() / f"drawn-digits-{copies}x-seed{seed}.npz"
+    if not path.is_file():
+        from PySide6.QtGui import QGuiApplication
+
+        _app = QGuiApplication.instance() or QGuiApplication([])  # noqa: F841 - QPainter needs one
+        save_examples(path, build(read_pendigits(pendigits), copies, seed))
+    return path
+
+
 def main(argv: list[str] | None = None) -> int:
     """Build the drawn-digits set from the pen-digit file and save it."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")

@@ -46,7 +46,7 @@ def test_extra_examples_make_up_their_share_of_every_epoch():
     """At W = 0.2, 500 of each epoch's 2,500 training rows are the extra digits (with their labels), each of the 30
     repeated 16 or 17 times an epoch, and every MNIST image is still seen exactly once an epoch."""
     data = fake_mnist()
-    tr = Trainer(preset("video"), data, extra=[marked(30, 7)], extra_weight=0.2)
+    tr = Trainer(preset("video"), data, extra=[marked(30, 7)], extra_weight=0.2, variation=None)
     assert tr.train_size == 2500
     x, t = recorded_inputs(tr, 2)
     assert len(x) == 5000
@@ -61,12 +61,33 @@ def test_extra_examples_make_up_their_share_of_every_epoch():
 def test_two_extra_sets_share_the_weight_equally():
     """A set of 30 and a set of 400 each get half of W = 0.1 (111 rows an epoch), whatever their size."""
     data = fake_mnist()
-    tr = Trainer(preset("video"), data, extra=[marked(30, 3, 255), marked(400, 5, 128, seed=2)], extra_weight=0.1)
+    tr = Trainer(preset("video"), data, extra=[marked(30, 3, 255), marked(400, 5, 128, seed=2)], extra_weight=0.1,
+                 variation=None)
     x, t = recorded_inputs(tr, 1)
     first = np.isclose(x[:, 0], 1.0)
     second = np.isclose(x[:, 0], 128 / 255)
     assert first.sum() == 111 and second.sum() == 111 and (t[first] == 3).all() and (t[second] == 5).all()
     assert len(np.unique(x[second, 1:3], axis=0)) == 111, "a set larger than its share is not repeated within an epoch"
+
+
+def test_varied_repetitions_keep_the_share_and_the_labels():
+    """With the default variation, 500 of each epoch's 2,500 rows are still the extra digits (counted by their
+    label, which no MNIST image here has); each is a slightly turned, sized or moved copy, new every epoch."""
+    data = fake_mnist()
+    data = MNIST(data.x_train, data.y_train % 9, data.x_test, data.y_test % 9, "fake, no 9s")
+    images = np.zeros((30, 28, 28), np.uint8)
+    for i in range(30):  # smooth shapes (a turned copy of noise would look like no copy at all)
+        images[i, 4 + i % 10 : 14 + i % 10, 6 + i // 10 * 4 : 12 + i // 10 * 4] = 255
+    extra = Examples(images, np.full(30, 9, np.uint8))
+    tr = Trainer(preset("video"), data, extra=[extra])
+    tr_share = Trainer(preset("video"), data, extra=[extra], extra_weight=0.2)
+    x, t = recorded_inputs(tr_share, 2)
+    assert (t[:2500] == 9).sum() == 500 and (t[2500:] == 9).sum() == 500
+    originals = extra.images.reshape(30, -1) / 255.0
+    varied = x[t == 9][:, :-1]
+    nearest = np.array([np.corrcoef(v, originals)[0, 1:].max() for v in varied[:50]])
+    assert nearest.min() > 0.5 and (nearest < 0.999).mean() > 0.9, "near their originals, but not copies of them"
+    assert tr.train_size == 2000 + round(0.05 * 2000 / 0.95)
 
 
 def test_no_extra_or_zero_weight_trains_exactly_as_before():
@@ -85,7 +106,7 @@ def test_extra_examples_change_what_the_network_learns():
     data = fake_mnist()
     bright = Examples(np.full((5, 28, 28), 250, np.uint8), np.full(5, 3, np.uint8))
     probe = np.full((1, 784), 250 / 255, np.float32)
-    with_extra = Trainer(preset("best", epochs=3), data, extra=[bright], extra_weight=0.05)
+    with_extra = Trainer(preset("best", epochs=3), data, extra=[bright], extra_weight=0.05, variation=None)
     without = Trainer(preset("best", epochs=3), data)
     for tr in (with_extra, without):
         for _ in range(3):
