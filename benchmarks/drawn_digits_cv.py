@@ -8,7 +8,7 @@ The reference printed beside it is the same training on MNIST alone (W = 0). Pri
 accuracy (pooled over all writers, and the worst fold), per digit, and the MNIST test accuracy.
 
     python benchmarks/drawn_digits_cv.py --drawn /tmp/drawn.npz [--test-drawn D1.npz] [--preset best]
-        [--epochs 30] [--weights 0,0.1,0.2] [--layers 16,16] [--folds 5] [--seed 0] [--json]
+        [--epochs 30] [--weights 0,0.1,0.2] [--layers 16,16] [--folds 5] [--seed 0] [--exact-extra] [--json]
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ sys.path.insert(0, str(ROOT))
 from nnviz.core.data import MNIST, load_mnist  # noqa: E402
 from nnviz.core.examples_file import Examples, load_examples  # noqa: E402
 from nnviz.core.training import Trainer, preset  # noqa: E402
+from nnviz.core.variation import DEFAULT_VARIATION  # noqa: E402
 
 SHARED = ROOT.parent / "shared" / "data"
 
@@ -53,13 +54,14 @@ def summary(guesses: np.ndarray, labels: np.ndarray, top: int = 5) -> dict:
             "confusions": {f"{pairs[i] // 10}→{pairs[i] % 10}": int(counts[i]) for i in order}}
 
 
-def cross_validate(data: MNIST, drawn: Examples, test_drawn: Examples, config, weight: float, folds: int) -> dict:
+def cross_validate(data: MNIST, drawn: Examples, test_drawn: Examples, config, weight: float, folds: int,
+                   variation=DEFAULT_VARIATION) -> dict:
     """Train one network per fold (MNIST + the other writers' drawings at ``weight``), read the held-out ones."""
     guesses, labels, fold_acc, mnist_acc = [], [], [], []
     for held_out in writer_folds(test_drawn.writers, folds):
         train = drawn.take(~np.isin(drawn.writers, held_out))
         test = test_drawn.take(np.isin(test_drawn.writers, held_out))
-        trainer = Trainer(config, data, extra=[train] if weight > 0 else [], extra_weight=weight)
+        trainer = Trainer(config, data, extra=[train] if weight > 0 else [], extra_weight=weight, variation=variation)
         for _ in range(config.epochs):
             trainer.run_epoch()
         g, y = read_rate(trainer.network, test)
@@ -84,6 +86,7 @@ def main() -> None:
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--weights", default="0,0.1,0.2", help="extra-weights to compare (0 = MNIST only, the reference)")
     p.add_argument("--folds", type=int, default=5)
+    p.add_argument("--exact-extra", action="store_true", help="repeat the drawn digits unchanged (as --exact-extra)")
     p.add_argument("--json", action="store_true")
     args = p.parse_args()
     data = load_mnist(args.data)
@@ -94,7 +97,8 @@ def main() -> None:
     results = {}
     for weight in (float(w) for w in args.weights.split(",")):
         t0 = time.perf_counter()
-        r = cross_validate(data, drawn, test_drawn, config, weight, args.folds)
+        r = cross_validate(data, drawn, test_drawn, config, weight, args.folds,
+                           None if args.exact_extra else DEFAULT_VARIATION)
         r["seconds"] = time.perf_counter() - t0
         results[f"{weight:g}"] = r
         if not args.json:
@@ -105,7 +109,7 @@ def main() -> None:
             print(" " * 26 + "per digit: " + " ".join(f"{k}:{100 * v:.0f}" for k, v in r["per_digit"].items())
                   + "   confusions: " + ", ".join(f"{k} ×{v}" for k, v in r["confusions"].items()), flush=True)
     setting = {"preset": args.preset, "epochs": args.epochs, "sizes": list(sizes), "seed": args.seed,
-               "folds": args.folds, "drawn": args.drawn, "test_drawn": args.test_drawn or args.drawn}
+               "folds": args.folds, "exact_extra": args.exact_extra, "drawn": args.drawn, "test_drawn": args.test_drawn or args.drawn}
     if args.json:
         print(json.dumps({"setting": setting, "results": results}))
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import json
 import sys
 import time
@@ -152,6 +151,7 @@ class _ProgressBar:
 def _train(args) -> int:
     from .core.data import load_mnist
     from .core.model_io import save_model
+    from .core.mixing import ExtraSets
     from .core.training import Trainer, preset
 
     config = preset(args.preset, learning_rate=args.lr, lr_decay=args.lr_decay, batch_size=args.batch_size,
@@ -159,12 +159,12 @@ def _train(args) -> int:
                     cost=args.cost, init=args.init, random_labels=args.random_labels,
                     sizes=(784, *args.layers, 10) if args.layers else None)
     data = load_mnist(args.data)
-    extra, extra_config = _extra_examples(args)
-    trainer = Trainer(config, data, extra=extra, **extra_config)
+    extra = ExtraSets.from_files(args.extra, args.extra_weight, exact=args.exact_extra)
+    trainer = Trainer(config, data, **extra.trainer_arguments())
     log = sys.stderr if args.json else sys.stdout
     print(f"Training {'-'.join(map(str, config.sizes))} ({config.activation}, {config.output} output, {config.cost} "
           f"cost, η={config.learning_rate:g}, batch {config.batch_size}{', random labels' if config.random_labels else ''})"
-          f" on {len(data.x_train):,} images{_extra_note(trainer)} for {config.epochs} epochs", file=log)
+          f" on {len(data.x_train):,} images{extra.note(trainer.mixture)} for {config.epochs} epochs", file=log)
     bar = _ProgressBar()
     started = time.perf_counter()
     train_seconds = 0.0
@@ -186,8 +186,7 @@ def _train(args) -> int:
     }
     if args.out:
         s, c = history.cost_view()
-        save_model(trainer.network, args.out, {**config.to_dict(), **_extra_record(args, extra, extra_config)}, c, s,
-                   history.test_accuracy)
+        save_model(trainer.network, args.out, {**config.to_dict(), **extra.record()}, c, s, history.test_accuracy)
         result["model"] = str(args.out)
         print(f"saved {args.out}", file=log)
     if args.json:
@@ -196,34 +195,6 @@ def _train(args) -> int:
         print(f"best test accuracy {100 * result['best_test_accuracy']:.2f} %, "
               f"{result['samples_per_second']:,.0f} samples/s")
     return 0
-
-
-def _extra_examples(args) -> tuple[list, dict]:
-    """The ``--extra`` sets, validated, and the Trainer's ``extra_weight``."""
-    from .core.examples_file import load_examples
-    from .core.mixing import DEFAULT_EXTRA_WEIGHT, check_weight
-    from .core.variation import DEFAULT_VARIATION
-
-    if args.extra_weight is not None and not args.extra:
-        raise UserError("--extra-weight says how much of each epoch the --extra sets make up; give --extra FILE.npz too.")
-    weight = check_weight(DEFAULT_EXTRA_WEIGHT if args.extra_weight is None else args.extra_weight)
-    variation = None if args.exact_extra else DEFAULT_VARIATION
-    return [load_examples(path) for path in args.extra or []], {"extra_weight": weight, "variation": variation}
-
-
-def _extra_note(trainer) -> str:
-    per_epoch = sum(trainer.mixture.per_epoch)
-    return f" plus {per_epoch:,} extra examples an epoch" if per_epoch else ""
-
-
-def _extra_record(args, extra, extra_config) -> dict:
-    """What the model file says about the extra sets it was trained on (nothing when there were none)."""
-    if not extra:
-        return {}
-    variation = extra_config["variation"]
-    return {"extra": [{"file": Path(p).name, "examples": len(e)} for p, e in zip(args.extra, extra)],
-            "extra_weight": extra_config["extra_weight"],
-            "extra_variation": None if variation is None else dataclasses.asdict(variation)}
 
 
 @_user_errors

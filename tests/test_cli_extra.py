@@ -19,7 +19,8 @@ def test_train_with_extra_files_records_them(mnist_path, tmp_path, capsys):
     """Two --extra files at W = 0.1 add 6,666 examples an epoch (3,333 each); the model file says which files it learned from."""
     files = []
     for i, n in enumerate((20, 50)):
-        ex = Examples(np.full((n, 28, 28), 40 * i, np.uint8), np.full(n, i, np.uint8))
+        ex = Examples(np.full((n, 28, 28), 40 * i, np.uint8), np.full(n, i, np.uint8),
+                      np.arange(n, dtype=np.uint8) % 3 + 1 if i else None)
         files += ["--extra", str(save_examples(tmp_path / f"x{i}.npz", ex))]
     model = tmp_path / "m.npz"
     code, out, err = run(capsys, "train", "--data", str(mnist_path), "--epochs", "1", "--batch-size", "100",
@@ -27,8 +28,9 @@ def test_train_with_extra_files_records_them(mnist_path, tmp_path, capsys):
     assert code == 0, err
     assert "plus 6,666 extra examples an epoch" in err
     config = read_model(model).config
-    assert config["extra"] == [{"file": "x0.npz", "examples": 20}, {"file": "x1.npz", "examples": 50}]
-    assert config["extra_weight"] == 0.1
+    assert config["extra"] == [{"file": "x0.npz", "examples": 20},
+                               {"file": "x1.npz", "examples": 50, "writers": [1, 2, 3]}]
+    assert config["extra_weight"] == 0.1 and config["extra_variation"]["rotate"] > 0
     assert json.loads(out.strip().splitlines()[-1])["test_accuracy"] > 0.5
 
 

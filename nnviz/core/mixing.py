@@ -10,12 +10,15 @@ are learned by heart instead of the hand that drew them.
 
 from __future__ import annotations
 
+import dataclasses
 import math
+import os
 from collections.abc import Sequence
+from pathlib import Path
 
 import numpy as np
 
-from .examples_file import Examples
+from .examples_file import Examples, load_examples
 from .variation import DEFAULT_VARIATION, Variation
 
 DEFAULT_EXTRA_WEIGHT = 0.05  #: the share of each epoch drawn from the extra sets
@@ -88,3 +91,44 @@ class Mixture:
                 start += len(p)
             pool = np.arange(self.epoch_size)
         return pool[rng.permutation(len(pool))]
+
+
+@dataclasses.dataclass(frozen=True)
+class ExtraSets:
+    """Extra example files for a training run (``nnviz train --extra``), their share and how repeats vary."""
+
+    names: tuple[str, ...] = ()
+    sets: tuple[Examples, ...] = ()
+    weight: float = DEFAULT_EXTRA_WEIGHT
+    variation: Variation | None = DEFAULT_VARIATION
+
+    @classmethod
+    def from_files(cls, paths: Sequence[str | os.PathLike] | None, weight: float | None = None,
+                   exact: bool = False) -> "ExtraSets":
+        """Load and validate the files; a ``weight`` without files is a mistake worth a sentence."""
+        if weight is not None and not paths:
+            raise ValueError("--extra-weight says how much of each epoch the --extra sets make up; "
+                             "give --extra FILE.npz too")
+        weight = check_weight(DEFAULT_EXTRA_WEIGHT if weight is None else weight)
+        paths = list(paths or [])
+        return cls(tuple(Path(p).name for p in paths), tuple(load_examples(p) for p in paths), weight,
+                   None if exact else DEFAULT_VARIATION)
+
+    def trainer_arguments(self) -> dict:
+        """``Trainer(config, data, **these)``."""
+        return {"extra": list(self.sets), "extra_weight": self.weight, "variation": self.variation}
+
+    def note(self, mixture: Mixture) -> str:
+        """" plus 3,158 extra examples an epoch" (nothing without extras), for the training's first line."""
+        per_epoch = sum(mixture.per_epoch)
+        return f" plus {per_epoch:,} extra examples an epoch" if per_epoch else ""
+
+    def record(self) -> dict:
+        """What a model file says about the extra sets it learned from, with their writers (nothing without)."""
+        if not self.sets:
+            return {}
+        files = [{"file": name, "examples": len(e),
+                  **({"writers": np.unique(e.writers).tolist()} if e.writers is not None else {})}
+                 for name, e in zip(self.names, self.sets)]  # writers: so held-out ones can be told apart later
+        return {"extra": files, "extra_weight": self.weight,
+                "extra_variation": None if self.variation is None else dataclasses.asdict(self.variation)}
