@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 from pathlib import Path
@@ -29,7 +30,7 @@ from nnviz.core.examples_file import Examples, load_examples  # noqa: E402
 from nnviz.core.training import Trainer, preset  # noqa: E402
 from nnviz.core.variation import DEFAULT_VARIATION  # noqa: E402
 
-SHARED = ROOT.parent / "shared" / "data"
+SHARED = Path(os.environ.get("NNVIZ_TEST_DATA", ROOT.parent / "shared" / "data"))  # as the tests find it
 
 
 def writer_folds(writers: np.ndarray, folds: int) -> list[np.ndarray]:
