@@ -189,6 +189,7 @@ class Trainer:
         self.batch_size = config.batch_size
         self.rng = np.random.default_rng(config.seed)
         self.mixture = Mixture(data.x_train, data.y_train, extra, extra_weight, variation)
+        self._next_mixture: Mixture | None = None  # set_extra's, waiting for the epoch to end
         self._images = self.mixture.images
         # Each epoch draws a new order of the images. Steps read their mini-batches from a chunk of CONVERT_ROWS
         # images taken in that order and converted to floats at once, so a step slices contiguous rows instead of
@@ -369,9 +370,19 @@ class Trainer:
         self._order = self.mixture.epoch_order(self.rng)
         self._float_start = self._float_end = 0  # the converted rows belong to the old order
 
+    def set_extra(self, extra: Sequence[Examples], extra_weight: float = DEFAULT_EXTRA_WEIGHT,
+                  variation: Variation | None = DEFAULT_VARIATION) -> None:
+        """Train with these extra sets from the next epoch on (``[]``: MNIST alone), e.g. "Train with my digits"."""
+        self._next_mixture = Mixture(self.data.x_train, self.data.y_train, extra, extra_weight, variation)
+        if self.config.random_labels:
+            self._next_mixture.shuffle_base_labels(self.rng)
+
     def _end_epoch(self) -> None:
         self.epoch += 1
         self._pos = 0
+        if self._next_mixture is not None:  # an epoch's order covers one pool: a new one starts with an epoch
+            self.mixture, self._next_mixture = self._next_mixture, None
+            self._images = self.mixture.images
         self._shuffle()
         self._update_eta()
         self.history.test_accuracy.append((self.samples_seen, self.test_accuracy()))

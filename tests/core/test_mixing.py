@@ -120,3 +120,18 @@ def test_impossible_weights_are_refused(weight):
     """A share below 0, of the whole epoch or more, or NaN, is a clear error."""
     with pytest.raises(ValueError, match="share of each epoch"):
         Mixture(np.zeros((10, 784), np.uint8), np.zeros(10, np.uint8), [marked(3, 1)], weight)
+
+
+def test_set_extra_takes_effect_from_the_next_epoch():
+    """Switching "train with my digits" on mid-epoch changes nothing until the epoch ends, then the next epoch
+    has the share; switching it off returns to MNIST alone."""
+    data = fake_mnist()
+    tr = Trainer(preset("video"), data)
+    tr.run_steps(50)
+    tr.set_extra([marked(30, 7)], 0.2, variation=None)
+    assert tr.train_size == 2000
+    x, _ = recorded_inputs(tr, 2)  # the rest of epoch 1 (1,500 rows), then all of epoch 2
+    assert (x[:1500, 0] == 1.0).sum() == 0 and (x[1500:, 0] == 1.0).sum() == 500 and tr.train_size == 2500
+    tr.set_extra([])
+    tr.run_epoch()
+    assert tr.train_size == 2000 and not tr.mixture.has_extra
