@@ -117,7 +117,7 @@ class MyDigitsPanel(QWidget):
         """Read my digits with ``network`` (anything with ``classify((n, 784)) -> (n,)``), or None for none."""
         self.network = network
         self.guesses = self.store.read_right(network)[0] if network is not None else np.empty(0, np.intp)
-        self._refresh()
+        self._mark()
 
     @Slot(object)
     def set_drawing(self, drawing: np.ndarray | None) -> None:
@@ -195,24 +195,36 @@ class MyDigitsPanel(QWidget):
 
     @Slot()
     def _refresh(self) -> None:
-        """Rebuild the gallery (the chosen digit's, or all, by digit) and the score line."""
+        """Rebuild the gallery (the chosen digit's, or all, by digit), then its marks and the score line."""
         digit = self.filter.currentData()
         labels = self.store.labels
         shown = np.flatnonzero(labels == digit) if digit != ALL else np.argsort(labels, kind="stable")
         self.gallery.setUpdatesEnabled(False)
         self.gallery.clear()
         for i in shown:
-            text = str(labels[i])
-            tip = f"You meant {labels[i]}"
-            if len(self.guesses) == len(labels) and self.guesses[i] != labels[i]:
-                text, tip = f"{labels[i]}→{self.guesses[i]}", f"{tip}; the network reads {self.guesses[i]}"
-            item = QListWidgetItem(digit_icon(self.store.images[i], ICON_SIDE), text)
+            item = QListWidgetItem(digit_icon(self.store.images[i], ICON_SIDE), str(labels[i]))
             item.setData(Qt.ItemDataRole.UserRole, int(i))
-            item.setToolTip(tip)
+            item.setToolTip(f"You meant {labels[i]}")
             self.gallery.addItem(item)
         self.gallery.setUpdatesEnabled(True)
-        self.score.setText(self.score_text(digit))
+        self._mark()
         self._update_buttons()
+
+    def _mark(self) -> None:
+        """Mark each shown digit with what the network reads (“9→3” when wrong) and update the score line.
+
+        Cheap enough for every new network: the icons stay, only changed captions are set.
+        """
+        labels, read = self.store.labels, len(self.guesses) == len(self.store)
+        for row in range(self.gallery.count()):
+            item = self.gallery.item(row)
+            i = item.data(Qt.ItemDataRole.UserRole)
+            wrong = read and self.guesses[i] != labels[i]
+            text = f"{labels[i]}→{self.guesses[i]}" if wrong else str(labels[i])
+            if item.text() != text:
+                item.setText(text)
+                item.setToolTip(f"You meant {labels[i]}" + (f"; the network reads {self.guesses[i]}" if wrong else ""))
+        self.score.setText(self.score_text(self.filter.currentData()))
 
     def score_text(self, digit: int = ALL) -> str:
         """“7 of 10 of your 9s” for one digit, or the total and the worst-read digit."""
