@@ -54,6 +54,7 @@ def test_read_right_counts_follow_the_network(panel):
     assert panel.score.text() == "The network reads 1 of 4 of your 9s right."
     panel.set_network(ReadsAs(9))
     assert panel.score.text() == "The network reads 4 of 4 of your 9s right."
+    assert [panel.gallery.item(i).text() for i in range(4)] == ["9"] * 4  # the marks follow the new network
 
 
 def test_select_and_delete(panel, qtbot):
