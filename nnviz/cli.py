@@ -114,6 +114,12 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--epochs", type=_whole("--epochs", 1))
     t.add_argument("--seed", type=_whole("--seed", 0))
     t.add_argument("--random-labels", action="store_true", default=None, help="train on shuffled labels")
+    t.add_argument("--extra", action="append", type=Path, metavar="FILE.npz",
+                   help="also train on these examples (images uint8 (n,28,28), labels (n,)); repeatable")
+    t.add_argument("--extra-weight", type=float, metavar="W",
+                   help="share of each epoch drawn from the --extra sets, by repetition (default 0.05)")
+    t.add_argument("--exact-extra", action="store_true", help="repeat the --extra examples unchanged (by default "
+                   "each repetition is slightly turned, sized and moved)")
     t.add_argument("--data", dest="sub_data", help=argparse.SUPPRESS)
     t.add_argument("--out", type=_model_path, help="save the trained model here (.npz)")
     t.add_argument("--record", action="store_true", help="record checkpoints of the run into --out, to replay "
@@ -224,6 +230,7 @@ def _train(args) -> int:
     from .core.data import load_mnist
     from .core.recording import Recording
     from .core.training import Trainer, TrainingDiverged, preset
+    from .core.mixing import ExtraSets
 
     config = preset(args.preset, learning_rate=args.lr, lr_decay=args.lr_decay, batch_size=args.batch_size,
                     epochs=args.epochs, seed=args.seed, activation=args.activation, output=args.output,
@@ -237,13 +244,14 @@ def _train(args) -> int:
     if config.batch_size > len(data.x_train):
         raise UserError(f"--batch-size {config.batch_size:,} is larger than the {len(data.x_train):,} training "
                         "images; choose at most that many (10 is the classic choice).")
-    trainer = Trainer(config, data)
+    extra = ExtraSets.from_files(args.extra, args.extra_weight, exact=args.exact_extra)
+    trainer = Trainer(config, data, **extra.trainer_arguments())
     if args.record:
         trainer.record_into(Recording(trainer.network.params.size))
     log = sys.stderr if args.json else sys.stdout
     print(f"Training {describe(config.sizes)} ({config.activation}, {config.output} output, {config.cost} "
           f"cost, η={config.learning_rate:g}, batch {config.batch_size}{', random labels' if config.random_labels else ''})"
-          f" on {len(data.x_train):,} images for {config.epochs} epoch{'s' if config.epochs != 1 else ''}", file=log)
+          f" on {len(data.x_train):,} images{extra.note(trainer.mixture)} for {config.epochs} epoch{'s' if config.epochs != 1 else ''}", file=log)
     bar = _ProgressBar()
     started = time.perf_counter()
     train_seconds = 0.0
@@ -257,7 +265,7 @@ def _train(args) -> int:
                   f"cost {trainer.history.last_cost:.4f}", file=log, flush=True)
     except TrainingDiverged:
         bar.done()
-        saved = f" The last good weights were saved to {_save(trainer, args.out, log)}." if args.out else ""
+        saved = f" The last good weights were saved to {_save(trainer, args.out, log, extra.record())}." if args.out else ""
         print(f"nnviz: training diverged: the cost became NaN or infinite at mini-batch {trainer.step_count + 1} "
               f"(epoch {trainer.epoch + 1}), so the learning rate {config.learning_rate:g} is too large for this "
               f"network.{saved} Run `nnviz train` again with a smaller --lr (try "
@@ -273,7 +281,7 @@ def _train(args) -> int:
         "config": config.to_dict(),
     }
     if args.out:
-        result["model"] = str(_save(trainer, args.out, log))
+        result["model"] = str(_save(trainer, args.out, log, extra.record()))
     if not args.json:
         print(f"best test accuracy {100 * result['best_test_accuracy']:.2f} %, "
               f"{result['samples_per_second']:,.0f} samples/s")
@@ -294,13 +302,14 @@ def _check_can_save(out: Path) -> None:
         raise UserError(f"cannot save to {out}: {write_problem(e)}; nothing was trained.") from None
 
 
-def _save(trainer, out: Path, log) -> Path:
+def _save(trainer, out: Path, log, extra_config: dict | None = None) -> Path:
     """Save the trainer's network and history to ``out``; if that fails after all, beside the working folder or in
     the cache, and say where. Returns where it was saved."""
     from .core.data import cache_dir
     from .core.model_io import ModelFileError, save_model
 
-    save = lambda path: save_model(trainer.network, path, trainer.config.to_dict(),  # noqa: E731
+    config = {**trainer.config.to_dict(), **(extra_config or {})}  # the extra sets' files and writers too
+    save = lambda path: save_model(trainer.network, path, config,  # noqa: E731
                                    history=trainer.history, recording=trainer.recording)
     try:
         save(out)

@@ -17,8 +17,10 @@ PENDIGITS = DATA_DIR / "pendigits" / "pendigits-orig.tra"
 
 @pytest.fixture(autouse=True)
 def _isolated_cache(tmp_path_factory, monkeypatch):
-    """Every test gets its own empty nnviz cache and no NNVIZ_DATA, so the user's files are never touched."""
+    """Every test gets its own empty nnviz cache and data folder (my digits) and no NNVIZ_DATA, so the user's
+    files are never touched."""
     monkeypatch.setenv("NNVIZ_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+    monkeypatch.setenv("NNVIZ_DATA_DIR", str(tmp_path_factory.mktemp("user-data")))
     monkeypatch.delenv("NNVIZ_DATA", raising=False)
 
 
@@ -45,3 +47,14 @@ def mnist(mnist_path):
 def rng():
     """A seeded generator: tests are reproducible."""
     return np.random.default_rng(1234)
+
+
+@pytest.fixture(scope="session")
+def pen_digits_path() -> Path:
+    """Path of the UCI pen digits (pendigits-orig.tra); skips when the shared data folder is absent."""
+    if not PENDIGITS.is_file():
+        reason = f"pen digits not found at {PENDIGITS} (set NNVIZ_TEST_DATA to the shared data folder)"
+        if os.environ.get("NNVIZ_REQUIRE_DATA"):
+            pytest.fail(reason)
+        pytest.skip(reason)
+    return PENDIGITS

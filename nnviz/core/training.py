@@ -12,15 +12,18 @@ from __future__ import annotations
 import math
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, fields, replace
 
 import numpy as np
 
 from .architecture import check_mnist
 from .data import MNIST
+from .examples_file import Examples
 from .functions import ACTIVATIONS, COSTS, OUTPUTS
 from .history import History
+from .mixing import DEFAULT_EXTRA_WEIGHT, Mixture
+from .variation import DEFAULT_VARIATION, Variation
 from .network import DTYPE, INITS, Network, SGDKernel
 from .recording import Branch, Recording, next_checkpoint_step
 
@@ -153,9 +156,16 @@ class TrainingDiverged(ArithmeticError):
 
 
 class Trainer:
-    """Trains a network on MNIST by shuffled mini-batch SGD, one :meth:`step` at a time."""
+    """Trains a network on MNIST by shuffled mini-batch SGD, one :meth:`step` at a time.
 
-    def __init__(self, config: TrainConfig, data: MNIST, network: Network | None = None):
+    ``extra`` sets (drawn digits, "my digits") make up ``extra_weight`` of every epoch, by repetition, each
+    repetition varied by ``variation`` (None: exact; see ``mixing.py``); without them an epoch is MNIST's
+    training set once, in a new order.
+    """
+
+    def __init__(self, config: TrainConfig, data: MNIST, network: Network | None = None,
+                 extra: Sequence[Examples] = (), extra_weight: float = DEFAULT_EXTRA_WEIGHT,
+                 variation: Variation | None = DEFAULT_VARIATION):
         self.config = config
         self.network = network if network is not None else config.network()
         check_mnist(self.network.sizes)  # ArchitectureError (a ValueError) says what a network for MNIST needs
@@ -164,23 +174,22 @@ class Trainer:
         self.learning_rate = config.learning_rate  # sets η for epoch 0
         self.batch_size = config.batch_size
         self.rng = np.random.default_rng(config.seed)
-        n = len(data.x_train)
-        self._images = data.x_train.reshape(n, -1)
+        self.mixture = Mixture(data.x_train, data.y_train, extra, extra_weight, variation)
+        self._next_mixture: Mixture | None = None  # set_extra's, waiting for the epoch to end
+        self._images = self.mixture.images
         # Each epoch draws a new order of the images. Steps read their mini-batches from a chunk of CONVERT_ROWS
         # images taken in that order and converted to floats at once, so a step slices contiguous rows instead of
         # gathering and converting its own few (which would cost more than its arithmetic), and no shuffled copy of
         # the whole training set is kept. The chunk's rows [_float_start, _float_end) of the epoch's order end with
         # the constant-1 column the kernel's bias trick needs; their one-hot targets sit beside them.
-        self._order = np.arange(n)
+        self._order = np.arange(self.mixture.epoch_size)
         self._u8 = np.empty((CONVERT_ROWS, self._images.shape[1]), np.uint8)
         self._x_float = np.ones((CONVERT_ROWS, self._images.shape[1] + 1), DTYPE)
         self._t_float = np.zeros((CONVERT_ROWS, 10), DTYPE)
         self._x_chunk, self._t_chunk = self._x_float[:0], self._t_float[:0]
         self._float_start = self._float_end = 0
-        labels = data.y_train.copy()
         if config.random_labels:
-            labels = labels[self.rng.permutation(n)]
-        self.train_labels = labels
+            self.mixture.shuffle_base_labels(self.rng)
         self._test_x = MNIST.inputs(data.x_test)
         self._quick = slice(0, min(QUICK_SUBSET, len(self._test_x)))
         self._kernel = SGDKernel(self.network, self.batch_size, config.momentum)
@@ -198,9 +207,14 @@ class Trainer:
         self.diverged: str | None = None
 
     @property
+    def train_labels(self) -> np.ndarray:
+        """The label of every training example in the pool ``(n,)`` (shuffled ones in the random-labels run)."""
+        return self.mixture.labels
+
+    @property
     def train_size(self) -> int:
-        """Training examples per epoch."""
-        return len(self._images)
+        """Training examples per epoch (MNIST's, plus the extra sets' share)."""
+        return len(self._order)
 
     @property
     def epoch_progress(self) -> float:
@@ -385,12 +399,22 @@ class Trainer:
         self._float_start, self._float_end = pos, stop
 
     def _shuffle(self) -> None:
-        self._order = self.rng.permutation(self.train_size)
+        self._order = self.mixture.epoch_order(self.rng)
         self._float_start = self._float_end = 0  # the converted rows belong to the old order
+
+    def set_extra(self, extra: Sequence[Examples], extra_weight: float = DEFAULT_EXTRA_WEIGHT,
+                  variation: Variation | None = DEFAULT_VARIATION) -> None:
+        """Train with these extra sets from the next epoch on (``[]``: MNIST alone), e.g. "Train with my digits"."""
+        self._next_mixture = Mixture(self.data.x_train, self.data.y_train, extra, extra_weight, variation)
+        if self.config.random_labels:
+            self._next_mixture.shuffle_base_labels(self.rng)
 
     def _end_epoch(self) -> None:
         self.epoch += 1
         self._pos = 0
+        if self._next_mixture is not None:  # an epoch's order covers one pool: a new one starts with an epoch
+            self.mixture, self._next_mixture = self._next_mixture, None
+            self._images = self.mixture.images
         self._shuffle()
         self._update_eta()
         self.history.test_accuracy.append((self.samples_seen, self.test_accuracy()))

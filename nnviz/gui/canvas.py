@@ -34,6 +34,22 @@ def paint_grid(painter: QPainter, rect: QRectF, grid: np.ndarray) -> None:
     painter.drawImage(rect, qimg)
 
 
+def paint_stroke(buffer: QImage, erase: bool, width: float, points: list[QPointF], start: int = 0) -> None:
+    """Paint a stroke's segments from point ``start`` on (a lone point as a dot) into ``buffer``, soft-edged.
+
+    The canvas paints each new segment as the mouse moves; ``nnviz.gui.drawn_digits`` calls this the same way.
+    """
+    p = QPainter(buffer)
+    p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+    p.setPen(QPen(QColor(0, 0, 0) if erase else QColor(255, 255, 255), width, Qt.PenStyle.SolidLine,
+                  Qt.PenCapStyle.RoundCap, Qt.PenJoinStyle.RoundJoin))
+    if len(points) == 1:
+        p.drawPoint(points[0])
+    for i in range(max(start, 1), len(points)):
+        p.drawLine(points[i - 1], points[i])
+    p.end()
+
+
 def grid_lines(rect: QRectF, n: int = SIZE) -> list[QLineF]:
     """The cell borders of an ``n × n`` grid filling ``rect``, as one list (drawn in a single call)."""
     step = rect.width() / n
@@ -153,16 +169,7 @@ class DrawingCanvas(QWidget):
         self._update_input()
 
     def _paint_stroke(self, stroke, start: int) -> None:
-        erase, width, points = stroke
-        p = QPainter(self.buffer)
-        p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-        p.setPen(QPen(QColor(0, 0, 0) if erase else QColor(255, 255, 255), width, Qt.PenStyle.SolidLine,
-                      Qt.PenCapStyle.RoundCap, Qt.PenJoinStyle.RoundJoin))
-        if len(points) == 1:
-            p.drawPoint(points[0])
-        for i in range(max(start, 1), len(points)):
-            p.drawLine(points[i - 1], points[i])
-        p.end()
+        paint_stroke(self.buffer, *stroke, start)
 
     def _update_input(self) -> None:
         hi = image_to_array(self.buffer)

@@ -85,7 +85,7 @@ def pen_digits():
 
 def test_real_handwriting_replayed_as_mouse_drags_is_read(canvas, pen_digits):
     """1,000 digits by 30 real writers, drawn with mouse events at natural sizes and places, read by the example
-    network (`nnviz train --preset video --epochs 30`): ≥ 75 % with MNIST normalisation, far less without it."""
+    network (see README, Reading real handwriting): ≥ 75 % with MNIST normalisation, far less without it."""
     assert len(pen_digits) == 7494
     net = load_model(EXAMPLE_MODEL)
     rng = np.random.default_rng(0)
