@@ -62,6 +62,8 @@ def build_parser() -> argparse.ArgumentParser:
     e = sub.add_parser("evaluate", help="test accuracy of a saved model on the MNIST test set")
     e.add_argument("model", type=Path)
     e.add_argument("--data", dest="sub_data", help=argparse.SUPPRESS)
+    e.add_argument("--confusion", action="store_true",
+                   help="also the confusion matrix (true digit x answer), per-digit accuracy and the most confused pairs")
     e.add_argument("--json", action="store_true")
 
     d = sub.add_parser("data", help="MNIST: where it is, download it, import a copy")
@@ -199,12 +201,42 @@ def _evaluate(args) -> int:
     if net.sizes[0] != 784 or net.sizes[-1] != 10:
         raise UserError(f"{args.model} is a {'-'.join(map(str, net.sizes))} network; MNIST needs 784 inputs and 10 outputs.")
     data = load_mnist(args.data)
-    acc = net.accuracy(MNIST.inputs(data.x_test), data.y_test)
-    if args.json:
-        print(json.dumps({"test_accuracy": acc, "sizes": list(net.sizes), "model": str(args.model)}))
+    insight = None
+    if args.confusion:
+        from .core.insight import LabelledImages, compute_insight
+
+        insight = compute_insight(net, LabelledImages.of(data.x_test, data.y_test))
+        acc = insight.accuracy  # the same forward pass: trace / number of images
     else:
-        print(f"{args.model}: {'-'.join(map(str, net.sizes))}, test accuracy {100 * acc:.2f} % on {len(data.y_test):,} images")
+        acc = net.accuracy(MNIST.inputs(data.x_test), data.y_test)
+    if args.json:
+        result = {"test_accuracy": acc, "sizes": list(net.sizes), "model": str(args.model)}
+        if insight is not None:
+            result.update(_insight_json(insight))
+        print(json.dumps(result))
+        return 0
+    print(f"{args.model}: {'-'.join(map(str, net.sizes))}, test accuracy {100 * acc:.2f} % on {len(data.y_test):,} images")
+    if insight is not None:
+        from .core.insight import confusion_report
+
+        print(f"cost on the test images {insight.cost:.5f} (the average of every image's cost)\n")
+        print(confusion_report(insight))
     return 0
+
+
+def _insight_json(insight) -> dict:
+    """The ``--confusion --json`` keys: counts as ints, rates as floats (null for a digit never seen/answered)."""
+    def rates(values):
+        return [float(v) if v == v else None for v in values]
+
+    return {
+        "confusion": insight.confusion.tolist(),
+        "per_digit_accuracy": rates(insight.recall),
+        "per_answer_precision": rates(insight.precision),
+        "accuracy": insight.accuracy,
+        "cost": insight.cost,
+        "most_confused": [{"true": p.true, "answer": p.answer, "count": p.count} for p in insight.confused_pairs(5)],
+    }
 
 
 @_user_errors
