@@ -78,6 +78,7 @@ class ConfusedPair:
 class Insight:
     """Everything measured from one network on one set of labelled images (``n`` of them, 10 digits).
 
+    - ``data``: the images and labels measured (kept for the galleries).
     - ``outputs`` ``(n, 10)``: the output activations; ``answers`` ``(n,)``: the most active output (the guess);
       ``confidence`` ``(n,)``: that output's activation (how sure the network was).
     - ``costs`` ``(n,)``: each example's own cost C_x; ``cost`` is their mean, the network's cost on these images.
@@ -86,7 +87,7 @@ class Insight:
       ``order[starts[k] : starts[k + 1]]`` for cell ``k = 10 · true + answer`` (see :meth:`cell`).
     """
 
-    labels: np.ndarray
+    data: LabelledImages
     outputs: np.ndarray
     answers: np.ndarray
     confidence: np.ndarray
@@ -94,6 +95,11 @@ class Insight:
     confusion: np.ndarray
     order: np.ndarray
     starts: np.ndarray
+
+    @property
+    def labels(self) -> np.ndarray:
+        """The true digit of each image ``(n,)``."""
+        return self.data.labels
 
     @property
     def n_classes(self) -> int:
@@ -184,7 +190,7 @@ def compute_insight(network: Network, data: LabelledImages) -> Insight:
     by_confidence = np.argsort(-confidence, kind="stable")
     order = by_confidence[np.argsort(cells[by_confidence].astype(np.int16), kind="stable")]
     starts = np.concatenate([[0], np.cumsum(counts)])
-    result = Insight(data.labels, outputs, answers, confidence, costs,
+    result = Insight(data, outputs, answers, confidence, costs,
                      counts.reshape(n_classes, n_classes).astype(np.int64), order, starts)
     for a in (outputs, answers, confidence, costs, result.confusion, order, starts):
         a.flags.writeable = False
