@@ -1,8 +1,8 @@
 """Qt view of the confusion matrix: for each true digit (row), how often the network gave each answer (column).
 
-One ``ImageItem`` colours the hundred cells on a logarithmic scale (so a cell of 3 mistakes stands out next to a
-diagonal of 1,000 right answers), one item paints every cell's number, a colour bar gives the scale. Built once;
-``show_confusion`` only swaps the numbers. Clicking a cell emits it, to open the images behind it.
+The hundred cells are coloured on a logarithmic scale (so a cell of 3 mistakes stands out next to a diagonal of
+1,000 right answers) and numbered by one item, a colour bar gives the scale. Built once; ``show_confusion`` only
+swaps colours and numbers. Clicking a cell emits it, to open the images behind it.
 """
 
 from __future__ import annotations
@@ -11,10 +11,11 @@ import math
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QPointF, QRectF, Qt, Signal, Slot
-from PySide6.QtGui import QColor, QFont, QPainter
+from PySide6.QtCore import QLineF, QPoint, QPointF, QRectF, Qt, Signal, Slot
+from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPen
 
 from . import theme
+from .static_text import StaticTexts
 
 FLOOR = {False: 0.7, True: 0.0007}  # below the smallest non-zero value shown: 1 image, or 0.1 % of a row
 
@@ -23,41 +24,75 @@ def _lut_luminance(lut: np.ndarray) -> np.ndarray:
     return (0.2126 * lut[:, 0] + 0.7152 * lut[:, 1] + 0.0722 * lut[:, 2]) / 255.0
 
 
-class CellNumbers(pg.GraphicsObject):
-    """The number written in each cell, all painted by one item (a hundred text items cost ten times as much)."""
+class MatrixCells(pg.GraphicsObject):
+    """Every cell's colour and number, painted by one item.
+
+    A hundred ``TextItem``s cost ten times as much, and an ``ImageItem`` is an indexed image that Qt converts
+    pixel by pixel on every paint (measured: 8 ms of a 10 ms frame). Here the colours are one 10 × 10 RGB32 image
+    scaled up, a grid of lines separates the cells, and the numbers are prepared static texts.
+    """
 
     def __init__(self, n: int = 10):
         super().__init__()
         self.n = n
         self.texts = [""] * (n * n)
-        self.dark_text = np.zeros(n * n, bool)
-        self.bold = np.eye(n, dtype=bool).ravel()  # the diagonal: the right answers
+        self._pixels = np.zeros((n, n), np.uint32)
+        self._image = QImage(self._pixels.data, n, n, 4 * n, QImage.Format.Format_RGB32)
+        self._labels: dict[tuple[bool, bool], list[tuple[int, int, str]]] = {}  # (bold, dark ink) → cells
+        self._texts = StaticTexts()
+        self._grid = QPen(QColor(theme.PLOT_BACKGROUND), 1)
+        self._version = 0  # counts set_cells calls: the rendered image is redone when it moves
+        self._rendered_key = None
+        self._rendered = QImage()
 
-    def set_numbers(self, texts: list[str], dark_text: np.ndarray) -> None:
-        """Write ``texts`` (row by row) in the cells; dark ink where ``dark_text`` (on bright cells)."""
-        self.texts, self.dark_text = texts, dark_text
+    def set_cells(self, pixels: np.ndarray, texts: list[str], dark_text: np.ndarray) -> None:
+        """Fill the cells with ``pixels`` ``(n, n)`` (0xffRRGGBB) and write ``texts`` (row by row), in dark ink
+        where ``dark_text``; the diagonal (the right answers) in bold."""
+        self._pixels[...] = pixels
+        self.texts = texts
+        n = self.n
+        self._labels = {}
+        for k, text in enumerate(texts):
+            if text:
+                r, c = divmod(k, n)
+                self._labels.setdefault((r == c, bool(dark_text[k])), []).append((r, c, text))
+        self._version += 1
         self.update()
 
     def boundingRect(self) -> QRectF:  # noqa: N802 - Qt's name
         return QRectF(0, 0, self.n, self.n)
 
     def paint(self, p: QPainter, *args) -> None:
-        # Text drawn in device pixels: in the view's data coordinates a cell is 1 × 1 and the font would scale.
+        # In device pixels: in the view's data coordinates a cell is 1 × 1 and a font would scale. Cells, grid and
+        # numbers are rendered into one image when they or the size change (text drawn straight into the view's
+        # scene costs four times as much as into an image), and that image is blitted.
         to_device = p.transform()
         p.resetTransform()
-        cell = to_device.mapRect(QRectF(0, 0, 1, 1))
+        area = to_device.mapRect(QRectF(0, 0, self.n, self.n)).toAlignedRect()  # row 0 on top: the view is flipped
+        key = (area.size(), self._version)
+        if key != self._rendered_key:
+            self._rendered_key = key
+            self._rendered = self._render(area.width(), area.height())
+        p.drawImage(area.topLeft(), self._rendered)
+
+    def _render(self, width: int, height: int) -> QImage:
+        n = self.n
+        image = QImage(max(width, 1), max(height, 1), QImage.Format.Format_ARGB32_Premultiplied)
+        p = QPainter(image)
+        p.drawImage(QRectF(0, 0, width, height), self._image)  # nearest-neighbour scaling: each pixel one cell
+        w, h = width / n, height / n
+        p.setPen(self._grid)
+        p.drawLines([QLineF(i * w, 0, i * w, height) for i in range(1, n)]
+                    + [QLineF(0, i * h, width, i * h) for i in range(1, n)])
         font = QFont()
-        font.setPixelSize(max(7, int(min(cell.height() * 0.42, abs(cell.width()) / 2.9))))
+        font.setPixelSize(max(7, int(min(h * 0.42, w / 2.9))))
         light, dark = QColor(theme.TEXT), QColor(theme.PLOT_BACKGROUND)
-        for bold in (False, True):
+        for (bold, dark_ink), cells in self._labels.items():  # a few groups: few font and pen changes
             font.setBold(bold)
-            p.setFont(font)
-            for k in np.flatnonzero(self.bold == bold):
-                text = self.texts[k]
-                if text:
-                    r, c = divmod(int(k), self.n)
-                    p.setPen(dark if self.dark_text[k] else light)
-                    p.drawText(to_device.mapRect(QRectF(c, r, 1, 1)), Qt.AlignmentFlag.AlignCenter, text)
+            p.setPen(dark if dark_ink else light)
+            self._texts.draw_centred(p, font, [((c + 0.5) * w, (r + 0.5) * h, t) for r, c, t in cells])
+        p.end()
+        return image
 
 
 class ConfusionView(pg.GraphicsLayoutWidget):
@@ -88,10 +123,8 @@ class ConfusionView(pg.GraphicsLayoutWidget):
             self.plot.getAxis(side).setTicks(ticks)
             self.plot.setLabel(side, label)
         self.plot.hideAxis("bottom")
-        self.image = pg.ImageItem(axisOrder="row-major")
-        self.plot.addItem(self.image)
-        self.numbers = CellNumbers(self.n)
-        self.plot.addItem(self.numbers)
+        self.cells = MatrixCells(self.n)
+        self.plot.addItem(self.cells)
         self.frame = pg.QtWidgets.QGraphicsRectItem(0, 0, 1, 1)
         self.frame.setPen(pg.mkPen(theme.SELECTION, width=2))
         self.frame.hide()
@@ -100,7 +133,6 @@ class ConfusionView(pg.GraphicsLayoutWidget):
         self.colorbar = pg.ColorBarItem(values=(0, 3), colorMap=self._colormap(), interactive=False, width=12,
                                         colorMapMenu=False)
         self.addItem(self.colorbar, row=1, col=1)
-        self.colorbar.setImageItem(self.image)
         self.confusion = np.zeros((self.n, self.n), np.int64)
         self.normalised = False
         self.selected: tuple[int, int] | None = None
@@ -113,6 +145,9 @@ class ConfusionView(pg.GraphicsLayoutWidget):
     # --- settings ------------------------------------------------------------------------------------------
     def _colormap(self) -> pg.ColorMap:
         self._lut = theme.sequential_lut(self.palette_name)
+        r, g, b = (self._lut[:, i].astype(np.uint32) for i in range(3))
+        self._rgb32 = 0xFF000000 | (r << 16) | (g << 8) | b
+        self._dark_text = _lut_luminance(self._lut) > 0.55  # bright cells get dark numbers
         return pg.ColorMap(np.linspace(0, 1, len(self._lut)), self._lut)
 
     def set_palette(self, name: str) -> None:
@@ -145,13 +180,11 @@ class ConfusionView(pg.GraphicsLayoutWidget):
         floor = FLOOR[self.normalised]
         top = 1.0 if self.normalised else float(max(self.confusion.sum(axis=1).max(initial=1), 10))
         lo, hi = math.log10(floor), math.log10(top)
-        coloured = np.log10(np.maximum(v, floor))
-        self.colorbar.setLevels((lo, hi))
-        self.image.setImage(coloured, levels=(lo, hi), autoLevels=False)
         self._update_scale(lo, hi)
-        index = np.clip(((coloured - lo) / (hi - lo) * (len(self._lut) - 1)).astype(int), 0, len(self._lut) - 1)
-        dark = _lut_luminance(self._lut)[index].ravel() > 0.55
-        self.numbers.set_numbers([self._format(x) for x in v.ravel()], dark)
+        logs = np.log10(np.maximum(v, floor)).ravel()
+        index = np.clip(((logs - lo) / (hi - lo) * (len(self._lut) - 1)).astype(int), 0, len(self._lut) - 1)
+        self.cells.set_cells(self._rgb32[index].reshape(self.n, self.n), [self._format(x) for x in v.ravel()],
+                             self._dark_text[index])
 
     def _format(self, x: float) -> str:
         if x == 0:
@@ -167,6 +200,7 @@ class ConfusionView(pg.GraphicsLayoutWidget):
         if key == self._scale_key:
             return
         self._scale_key = key
+        self.colorbar.setLevels((lo, hi))
         if self.normalised:
             ticks = [(math.log10(s / 100), f"{s:g} %") for s in (0.1, 1, 10, 100)]
             label = "share of the row (log scale)"
@@ -183,11 +217,12 @@ class ConfusionView(pg.GraphicsLayoutWidget):
             self.selected = None
             self.frame.hide()
             return
-        self.selected = (int(true), int(answer))
-        self.frame.setRect(QRectF(answer, true, 1, 1))
-        self.frame.show()
+        if self.selected != (int(true), int(answer)) or not self.frame.isVisible():
+            self.selected = (int(true), int(answer))
+            self.frame.setRect(QRectF(answer, true, 1, 1))
+            self.frame.show()
 
-    def cell_centre(self, true: int, answer: int) -> QPointF:
+    def cell_centre(self, true: int, answer: int) -> QPoint:
         """Where the cell's centre is in the widget's viewport (for tests and tooltips)."""
         scene = self.plot.getViewBox().mapViewToScene(QPointF(answer + 0.5, true + 0.5))
         return self.mapFromScene(scene)
@@ -233,4 +268,5 @@ class ConfusionView(pg.GraphicsLayoutWidget):
         else:
             text = "rows: the true digit · columns: the network's answer" + (" · % of each row" if self.normalised
                                                                                else "")
-        self.caption.setText(text, size="9pt")
+        if text != self.caption.text:  # a new caption lays the view out again: only when it changes
+            self.caption.setText(text, size="9pt")

@@ -1,6 +1,6 @@
 """Qt view of per-digit accuracy: for each digit, how often it is read right and how often that answer is right.
 
-Two bar items, built once and updated with ``setOpts``. The vertical range moves in steps of 10 % (and only when
+One bar item for all twenty bars, built once and updated with ``setOpts``. The vertical range moves in steps of 10 % (and only when
 the bars leave it), so the axis is rarely laid out again.
 """
 
@@ -35,11 +35,11 @@ class DigitAccuracyView(pg.PlotWidget):
         plot.setLabel("left", "%")
         plot.getAxis("left").enableAutoSIPrefix(False)
         plot.setXRange(-0.6, 9.6, padding=0)
+        # one item for all twenty bars (recall left of each digit, precision right): one picture to redraw
         x = np.arange(10, dtype=float)
-        self.recall_bars = pg.BarGraphItem(x=x - WIDTH / 2, height=np.zeros(10), width=WIDTH, pen=None)
-        self.precision_bars = pg.BarGraphItem(x=x + WIDTH / 2, height=np.zeros(10), width=WIDTH, pen=None)
-        plot.addItem(self.recall_bars)
-        plot.addItem(self.precision_bars)
+        self.bars = pg.BarGraphItem(x=np.concatenate([x - WIDTH / 2, x + WIDTH / 2]), height=np.zeros(20),
+                                    width=WIDTH, pen=None)
+        plot.addItem(self.bars)
         self.recall = np.full(10, np.nan)
         self.precision = np.full(10, np.nan)
         self.bottom = None
@@ -48,8 +48,7 @@ class DigitAccuracyView(pg.PlotWidget):
     def set_palette(self, name: str) -> None:
         """Standard or colour-blind-safe bar colours."""
         colours = theme.INSIGHT_PALETTES[name]
-        self.recall_bars.setOpts(brush=pg.mkBrush(colours["recall"]))
-        self.precision_bars.setOpts(brush=pg.mkBrush(colours["precision"]))
+        self.bars.setOpts(brushes=[pg.mkBrush(colours["recall"])] * 10 + [pg.mkBrush(colours["precision"])] * 10)
         # a title in the bars' colours instead of a legend, which would cover the bars
         hex_of = lambda rgb: "#%02x%02x%02x" % rgb  # noqa: E731
         self.getPlotItem().setTitle(
@@ -65,5 +64,4 @@ class DigitAccuracyView(pg.PlotWidget):
             self.bottom = bottom
             self.getPlotItem().setYRange(bottom, 100, padding=0.02)
         # the bars stand on the range's bottom, so a range that starts above 0 shows as such
-        self.recall_bars.setOpts(y0=bottom, height=np.maximum(r - bottom, 0))
-        self.precision_bars.setOpts(y0=bottom, height=np.maximum(p - bottom, 0))
+        self.bars.setOpts(y0=bottom, height=np.maximum(np.concatenate([r, p]) - bottom, 0))

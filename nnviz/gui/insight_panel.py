@@ -26,6 +26,7 @@ from .widgets import button
 
 HARDEST = 60  # examples in the hardest-examples gallery
 PAIRS = 5  # confused pairs named beside the matrix
+SIDE_WIDTH = 300  # pixels: the column beside the matrix
 
 
 def _scrolling(widget: QWidget) -> QScrollArea:
@@ -56,11 +57,16 @@ class InsightPanel(QWidget):
         self.normalise_box.setToolTip("Show each row as shares of that digit's test images (%), so digits with "
                                       "fewer images compare fairly: what share of the 5s is read as 3?")
         self.normalise_box.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Space stays the window's Train/Pause
+        # The labels that change with every network have a fixed size: a label whose size may change makes each
+        # new text lay the whole panel out again (measured: 1.5 ms a frame). Their lines are broken by hand.
         self.summary = QLabel("No network measured yet.")
-        self.summary.setWordWrap(True)
         self.pairs_label = QLabel("")
-        self.pairs_label.setWordWrap(True)
-        self.pairs_label.setTextFormat(Qt.TextFormat.RichText)
+        line = self.fontMetrics().lineSpacing()
+        self.summary.setFixedSize(SIDE_WIDTH, 2 * line + 6)
+        self.pairs_label.setFixedSize(SIDE_WIDTH, PAIRS * line + 6)
+        self.pairs_label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        for label in (self.summary, self.pairs_label):
+            label.setTextFormat(Qt.TextFormat.PlainText)  # rich text is laid out as a document: 4× slower
         self.pairs_label.setToolTip("The network's most frequent mistakes on the test images: which digit it "
                                     "took for which, and how often. Click the cell in the matrix to see them.")
         self.csv_button = button("Matrix as CSV…", "Save the confusion matrix (counts, or shares when the rows are "
@@ -71,6 +77,8 @@ class InsightPanel(QWidget):
         self.cell_gallery = ExampleGallery("Click a cell of the confusion matrix to see the test images behind it, "
                                            "the ones the network was surest about first.")
         self.hardest_gallery = ExampleGallery("The test images with the highest cost appear here.")
+        self.hardest_gallery.set_title(f"The {HARDEST} test images with the highest cost (C), the costliest first. "
+                                       "Click one to put it on the canvas.")
         self.tabs = QTabWidget()
         self.tabs.addTab(_scrolling(self.cell_gallery), "Images behind the cell")
         self.tabs.addTab(_scrolling(self.hardest_gallery), "Hardest examples")
@@ -94,9 +102,9 @@ class InsightPanel(QWidget):
         middle.addWidget(self.accuracy_view)
         middle.addWidget(self.histogram)
         layout = QVBoxLayout(self)
-        layout.addLayout(top, 5)
+        layout.addLayout(top, 6)
         layout.addLayout(middle, 3)
-        layout.addWidget(self.tabs, 4)
+        layout.addWidget(self.tabs, 3)
 
         self.confusion_view.cell_clicked.connect(self.open_cell)
         self.normalise_box.toggled.connect(self.set_normalised)
@@ -142,11 +150,11 @@ class InsightPanel(QWidget):
         self.confusion_view.show_confusion(insight.confusion)
         self.accuracy_view.show_accuracy(insight.recall, insight.precision)
         self.histogram.show_costs(insight.costs)
-        self.summary.setText(f"<b>{100 * insight.accuracy:.2f} %</b> of the {insight.count:,} test images read "
-                             f"right · their average cost <b>{insight.cost:.4g}</b>")
+        self.summary.setText(f"{100 * insight.accuracy:.2f} % of {insight.count:,} test images read right\n"
+                             f"their average cost: {insight.cost:.4g}")
         pairs = insight.confused_pairs(PAIRS)
-        self.pairs_label.setText("<br>".join(f"{p.sentence()} <small>({100 * p.share:.1f} % of the {p.true}s)"
-                                             "</small>" for p in pairs) or "none: every test image is read right")
+        self.pairs_label.setText("\n".join(f"{p.sentence()} ({100 * p.share:.1f} % of the {p.true}s)" for p in pairs)
+                                 or "none: every test image is read right")
         hardest = insight.hardest(HARDEST)
         self._fill(self.hardest_gallery, hardest, with_costs=True)
         if self.selected_cell is not None:
@@ -170,7 +178,8 @@ class InsightPanel(QWidget):
         self._fill(self.cell_gallery, indices)
         shown = min(len(indices), MAX_EXAMPLES)
         what = self.confusion_view.describe(true, answer)
-        self.tabs.setTabText(0, f"{what.split(':')[0]} ({shown} of {len(indices):,})" if len(indices) else what)
+        more = f" — the {shown} the network was surest about" if shown < len(indices) else ""
+        self.cell_gallery.set_title(f"{what}{more}. Click one to put it on the canvas.")
         self.tabs.setCurrentIndex(0)
 
     @Slot(bool)
