@@ -87,8 +87,9 @@ def measure_compute(data, frames: int) -> tuple[dict, dict]:
     return stats(insight_ms), stats(predict_ms)
 
 
-def measure_repaint(data, frames: int) -> tuple[dict, dict]:
-    """show_insight(precomputed) + repaint of every view, offscreen, a cell's gallery open; interleaved with the
+def measure_repaint(data, frames: int) -> tuple[dict, dict, dict]:
+    """show_insight(precomputed) + repaint of every view, offscreen, a cell's gallery open (wall and this thread's
+    CPU time: on a loaded machine a frame of several ms is preempted, its wall time grows with the load); then the
     reference, the weight images' update + repaint (784-16-16-10, its own budget 3 ms), on the same networks."""
     from PySide6.QtWidgets import QApplication
 
@@ -110,15 +111,16 @@ def measure_repaint(data, frames: int) -> tuple[dict, dict]:
     x = prepared.inputs[0]
     for _ in range(20):
         QApplication.processEvents()
-    views = (panel.confusion_view.viewport(), panel.accuracy_view.viewport(), panel.histogram.viewport(),
-             panel.cell_gallery, panel.summary, panel.pairs_label)
-    times, reference_times = [], []
+    views = (panel.confusion_view, panel.accuracy_view, panel.histogram, panel.cell_gallery, panel.summary,
+             panel.pairs_label)
+    times, cpu_times, reference_times = [], [], []
     for net, ins in zip(nets, insights):
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.thread_time()
         panel.show_insight(ins)
         for v in views:
             v.repaint()
         times.append(1000 * (time.perf_counter() - t0))
+        cpu_times.append(1000 * (time.thread_time() - c0))
         QApplication.processEvents()  # between frames, as the event loop would (not timed)
     for net in nets:
         t0 = time.perf_counter()
@@ -128,7 +130,7 @@ def measure_repaint(data, frames: int) -> tuple[dict, dict]:
         QApplication.processEvents()
     panel.close()
     reference.close()
-    return stats(times), stats(reference_times)
+    return stats(times), stats(cpu_times), stats(reference_times)
 
 
 def panel_container(panel):
@@ -148,35 +150,19 @@ def training_ratio(data_path: str, seconds: float) -> tuple[float | None, str]:
 
     Looks for the panel as ``MainWindow.insight_panel``; returns (None, why) while the window has none.
     """
-    import tempfile
+    from bench_gui import open_window
 
-    from PySide6.QtCore import QSettings
-
-    from nnviz.gui.app import make_app
-
-    app = make_app()
-    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
-    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, tempfile.mkdtemp())
-    from nnviz.gui.main_window import MainWindow
-
-    window = MainWindow(data=data_path)
+    app, window = open_window(data_path, before_show=lambda w: getattr(w, "insight_panel", None) is not None)
     try:
         panel = getattr(window, "insight_panel", None)
         if panel is None:
             return None, ("training_ratio: null — nnviz.gui.main_window.MainWindow has no insight_panel yet; it is "
                           "measured once the panel is wired into the window.")
-        window.resize(1366, 768)
-        window.show()
-        deadline = time.perf_counter() + 30
-        while not window.has_data and time.perf_counter() < deadline:
-            app.processEvents()
-            time.sleep(0.01)
         if not window.has_data:
             return None, "training_ratio: null — the app did not load MNIST; pass --data PATH."
         container = panel_container(panel)
         window.toggle_training()
         rates = {True: [], False: []}
-        phase = seconds / 4
 
         def run(duration: float) -> None:
             end = time.perf_counter() + duration
@@ -189,7 +175,7 @@ def training_ratio(data_path: str, seconds: float) -> tuple[float | None, str]:
             container.setVisible(shown)
             run(0.3)  # let the change settle before counting
             s0, t0 = window.latest.samples_seen, time.perf_counter()
-            run(phase)
+            run(seconds / 4)
             rates[shown].append((window.latest.samples_seen - s0) / (time.perf_counter() - t0))
         window.toggle_training()
         ratio = float(np.mean(rates[True]) / np.mean(rates[False]))
@@ -213,8 +199,9 @@ def main() -> None:
 
     make_app()
     data, source = get_data(args.data)
+    # repaint first: a multi-threaded BLAS keeps its threads spinning for a while after the forward passes
+    repaint, repaint_cpu, weights = measure_repaint(data, args.frames)
     compute, predict = measure_compute(data, args.frames)
-    repaint, weights = measure_repaint(data, args.frames)
     ratio, ratio_note = (training_ratio(data.source, args.seconds) if not source.startswith("random")
                          else (None, "training_ratio: null — needs the real MNIST (--data PATH)."))
     threads = os.environ.get("OPENBLAS_NUM_THREADS", "library default")
@@ -223,12 +210,14 @@ def main() -> None:
           f"(target p95 <= 15 ms); reference network.predict: p50 {predict['p50']:.2f} ms, p95 {predict['p95']:.2f} "
           f"ms; ratio of medians {compute['p50'] / predict['p50']:.2f}")
     print(f"repaint (update + every view repainted): p50 {repaint['p50']:.2f} ms, p95 {repaint['p95']:.2f} ms "
-          f"(target p95 <= 5 ms); reference weight images update+repaint: p50 {weights['p50']:.2f} ms, "
-          f"p95 {weights['p95']:.2f} ms (its target p95 <= 3 ms)")
+          f"(target p95 <= 5 ms); its CPU time p50 {repaint_cpu['p50']:.2f} ms, p95 {repaint_cpu['p95']:.2f} ms; "
+          f"reference weight images update+repaint: p50 {weights['p50']:.2f} ms, p95 {weights['p95']:.2f} ms "
+          "(its target p95 <= 3 ms)")
     print(ratio_note)
     if args.json:
         print(json.dumps({"compute_ms": compute, "repaint_ms": repaint, "training_ratio": ratio,
-                          "reference_predict_ms": predict, "reference_weights_repaint_ms": weights}))
+                          "repaint_cpu_ms": repaint_cpu, "reference_predict_ms": predict,
+                          "reference_weights_repaint_ms": weights}))
 
 
 if __name__ == "__main__":

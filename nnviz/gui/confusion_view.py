@@ -1,8 +1,10 @@
 """Qt view of the confusion matrix: for each true digit (row), how often the network gave each answer (column).
 
 The hundred cells are coloured on a logarithmic scale (so a cell of 3 mistakes stands out next to a diagonal of
-1,000 right answers) and numbered by one item, a colour bar gives the scale. Built once; ``show_confusion`` only
-swaps colours and numbers. Clicking a cell emits it, to open the images behind it.
+1,000 right answers) and numbered; a colour scale and a caption sit beside and above. Painted by itself: the
+labels and the scale are a cached background, the cells one image rendered when the numbers change (a pyqtgraph
+image, text and colour-bar items spent ten times longer per frame, measured). Clicking a cell emits it, to open
+the images behind it.
 """
 
 from __future__ import annotations
@@ -10,30 +12,29 @@ from __future__ import annotations
 import math
 
 import numpy as np
-import pyqtgraph as pg
-from PySide6.QtCore import QLineF, QPoint, QPointF, QRectF, Qt, Signal, Slot
+from PySide6.QtCore import QLineF, QPoint, QRect, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPen
+from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from . import theme
 from .static_text import StaticTexts
 
 FLOOR = {False: 0.7, True: 0.0007}  # below the smallest non-zero value shown: 1 image, or 0.1 % of a row
+CAPTION_H, TOP_H, LEFT_W, SCALE_W = 20, 34, 40, 74  # pixels: caption, column labels, row labels, colour scale
 
 
 def _lut_luminance(lut: np.ndarray) -> np.ndarray:
     return (0.2126 * lut[:, 0] + 0.7152 * lut[:, 1] + 0.0722 * lut[:, 2]) / 255.0
 
 
-class MatrixCells(pg.GraphicsObject):
-    """Every cell's colour and number, painted by one item.
+class MatrixCells:
+    """Every cell's colour and number, rendered into one image (at most once per change and size).
 
-    A hundred ``TextItem``s cost ten times as much, and an ``ImageItem`` is an indexed image that Qt converts
-    pixel by pixel on every paint (measured: 8 ms of a 10 ms frame). Here the colours are one 10 × 10 RGB32 image
-    scaled up, a grid of lines separates the cells, and the numbers are prepared static texts.
+    The colours are one n × n RGB32 image scaled up, a grid of lines separates the cells, and the numbers are
+    prepared static texts (text drawn into an image costs a quarter of text drawn into a view).
     """
 
     def __init__(self, n: int = 10):
-        super().__init__()
         self.n = n
         self.texts = [""] * (n * n)
         self._pixels = np.zeros((n, n), np.uint32)
@@ -41,7 +42,7 @@ class MatrixCells(pg.GraphicsObject):
         self._labels: dict[tuple[bool, bool], list[tuple[int, int, str]]] = {}  # (bold, dark ink) → cells
         self._texts = StaticTexts()
         self._grid = QPen(QColor(theme.PLOT_BACKGROUND), 1)
-        self._version = 0  # counts set_cells calls: the rendered image is redone when it moves
+        self._version = 0  # counts set_cells calls: the image is rendered again when it moves
         self._rendered_key = None
         self._rendered = QImage()
 
@@ -57,103 +58,77 @@ class MatrixCells(pg.GraphicsObject):
                 r, c = divmod(k, n)
                 self._labels.setdefault((r == c, bool(dark_text[k])), []).append((r, c, text))
         self._version += 1
-        self.update()
 
-    def boundingRect(self) -> QRectF:  # noqa: N802 - Qt's name
-        return QRectF(0, 0, self.n, self.n)
-
-    def paint(self, p: QPainter, *args) -> None:
-        # In device pixels: in the view's data coordinates a cell is 1 × 1 and a font would scale. Cells, grid and
-        # numbers are rendered into one image when they or the size change (text drawn straight into the view's
-        # scene costs four times as much as into an image), and that image is blitted.
-        to_device = p.transform()
-        p.resetTransform()
-        area = to_device.mapRect(QRectF(0, 0, self.n, self.n)).toAlignedRect()  # row 0 on top: the view is flipped
-        key = (area.size(), self._version)
+    def image(self, side: int) -> QImage:
+        """The cells as a ``side`` × ``side`` image."""
+        key = (side, self._version)
         if key != self._rendered_key:
             self._rendered_key = key
-            self._rendered = self._render(area.width(), area.height())
-        p.drawImage(area.topLeft(), self._rendered)
+            self._rendered = self._render(max(side, 1))
+        return self._rendered
 
-    def _render(self, width: int, height: int) -> QImage:
+    def _render(self, side: int) -> QImage:
         n = self.n
-        image = QImage(max(width, 1), max(height, 1), QImage.Format.Format_ARGB32_Premultiplied)
+        image = QImage(side, side, QImage.Format.Format_ARGB32_Premultiplied)
         p = QPainter(image)
-        p.drawImage(QRectF(0, 0, width, height), self._image)  # nearest-neighbour scaling: each pixel one cell
-        w, h = width / n, height / n
+        p.drawImage(QRectF(0, 0, side, side), self._image)  # nearest-neighbour scaling: each pixel one cell
+        w = side / n
         p.setPen(self._grid)
-        p.drawLines([QLineF(i * w, 0, i * w, height) for i in range(1, n)]
-                    + [QLineF(0, i * h, width, i * h) for i in range(1, n)])
+        p.drawLines([QLineF(i * w, 0, i * w, side) for i in range(1, n)]
+                    + [QLineF(0, i * w, side, i * w) for i in range(1, n)])
         font = QFont()
-        font.setPixelSize(max(7, int(min(h * 0.42, w / 2.9))))
+        font.setPixelSize(max(7, int(w / 2.9)))
         light, dark = QColor(theme.TEXT), QColor(theme.PLOT_BACKGROUND)
         for (bold, dark_ink), cells in self._labels.items():  # a few groups: few font and pen changes
             font.setBold(bold)
             p.setPen(dark if dark_ink else light)
-            self._texts.draw_centred(p, font, [((c + 0.5) * w, (r + 0.5) * h, t) for r, c, t in cells])
+            self._texts.draw_centred(p, font, [((c + 0.5) * w, (r + 0.5) * w, t) for r, c, t in cells])
         p.end()
         return image
 
 
-class ConfusionView(pg.GraphicsLayoutWidget):
-    """The 10 × 10 confusion matrix as coloured cells with their counts (or row shares), a colour bar and a caption."""
+class ConfusionView(QWidget):
+    """The 10 × 10 confusion matrix as coloured cells with their counts (or row shares), a colour scale and a caption."""
 
     cell_clicked = Signal(int, int)  #: (true digit, answer) of the clicked cell
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        self.setBackground(theme.PLOT_BACKGROUND)
+        self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)  # paints all of itself: Qt skips the parents
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.setMinimumSize(260, 220)
+        self.setMouseTracking(True)
         self.setToolTip(
             "The confusion matrix of the 10,000 test images: each row is a true digit, each column the network's "
             "answer, and each cell counts the images of that digit given that answer. The diagonal holds the "
             "right answers; every other cell is a kind of mistake. Colours are on a logarithmic scale so that a "
             "few mistakes show beside a thousand right answers. Click a cell to see its images.")
         self.n = 10
-        self.caption = self.addLabel("", row=0, col=0, colspan=2, color=theme.TEXT)
-        self.plot = self.addPlot(row=1, col=0)
-        self.plot.setMenuEnabled(False)
-        self.plot.hideButtons()
-        self.plot.setMouseEnabled(False, False)
-        self.plot.getViewBox().setAspectLocked(True)
-        self.plot.getViewBox().invertY(True)  # digit 0 on top, as in the printed matrix
-        self.plot.setRange(xRange=(0, self.n), yRange=(0, self.n), padding=0)
-        ticks = [[(d + 0.5, str(d)) for d in range(self.n)]]
-        for side, label in (("left", "true digit"), ("top", "the network's answer")):
-            self.plot.showAxis(side)
-            self.plot.getAxis(side).setTicks(ticks)
-            self.plot.setLabel(side, label)
-        self.plot.hideAxis("bottom")
         self.cells = MatrixCells(self.n)
-        self.plot.addItem(self.cells)
-        self.frame = pg.QtWidgets.QGraphicsRectItem(0, 0, 1, 1)
-        self.frame.setPen(pg.mkPen(theme.SELECTION, width=2))
-        self.frame.hide()
-        self.plot.addItem(self.frame)
-        self.palette_name = "standard"
-        self.colorbar = pg.ColorBarItem(values=(0, 3), colorMap=self._colormap(), interactive=False, width=12,
-                                        colorMapMenu=False)
-        self.addItem(self.colorbar, row=1, col=1)
         self.confusion = np.zeros((self.n, self.n), np.int64)
         self.normalised = False
         self.selected: tuple[int, int] | None = None
+        self.caption = ""
+        self.palette_name = "standard"
         self._hover: tuple[int, int] | None = None
-        self._scale_key = None
-        self.scene().sigMouseClicked.connect(self._on_mouse_clicked)
-        self.scene().sigMouseMoved.connect(self._on_mouse_moved)
+        self._scale = (0.0, 3.0)  # the colour scale's ends, log10
+        self._background = None
+        self._background_key = None
+        self._set_palette_tables()
+        self._redraw()
         self._show_caption()
 
     # --- settings ------------------------------------------------------------------------------------------
-    def _colormap(self) -> pg.ColorMap:
+    def _set_palette_tables(self) -> None:
         self._lut = theme.sequential_lut(self.palette_name)
         r, g, b = (self._lut[:, i].astype(np.uint32) for i in range(3))
         self._rgb32 = 0xFF000000 | (r << 16) | (g << 8) | b
         self._dark_text = _lut_luminance(self._lut) > 0.55  # bright cells get dark numbers
-        return pg.ColorMap(np.linspace(0, 1, len(self._lut)), self._lut)
 
     def set_palette(self, name: str) -> None:
         """Standard or colour-blind-safe colours."""
         self.palette_name = name
-        self.colorbar.setColorMap(self._colormap())
+        self._set_palette_tables()
         self._redraw()
 
     def set_normalised(self, on: bool) -> None:
@@ -167,7 +142,6 @@ class ConfusionView(pg.GraphicsLayoutWidget):
         """Draw the matrix ``(10, 10)`` of counts: row = true digit, column = the network's answer."""
         self.confusion = np.asarray(confusion)
         self._redraw()
-        self._show_caption()
 
     def values(self) -> np.ndarray:
         """What the cells show ``(10, 10)``: counts, or each row's shares (0–1) when normalised."""
@@ -180,11 +154,12 @@ class ConfusionView(pg.GraphicsLayoutWidget):
         floor = FLOOR[self.normalised]
         top = 1.0 if self.normalised else float(max(self.confusion.sum(axis=1).max(initial=1), 10))
         lo, hi = math.log10(floor), math.log10(top)
-        self._update_scale(lo, hi)
+        self._scale = (lo, hi)
         logs = np.log10(np.maximum(v, floor)).ravel()
         index = np.clip(((logs - lo) / (hi - lo) * (len(self._lut) - 1)).astype(int), 0, len(self._lut) - 1)
         self.cells.set_cells(self._rgb32[index].reshape(self.n, self.n), [self._format(x) for x in v.ravel()],
                              self._dark_text[index])
+        self.update()
 
     def _format(self, x: float) -> str:
         if x == 0:
@@ -194,47 +169,31 @@ class ConfusionView(pg.GraphicsLayoutWidget):
         percent = 100 * x
         return f"{percent:.0f}" if percent >= 9.95 else f"{percent:.1f}"
 
-    def _update_scale(self, lo: float, hi: float) -> None:
-        """The colour bar's ticks at powers of ten (its axis is linear in the logarithm); relaid only on change."""
-        key = (self.normalised, lo, hi)
-        if key == self._scale_key:
-            return
-        self._scale_key = key
-        self.colorbar.setLevels((lo, hi))
+    def scale_ticks(self) -> list[tuple[float, str]]:
+        """The colour scale's labels at powers of ten: (log10 of the value, text)."""
         if self.normalised:
-            ticks = [(math.log10(s / 100), f"{s:g} %") for s in (0.1, 1, 10, 100)]
-            label = "share of the row (log scale)"
-        else:
-            ticks = [(e, f"{10 ** e:,}") for e in range(0, int(math.floor(hi)) + 1)]
-            label = "images (log scale)"
-        self.colorbar.axis.setTicks([ticks, []])
-        self.colorbar.axis.setLabel(label)
+            return [(math.log10(s / 100), f"{s:g} %") for s in (0.1, 1, 10, 100)]
+        return [(float(e), f"{10 ** e:,}") for e in range(0, int(math.floor(self._scale[1])) + 1)]
 
-    # --- selection and hover ---------------------------------------------------------------------------------
-    def select_cell(self, true: int | None, answer: int | None = None) -> None:
-        """Frame the cell (``true``, ``answer``); ``None`` clears the frame."""
-        if true is None:
-            self.selected = None
-            self.frame.hide()
-            return
-        if self.selected != (int(true), int(answer)) or not self.frame.isVisible():
-            self.selected = (int(true), int(answer))
-            self.frame.setRect(QRectF(answer, true, 1, 1))
-            self.frame.show()
+    # --- geometry ------------------------------------------------------------------------------------------
+    def matrix_rect(self) -> QRect:
+        """Where the cells are, in widget pixels (a square)."""
+        side = max(min(self.width() - LEFT_W - SCALE_W - 8, self.height() - CAPTION_H - TOP_H - 8), 10)
+        side -= side % self.n  # whole pixels per cell
+        return QRect(LEFT_W, CAPTION_H + TOP_H, side, side)
 
     def cell_centre(self, true: int, answer: int) -> QPoint:
-        """Where the cell's centre is in the widget's viewport (for tests and tooltips)."""
-        scene = self.plot.getViewBox().mapViewToScene(QPointF(answer + 0.5, true + 0.5))
-        return self.mapFromScene(scene)
+        """Where the cell's centre is in the widget (for tests and tooltips)."""
+        m, w = self.matrix_rect(), self.matrix_rect().width() / self.n
+        return QPoint(int(m.left() + (answer + 0.5) * w), int(m.top() + (true + 0.5) * w))
 
-    def cell_at(self, scene_pos) -> tuple[int, int] | None:
-        """The (true digit, answer) cell under a scene position, or None outside the matrix."""
-        vb = self.plot.getViewBox()
-        if not vb.sceneBoundingRect().contains(scene_pos):
+    def cell_at(self, pos: QPoint) -> tuple[int, int] | None:
+        """The (true digit, answer) cell under a widget position, or None outside the matrix."""
+        m = self.matrix_rect()
+        if not m.contains(pos):
             return None
-        p = vb.mapSceneToView(scene_pos)
-        col, row = math.floor(p.x()), math.floor(p.y())
-        return (row, col) if 0 <= row < self.n and 0 <= col < self.n else None
+        w = m.width() / self.n
+        return (min(int((pos.y() - m.top()) / w), self.n - 1), min(int((pos.x() - m.left()) / w), self.n - 1))
 
     def describe(self, true: int, answer: int) -> str:
         """One sentence about a cell: how many images of ``true`` got ``answer``."""
@@ -246,21 +205,29 @@ class ConfusionView(pg.GraphicsLayoutWidget):
             return f"{true} read right: {images}{share}"
         return f"{true} read as {answer}: {images}{share}"
 
-    @Slot(object)
-    def _on_mouse_clicked(self, event) -> None:
-        if event.button() != Qt.MouseButton.LeftButton:
-            return
-        cell = self.cell_at(event.scenePos())
-        if cell is not None:
+    # --- selection and hover ---------------------------------------------------------------------------------
+    def select_cell(self, true: int | None, answer: int | None = None) -> None:
+        """Frame the cell (``true``, ``answer``); ``None`` clears the frame."""
+        cell = None if true is None else (int(true), int(answer))
+        if cell != self.selected:
+            self.selected = cell
+            self.update()
+
+    def mousePressEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        cell = self.cell_at(event.position().toPoint())
+        if event.button() == Qt.MouseButton.LeftButton and cell is not None:
             self.select_cell(*cell)
             self.cell_clicked.emit(*cell)
 
-    @Slot(object)
-    def _on_mouse_moved(self, scene_pos) -> None:
-        cell = self.cell_at(scene_pos)
+    def mouseMoveEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        cell = self.cell_at(event.position().toPoint())
         if cell != self._hover:
             self._hover = cell
             self._show_caption()
+
+    def leaveEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        self._hover = None
+        self._show_caption()
 
     def _show_caption(self) -> None:
         if self._hover is not None:
@@ -268,5 +235,69 @@ class ConfusionView(pg.GraphicsLayoutWidget):
         else:
             text = "rows: the true digit · columns: the network's answer" + (" · % of each row" if self.normalised
                                                                                else "")
-        if text != self.caption.text:  # a new caption lays the view out again: only when it changes
-            self.caption.setText(text, size="9pt")
+        if text != self.caption:
+            self.caption = text
+            self.update(0, 0, self.width(), CAPTION_H)
+
+    # --- painting ------------------------------------------------------------------------------------------
+    def paintEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        key = (self.width(), self.height(), self.devicePixelRatioF(), self.normalised, self._scale,
+               self.palette_name)
+        if key != self._background_key or self._background is None:
+            self._background, self._background_key = self._paint_background(), key
+        p = QPainter(self)
+        p.drawImage(0, 0, self._background)
+        m = self.matrix_rect()
+        p.drawImage(m.topLeft(), self.cells.image(m.width()))
+        p.setPen(QColor(theme.TEXT))
+        p.drawText(QRect(0, 0, self.width(), CAPTION_H), Qt.AlignmentFlag.AlignCenter, self.caption)
+        if self.selected is not None:
+            w = m.width() / self.n
+            t, a = self.selected
+            p.setPen(QPen(QColor(theme.SELECTION), 2))
+            p.setBrush(Qt.BrushStyle.NoBrush)
+            p.drawRect(QRectF(m.left() + a * w + 1, m.top() + t * w + 1, w - 2, w - 2))
+        p.end()
+
+    def _paint_background(self) -> QImage:
+        """Digit labels, axis titles and the colour scale (redrawn only when the size, mode or palette change)."""
+        dpr = self.devicePixelRatioF()
+        image = QImage(int(self.width() * dpr), int(self.height() * dpr), QImage.Format.Format_ARGB32_Premultiplied)
+        image.setDevicePixelRatio(dpr)
+        image.fill(QColor(theme.PLOT_BACKGROUND))
+        p = QPainter(image)
+        m = self.matrix_rect()
+        w = m.width() / self.n
+        muted = QColor(theme.TEXT)
+        muted.setAlpha(170)
+        p.setPen(QColor(theme.TEXT))
+        for d in range(self.n):
+            p.drawText(QRectF(m.left() + d * w, m.top() - 16, w, 16), Qt.AlignmentFlag.AlignCenter, str(d))
+            p.drawText(QRectF(m.left() - 18, m.top() + d * w, 14, w), Qt.AlignmentFlag.AlignCenter, str(d))
+        p.setPen(muted)
+        p.drawText(QRectF(m.left(), CAPTION_H, m.width(), 16), Qt.AlignmentFlag.AlignCenter, "the network's answer")
+        p.save()
+        p.translate(LEFT_W - 30, m.center().y())
+        p.rotate(-90)
+        p.drawText(QRectF(-m.height() / 2, -8, m.height(), 16), Qt.AlignmentFlag.AlignCenter, "true digit")
+        p.restore()
+        # the colour scale: the palette from bottom (few) to top (many), ticks at powers of ten
+        strip = QRectF(m.right() + 12, m.top(), 12, m.height())
+        column = np.ascontiguousarray(self._rgb32[::-1].reshape(-1, 1))
+        lut_image = QImage(column.data, 1, len(column), 4, QImage.Format.Format_RGB32)
+        p.drawImage(strip, lut_image)
+        lo, hi = self._scale
+        p.setPen(QColor(theme.TEXT))
+        for value, text in self.scale_ticks():
+            y = strip.bottom() - (value - lo) / (hi - lo) * strip.height()
+            p.drawLine(QLineF(strip.right(), y, strip.right() + 4, y))
+            p.drawText(QRectF(strip.right() + 6, y - 8, SCALE_W - 30, 16), Qt.AlignmentFlag.AlignVCenter, text)
+        p.setPen(muted)
+        p.save()
+        p.translate(strip.right() + SCALE_W - 22, m.center().y())
+        p.rotate(-90)
+        label = "share of the row (log scale)" if self.normalised else "images (log scale)"
+        p.drawText(QRectF(-m.height() / 2, -8, m.height(), 16), Qt.AlignmentFlag.AlignCenter, label)
+        p.restore()
+        p.end()
+        return image

@@ -7,10 +7,11 @@ import math
 import numpy as np
 import pytest
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtGui import QImage
+from PySide6.QtGui import QColor, QImage
 
 from nnviz.core.insight import LabelledImages, compute_insight
 from nnviz.core.model_io import load_model
+from nnviz.gui import theme
 from nnviz.gui.draw_panel import DrawPanel
 from nnviz.gui.example_gallery import MAX_EXAMPLES
 from nnviz.gui.insight_panel import InsightPanel
@@ -31,7 +32,7 @@ def panel(shown, network, mnist):
 
 def click_cell(qtbot, panel, true, answer):
     view = panel.confusion_view
-    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=view.cell_centre(true, answer))
+    qtbot.mouseClick(view, Qt.MouseButton.LeftButton, pos=view.cell_centre(true, answer))
 
 
 def test_clicking_a_cell_opens_its_images_most_confident_first(panel, qtbot, network, mnist):
@@ -39,7 +40,11 @@ def test_clicking_a_cell_opens_its_images_most_confident_first(panel, qtbot, net
     pixels of those test images, sorted by the network's output for 9 (highest first); the cell gets a frame."""
     with qtbot.waitSignal(panel.confusion_view.cell_clicked, timeout=2000) as sig:
         click_cell(qtbot, panel, 4, 9)
-    assert sig.args == [4, 9] and panel.confusion_view.selected == (4, 9) and panel.confusion_view.frame.isVisible()
+    assert sig.args == [4, 9] and panel.confusion_view.selected == (4, 9)
+    view = panel.confusion_view
+    m, w = view.matrix_rect(), view.matrix_rect().width() / 10
+    framed = view.grab().toImage().pixelColor(int(m.left() + 9 * w + 1), int(m.top() + 4.5 * w))
+    assert framed.name() == QColor(theme.SELECTION).name()  # the chosen cell is framed on screen
     gallery = panel.cell_gallery
     idx = gallery.indices
     x = mnist.x_test[idx].reshape(len(idx), -1) / 255.0
@@ -91,8 +96,10 @@ def test_the_histograms_average_is_the_networks_cost(panel, network, mnist):
     view = panel.histogram
     assert view.counts.sum() == 10_000
     assert view.mean_cost == pytest.approx(cost, rel=1e-5)
-    assert view.mean_line.value() == pytest.approx(math.log10(cost), abs=1e-5)
-    assert f"{cost:.4g}" in view.mean_label.toPlainText()
+    assert view.mean_x == pytest.approx(math.log10(cost), abs=1e-5)
+    assert f"{cost:.4g}" in view.mean_text
+    left, right = np.searchsorted(view.edges, view.mean_x) - 1, np.searchsorted(view.edges, view.mean_x)
+    assert view.edges[left] <= view.mean_x <= view.edges[right]  # the line is drawn inside the histogram's axis
 
 
 def test_csv_and_png_exports(panel, qtbot, tmp_path):
@@ -123,8 +130,8 @@ def test_normalised_cells_and_hover_caption(panel, qtbot):
     assert panel.normalise_box.isChecked()
     panel.set_normalised(False)
     assert view.cells.texts[49] == str(panel.insight.confusion[4, 9])
-    qtbot.mouseMove(view.viewport(), view.cell_centre(4, 9))
-    qtbot.waitUntil(lambda: "4 read as 9" in view.caption.text, timeout=2000)
+    qtbot.mouseMove(view, view.cell_centre(4, 9))
+    qtbot.waitUntil(lambda: "4 read as 9" in view.caption, timeout=2000)
 
 
 def test_a_hidden_panel_computes_when_shown(qtbot, network, mnist):
@@ -157,3 +164,14 @@ def test_palettes(panel):
     assert not np.array_equal(before, panel.confusion_view._lut)
     panel.set_palette("standard")
     np.testing.assert_array_equal(before, panel.confusion_view._lut)
+
+
+def test_per_digit_bars_are_as_tall_as_the_rates(panel):
+    """Each digit's left bar rises to its recall and its right bar to its precision, on the view's axis."""
+    view = panel.accuracy_view
+    recall_bars, precision_bars = view.bar_rects()
+    r = view.plot_rect()
+    for bars, rates in ((recall_bars, panel.insight.recall), (precision_bars, panel.insight.precision)):
+        expected = (100 * rates - view.bottom) / (100 - view.bottom) * r.height()
+        np.testing.assert_allclose([b.height() for b in bars], expected, atol=1e-6)
+    assert view.bottom <= 100 * min(panel.insight.recall.min(), panel.insight.precision.min())
