@@ -68,16 +68,16 @@ class CostHistogram(PaintedChart):
         self.x_range, self.y_top = None, 0.0
 
     # --- geometry ------------------------------------------------------------------------------------------
-    def x_of(self, log_cost: float) -> float:
-        """The widget x of a cost given as log10."""
+    def x_of(self, log_cost):
+        """The widget x of a cost given as log10 (a number or an array)."""
         r = self.plot_rect()
         lo, hi = self.x_range or (-1, 0)
-        return r.left() + (log_cost - lo) / (hi - lo) * r.width()
+        return r.left() + (np.asarray(log_cost, float) - lo) / (hi - lo) * r.width()
 
-    def y_of(self, count: float) -> float:
-        """The widget y of a count of images."""
+    def y_of(self, count):
+        """The widget y of a count of images (a number or an array)."""
         r = self.plot_rect()
-        return r.bottom() - count / max(self.y_top, 1.0) * r.height()
+        return r.bottom() - np.asarray(count, float) / max(self.y_top, 1.0) * r.height()
 
     @property
     def mean_x(self) -> float:
@@ -93,23 +93,22 @@ class CostHistogram(PaintedChart):
             return
         lo, hi = self.x_range
         step = max(1, (hi - lo) // 5)  # at most six decade labels
-        x_ticks = [(self.x_of(e), superscript(e) if e != 0 else "1") for e in range(lo, hi + 1, step)]
-        y_ticks = [(self.y_of(v), f"{v:,.0f}") for v in nice_ticks(0, self.y_top, 4) if v <= self.y_top]
+        x_ticks = [(float(self.x_of(e)), superscript(e) if e != 0 else "1") for e in range(lo, hi + 1, step)]
+        y_ticks = [(float(self.y_of(v)), f"{v:,.0f}") for v in nice_ticks(0, self.y_top, 4) if v <= self.y_top]
         self.draw_axes(p, x_ticks, y_ticks, "cost of one image (log scale)", "images")
 
     def paint_data(self, p: QPainter) -> None:
         if self.x_range is None or not len(self.counts):
             return
-        base = self.y_of(0)
-        xs = [self.x_of(e) for e in self.edges.tolist()]
-        tops = [self.y_of(c) for c in self.counts.tolist()]
+        r = self.plot_rect()
+        base = float(self.y_of(0))
+        xs, tops = self.x_of(self.edges).tolist(), self.y_of(self.counts).tolist()
         p.setPen(Qt.PenStyle.NoPen)
         p.setBrush(QColor(theme.HISTOGRAM))
         p.drawRects([QRectF(x0, top, x1 - x0 - 0.5, base - top)
                      for x0, x1, top, c in zip(xs, xs[1:], tops, self.counts.tolist()) if c])
         if math.isfinite(self.mean_cost):
-            x = self.x_of(self.mean_x)
-            r = self.plot_rect()
+            x = float(self.x_of(self.mean_x))
             p.setPen(QPen(QColor(theme.COST_AVERAGE), 2))
             p.drawLine(QPointF(x, r.top()), QPointF(x, r.bottom()))
             width = p.fontMetrics().horizontalAdvance(self.mean_text) + 6

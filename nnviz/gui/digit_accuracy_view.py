@@ -45,12 +45,12 @@ class DigitAccuracyView(PaintedChart):
         self.bottom = max(0.0, 10 * math.floor((lowest - 2) / 10))
         self.update()
 
-    def _y(self, percent: float) -> float:
-        r = self.plot_rect()
+    def _y(self, percent, r: QRectF | None = None) -> float:
+        r = r or self.plot_rect()
         return r.bottom() - (percent - self.bottom) / (100 - self.bottom) * r.height()
 
-    def _x(self, digit: float) -> float:
-        r = self.plot_rect()
+    def _x(self, digit: float, r: QRectF | None = None) -> float:
+        r = r or self.plot_rect()
         return r.left() + (digit + 0.6) / 10.2 * r.width()
 
     def bar_rects(self) -> tuple[list[QRectF], list[QRectF]]:
@@ -59,8 +59,9 @@ class DigitAccuracyView(PaintedChart):
         w = WIDTH / 10.2 * r.width()
         bars = []
         for values, shift in ((self.recall, -WIDTH / 2), (self.precision, WIDTH / 2)):
-            tops = [self._y(max(100 * v, self.bottom)) if v == v else r.bottom() for v in values]
-            bars.append([QRectF(self._x(d + shift) - w / 2, top, w, r.bottom() - top) for d, top in enumerate(tops)])
+            tops = [self._y(max(100 * v, self.bottom), r) if v == v else r.bottom() for v in values.tolist()]
+            bars.append([QRectF(self._x(d + shift, r) - w / 2, top, w, r.bottom() - top)
+                         for d, top in enumerate(tops)])
         return bars[0], bars[1]
 
     def background_key(self):
