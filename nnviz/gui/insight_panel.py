@@ -65,6 +65,9 @@ class InsightPanel(QWidget):
         self.summary.setFixedSize(SIDE_WIDTH, 2 * line + 6)
         self.pairs_label.setFixedSize(SIDE_WIDTH, PAIRS * line + 6)
         self.pairs_label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        self.summary.setToolTip("Accuracy: the share of the test images whose most active output is the right "
+                                "digit. Cost: the average, over the same images, of each image's own cost — "
+                                "the number gradient descent pushes down (see the histogram below).")
         for label in (self.summary, self.pairs_label):
             label.setTextFormat(Qt.TextFormat.PlainText)  # rich text is laid out as a document: 4× slower
         self.pairs_label.setToolTip("The network's most frequent mistakes on the test images: which digit it "
