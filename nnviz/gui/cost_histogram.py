@@ -46,6 +46,11 @@ class CostHistogram(PaintedChart):
         costs = np.asarray(costs, np.float64)
         self.mean_cost = float(costs.mean()) if len(costs) else float("nan")
         self.mean_text = f"average {self.mean_cost:.4g} = the cost" if len(costs) else ""
+        finite = np.isfinite(costs)
+        if not finite.all():  # weights blown up (a learning rate too large): count what can be counted
+            self.mean_text = (f"{int((~finite).sum()):,} costs are not numbers: the weights blew up "
+                              "(a learning rate too large?)")
+            costs = costs[finite]
         logs = np.log10(np.maximum(costs, LOWEST))
         low = math.floor(logs.min(initial=0.0))
         high = max(math.ceil(logs.max(initial=0.0) + 1e-9), low + 1)
@@ -98,16 +103,19 @@ class CostHistogram(PaintedChart):
         self.draw_axes(p, x_ticks, y_ticks, "cost of one image (log scale)", "images")
 
     def paint_data(self, p: QPainter) -> None:
-        if self.x_range is None or not len(self.counts):
-            return
         r = self.plot_rect()
+        if self.x_range is None:
+            return
         base = float(self.y_of(0))
         xs, tops = self.x_of(self.edges).tolist(), self.y_of(self.counts).tolist()
         p.setPen(Qt.PenStyle.NoPen)
         p.setBrush(QColor(theme.HISTOGRAM))
         p.drawRects([QRectF(x0, top, x1 - x0 - 0.5, base - top)
                      for x0, x1, top, c in zip(xs, xs[1:], tops, self.counts.tolist()) if c])
-        if math.isfinite(self.mean_cost):
+        if not math.isfinite(self.mean_cost):
+            p.setPen(QColor(theme.WARNING_TEXT))
+            p.drawText(r.adjusted(8, 2, -8, 0), Qt.AlignmentFlag.AlignLeft | Qt.TextFlag.TextWordWrap, self.mean_text)
+        else:
             x = float(self.x_of(self.mean_x))
             p.setPen(QPen(QColor(theme.COST_AVERAGE), 2))
             p.drawLine(QPointF(x, r.top()), QPointF(x, r.bottom()))

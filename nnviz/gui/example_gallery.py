@@ -153,7 +153,7 @@ class ExampleGallery(QWidget):
         x0 = PAD // 2
         tiles[:k, CAPTION : CAPTION + THUMB, x0 : x0 + THUMB] = grey
         # ten bars of BAR_W pixels (and a 1-pixel gap) standing on the tile's bottom edge
-        heights = np.rint(np.clip(self.outputs, 0.0, 1.0) * (BARS - 2)).astype(int)  # (k, 10)
+        heights = np.rint(np.clip(np.nan_to_num(self.outputs), 0.0, 1.0) * (BARS - 2)).astype(int)  # (k, 10)
         lit = np.arange(BARS)[::-1][None, :, None] < heights[:, None, :]  # (k, BARS, 10): row's height above base
         colours = np.full((k, 10), self._other_bars, np.uint32)
         colours[np.arange(k), self.outputs.argmax(axis=1) if k else []] = _rgb32(theme.ACCURACY)

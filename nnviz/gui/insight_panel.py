@@ -153,8 +153,9 @@ class InsightPanel(QWidget):
         self.confusion_view.show_confusion(insight.confusion)
         self.accuracy_view.show_accuracy(insight.recall, insight.precision)
         self.histogram.show_costs(insight.costs)
+        cost = f"{insight.cost:.4g}" if np.isfinite(insight.cost) else "not a number (the weights blew up)"
         self.summary.setText(f"{100 * insight.accuracy:.2f} % of {insight.count:,} test images read right\n"
-                             f"their average cost: {insight.cost:.4g}")
+                             f"their average cost: {cost}")
         pairs = insight.confused_pairs(PAIRS)
         self.pairs_label.setText("\n".join(f"{p.sentence()} ({100 * p.share:.1f} % of the {p.true}s)" for p in pairs)
                                  or "none: every test image is read right")

@@ -175,3 +175,19 @@ def test_per_digit_bars_are_as_tall_as_the_rates(panel):
         expected = (100 * rates - view.bottom) / (100 - view.bottom) * r.height()
         np.testing.assert_allclose([b.height() for b in bars], expected, atol=1e-6)
     assert view.bottom <= 100 * min(panel.insight.recall.min(), panel.insight.precision.min())
+
+
+def test_a_network_that_blew_up_is_shown_not_crashed(shown, rng):
+    """A diverged network (NaN weights) still gets a matrix and galleries; the histogram and the summary say the
+    costs are not numbers instead of failing."""
+    from nnviz.core.network import Network
+
+    net = Network(seed=0)
+    net.params[:] = np.nan
+    images, labels = rng.integers(0, 256, (300, 28, 28), dtype=np.uint8), rng.integers(0, 10, 300)
+    p = shown(InsightPanel(), 900, 900)
+    p.show_insight(net, images, labels)
+    p.open_cell(int(labels[0]), int(p.insight.answers[0]))
+    assert p.insight.confusion.sum() == 300
+    assert "blew up" in p.histogram.mean_text and "blew up" in p.summary.text()
+    p.grab()  # paints every view
