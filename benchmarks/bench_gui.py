@@ -48,12 +48,8 @@ def headless_rate(path: str, seconds: float) -> float:
     return (tr.samples_seen - s0) / (time.perf_counter() - t0)
 
 
-def open_window(data_path: str | None, before_show=None):
-    """The real main window on a private settings file, shown at 1366×768, once MNIST is loaded (up to 30 s).
-
-    ``before_show(window)`` may inspect the window before it shows; returns ``(app, window)``.
-    """
-    from PySide6.QtCore import QSettings
+def app_run(data_path: str | None, seconds: float) -> dict:
+    from PySide6.QtCore import QElapsedTimer, QSettings, QTimer
 
     from nnviz.gui.app import make_app
 
@@ -63,21 +59,12 @@ def open_window(data_path: str | None, before_show=None):
     from nnviz.gui.main_window import MainWindow
 
     window = MainWindow(data=data_path)
-    if before_show is not None and before_show(window) is False:
-        return app, window
     window.resize(1366, 768)
     window.show()
     deadline = time.perf_counter() + 30
     while not window.has_data and time.perf_counter() < deadline:
         app.processEvents()
         time.sleep(0.01)
-    return app, window
-
-
-def app_run(data_path: str | None, seconds: float) -> dict:
-    from PySide6.QtCore import QElapsedTimer, QTimer
-
-    app, window = open_window(data_path)
     if not window.has_data:
         raise SystemExit("the app did not load MNIST; pass --data PATH")
     lateness: list[float] = []

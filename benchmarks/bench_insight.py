@@ -175,14 +175,29 @@ def training_ratio(data_path: str, seconds: float) -> tuple[float | None, str]:
 
     Looks for the panel as ``MainWindow.insight_panel``; returns (None, why) while the window has none.
     """
-    from bench_gui import open_window
+    import tempfile
 
-    app, window = open_window(data_path, before_show=lambda w: getattr(w, "insight_panel", None) is not None)
+    from PySide6.QtCore import QSettings
+
+    from nnviz.gui.app import make_app
+
+    app = make_app()
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)  # a private settings file: the user's stay untouched
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, tempfile.mkdtemp())
+    from nnviz.gui.main_window import MainWindow
+
+    window = MainWindow(data=data_path)
     try:
         panel = getattr(window, "insight_panel", None)
         if panel is None:
             return None, ("training_ratio: null — nnviz.gui.main_window.MainWindow has no insight_panel yet; it is "
                           "measured once the panel is wired into the window.")
+        window.resize(1366, 768)
+        window.show()
+        deadline = time.perf_counter() + 30
+        while not window.has_data and time.perf_counter() < deadline:
+            app.processEvents()
+            time.sleep(0.01)
         if not window.has_data:
             return None, "training_ratio: null — the app did not load MNIST; pass --data PATH."
         container = panel_container(panel)

@@ -13,11 +13,3 @@ def button(text: str, tip: str) -> QPushButton:
     b.setToolTip(tip)
     b.setFocusPolicy(Qt.FocusPolicy.NoFocus)
     return b
-
-
-def fixed_plot(plot) -> None:
-    """Make a pyqtgraph ``PlotItem`` one that shows rather than explores: no right-click menu (its log and
-    transform options are not followed by bare items), no auto-range button, no panning or zooming."""
-    plot.setMenuEnabled(False)
-    plot.hideButtons()
-    plot.setMouseEnabled(False, False)
