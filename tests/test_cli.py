@@ -156,4 +156,3 @@ def test_startup_report_for_the_benchmark(tmp_path):
     assert r.returncode == 0, r.stderr[-2000:]
     shown = [float(line.split()[1]) for line in r.stdout.splitlines() if line.startswith("nnviz-shown ")]
     assert len(shown) == 1 and before < shown[0] < time.time()
-
