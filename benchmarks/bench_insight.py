@@ -4,7 +4,7 @@ app's training speed with the panel open over closed.
 Printed beside references measured in the same run:
 - compute: ``compute_insight`` (one forward pass + confusion, costs, cells' order) on the 10,000 MNIST test images
   at 784-16-16-10, inputs converted once; reference: a plain ``network.predict`` on the same float inputs.
-- repaint: ``InsightPanel.show_insight(insight)`` with an insight computed beforehand (a new network each frame,
+- repaint: ``InsightPanel.show_computed(insight)`` with an insight computed beforehand (a new network each frame,
   a cell's gallery open) + a synchronous repaint of every view it changed (offscreen Qt), wall and CPU time;
   reference: the weight images' update + repaint on the same networks, in the same run.
 - training_ratio: in-app samples/s with the panel shown over hidden, alternating, in one window. It needs the
@@ -110,7 +110,7 @@ class PaintCounter:
 
 
 def measure_repaint(data, frames: int) -> tuple[dict, dict, dict, dict]:
-    """show_insight(precomputed) + a synchronous repaint of every view it changed, offscreen, a cell's gallery
+    """show_computed(precomputed) + a synchronous repaint of every view it changed, offscreen, a cell's gallery
     open, a new network each frame (wall and this thread's CPU time: on a loaded machine a frame of several ms is
     preempted and its wall time grows with the load); then the reference, the weight images' update + repaint
     (784-16-16-10, its own budget 3 ms), on the same networks. Also returns the paints per frame of each view."""
@@ -138,7 +138,7 @@ def measure_repaint(data, frames: int) -> tuple[dict, dict, dict, dict]:
     counter = PaintCounter(QApplication.instance())
     for ins in insights:
         t0, c0 = time.perf_counter(), time.thread_time()
-        panel.show_insight(ins)
+        panel.show_computed(ins)  # what show_insight does with an insight, without its pacing
         # repaint() of one widget makes Qt paint every pending update of its window at once: each view that
         # show_insight changed is painted exactly once (the paint counts printed say so); repainting each view
         # in turn would paint most of them twice

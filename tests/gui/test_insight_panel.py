@@ -145,14 +145,14 @@ def test_a_hidden_panel_computes_when_shown(qtbot, network, mnist):
     assert p.insight is not None and p.insight.confusion.sum() == 10_000
 
 
-def test_a_precomputed_insight_and_the_open_cell_follow_a_new_network(panel, network, mnist):
+def test_a_precomputed_insight_and_the_open_cell_follow_a_new_network(panel, network, mnist, qtbot):
     """An Insight computed elsewhere is drawn as given; the open cell's gallery follows the new network."""
     panel.open_cell(3, 5)
     other = network.copy()
     other.params[:] = other.params * 0.5
     ins = compute_insight(other, LabelledImages.of(mnist.x_test, mnist.y_test))
     panel.show_insight(ins)
-    assert panel.insight is ins
+    qtbot.waitUntil(lambda: panel.insight is ins, timeout=3000)  # soon after the previous one
     np.testing.assert_array_equal(panel.confusion_view.confusion, ins.confusion)
     np.testing.assert_array_equal(panel.cell_gallery.indices, ins.cell(3, 5)[:MAX_EXAMPLES])
 
@@ -191,3 +191,23 @@ def test_a_network_that_blew_up_is_shown_not_crashed(shown, rng):
     assert p.insight.confusion.sum() == 300
     assert "blew up" in p.histogram.mean_text and "blew up" in p.summary.text()
     p.grab()  # paints every view
+
+
+def test_networks_in_quick_succession_draw_the_newest_a_little_later(panel, network, mnist, qtbot):
+    """Networks arriving faster than the panel's budget allows are not all measured: the first at once, then only
+    the newest, shortly after (the others are skipped, like stale frames)."""
+    nets = [network.copy() for _ in range(3)]
+    for i, net in enumerate(nets):
+        net.params[:] = network.params * (1.0 - 0.3 * i)
+    expected = compute_insight(nets[2], LabelledImages.of(mnist.x_test, mnist.y_test)).confusion
+    measured = []
+    original = panel.show_computed
+    panel.show_computed = lambda ins: (measured.append(ins), original(ins))
+    panel._ready_at = 0.0
+    for net in nets:
+        panel.show_insight(net)
+    assert len(measured) == 1  # the first at once; the other two wait
+    qtbot.waitUntil(lambda: len(measured) == 2, timeout=5000)
+    np.testing.assert_array_equal(measured[1].confusion, expected)  # the newest, the middle one skipped
+    qtbot.wait(300)
+    assert len(measured) == 2
