@@ -186,7 +186,7 @@ class InsightPanel(QWidget):
         hardest = insight.hardest(HARDEST)
         self._fill(self.hardest_gallery, hardest, with_costs=True)
         if self.selected_cell is not None:
-            self.open_cell(*self.selected_cell)
+            self._fill_cell(*self.selected_cell)  # the same cell, the new network's images (the tab stays)
 
     def _fill(self, gallery: ExampleGallery, indices: np.ndarray, with_costs: bool = False) -> None:
         ins = self.insight
@@ -200,6 +200,10 @@ class InsightPanel(QWidget):
         """Show the images of digit ``true`` that the network answered ``answer``, most confident first."""
         self.selected_cell = (true, answer)
         self.confusion_view.select_cell(true, answer)
+        self._fill_cell(true, answer)
+        self.tabs.setCurrentIndex(0)
+
+    def _fill_cell(self, true: int, answer: int) -> None:
         if self.insight is None:
             return
         indices = self.insight.cell(true, answer)
@@ -208,7 +212,6 @@ class InsightPanel(QWidget):
         what = self.confusion_view.describe(true, answer)
         more = f" — the {shown} the network was surest about" if shown < len(indices) else ""
         self.cell_gallery.set_title(f"{what}{more}. Click one to put it on the canvas.")
-        self.tabs.setCurrentIndex(0)
 
     @Slot(bool)
     def set_normalised(self, on: bool) -> None:

@@ -151,8 +151,11 @@ def test_a_precomputed_insight_and_the_open_cell_follow_a_new_network(panel, net
     other = network.copy()
     other.params[:] = other.params * 0.5
     ins = compute_insight(other, LabelledImages.of(mnist.x_test, mnist.y_test))
+    panel.tabs.setCurrentIndex(1)  # looking at the hardest examples
     panel.show_insight(ins)
     qtbot.waitUntil(lambda: panel.insight is ins, timeout=3000)  # soon after the previous one
+    assert panel.tabs.currentIndex() == 1  # a new network does not switch the tab back
+    panel.tabs.setCurrentIndex(0)
     np.testing.assert_array_equal(panel.confusion_view.confusion, ins.confusion)
     np.testing.assert_array_equal(panel.cell_gallery.indices, ins.cell(3, 5)[:MAX_EXAMPLES])
 
