@@ -30,8 +30,8 @@ HARDEST = 60  # examples in the hardest-examples gallery
 # Measuring takes a forward pass over the test set (~5-20 ms) and drawing a few ms; at full speed a quick estimate
 # comes ~25 times a second. The panel keeps to a share of the window's time (measured: recomputing at every quick
 # estimate cut training to 0.82× of its speed), and to a rate a person can follow.
-BUDGET = 0.05
-MIN_GAP_S = 0.2
+BUDGET = 0.03
+MIN_GAP_S = 0.3
 PAIRS = 5  # confused pairs named beside the matrix
 SIDE_WIDTH = 300  # pixels: the column beside the matrix
 
