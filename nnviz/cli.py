@@ -201,42 +201,14 @@ def _evaluate(args) -> int:
     if net.sizes[0] != 784 or net.sizes[-1] != 10:
         raise UserError(f"{args.model} is a {'-'.join(map(str, net.sizes))} network; MNIST needs 784 inputs and 10 outputs.")
     data = load_mnist(args.data)
-    insight = None
     if args.confusion:
-        from .core.insight import LabelledImages, compute_insight
-
-        insight = compute_insight(net, LabelledImages.of(data.x_test, data.y_test))
-        acc = insight.accuracy  # the same forward pass: trace / number of images
-    else:
-        acc = net.accuracy(MNIST.inputs(data.x_test), data.y_test)
+        return _evaluate_confusion(args, net, data)
+    acc = net.accuracy(MNIST.inputs(data.x_test), data.y_test)
     if args.json:
-        result = {"test_accuracy": acc, "sizes": list(net.sizes), "model": str(args.model)}
-        if insight is not None:
-            result.update(_insight_json(insight))
-        print(json.dumps(result))
-        return 0
-    print(f"{args.model}: {'-'.join(map(str, net.sizes))}, test accuracy {100 * acc:.2f} % on {len(data.y_test):,} images")
-    if insight is not None:
-        from .core.insight import confusion_report
-
-        print(f"cost on the test images {insight.cost:.5f} (the average of every image's cost)\n")
-        print(confusion_report(insight))
+        print(json.dumps({"test_accuracy": acc, "sizes": list(net.sizes), "model": str(args.model)}))
+    else:
+        print(f"{args.model}: {'-'.join(map(str, net.sizes))}, test accuracy {100 * acc:.2f} % on {len(data.y_test):,} images")
     return 0
-
-
-def _insight_json(insight) -> dict:
-    """The ``--confusion --json`` keys: counts as ints, rates as floats (null for a digit never seen/answered)."""
-    def rates(values):
-        return [float(v) if v == v else None for v in values]
-
-    return {
-        "confusion": insight.confusion.tolist(),
-        "per_digit_accuracy": rates(insight.recall),
-        "per_answer_precision": rates(insight.precision),
-        "accuracy": insight.accuracy,
-        "cost": insight.cost,
-        "most_confused": [{"true": p.true, "answer": p.answer, "count": p.count} for p in insight.confused_pairs(5)],
-    }
 
 
 @_user_errors
@@ -260,4 +232,20 @@ def _data(args) -> int:
     dest = mnist.download_mnist(progress=lambda done, total: bar("downloading MNIST", done, total))
     bar.done()
     print(f"downloaded and verified {dest}")
+    return 0
+
+
+def _evaluate_confusion(args, net, data) -> int:
+    """``evaluate --confusion``: the accuracy, confusion matrix, per-digit accuracy and most confused pairs, all from
+    one forward pass (so the accuracy is exactly the matrix's trace over the number of images)."""
+    from .core.insight import LabelledImages, compute_insight, confusion_report
+
+    insight = compute_insight(net, LabelledImages.of(data.x_test, data.y_test))
+    if args.json:
+        print(json.dumps({"test_accuracy": insight.accuracy, "sizes": list(net.sizes), "model": str(args.model),
+                          **insight.summary()}))
+        return 0
+    print(f"{args.model}: {'-'.join(map(str, net.sizes))}, test accuracy {100 * insight.accuracy:.2f} % on "
+          f"{insight.count:,} images; their average cost {insight.cost:.5f}\n")
+    print(confusion_report(insight))
     return 0

@@ -153,6 +153,22 @@ class Insight:
             pairs.append(ConfusedPair(t, a, int(flat[cell]), float(flat[cell]) / max(int(totals[t]), 1)))
         return pairs
 
+    def summary(self, pairs: int = 5) -> dict:
+        """The figures as JSON-able values: ``confusion`` (rows of ints), ``per_digit_accuracy`` (recall),
+        ``per_answer_precision``, ``accuracy``, ``cost``, ``most_confused``; a rate never defined is None."""
+        def rates(values):
+            return [float(v) if np.isfinite(v) else None for v in values]
+
+        return {
+            "confusion": self.confusion.tolist(),
+            "per_digit_accuracy": rates(self.recall),
+            "per_answer_precision": rates(self.precision),
+            "accuracy": self.accuracy,
+            "cost": self.cost,
+            "most_confused": [{"true": p.true, "answer": p.answer, "count": p.count}
+                              for p in self.confused_pairs(pairs)],
+        }
+
     def cell(self, true: int, answer: int) -> np.ndarray:
         """Indices of the images of digit ``true`` answered ``answer``, the network's most confident first."""
         k = int(true) * self.n_classes + int(answer)

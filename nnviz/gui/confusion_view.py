@@ -120,7 +120,7 @@ class ConfusionView(QWidget):
 
     # --- settings ------------------------------------------------------------------------------------------
     def _set_palette_tables(self) -> None:
-        self._lut = theme.sequential_lut(self.palette_name)
+        self._lut = theme.counts_lut(self.palette_name)
         r, g, b = (self._lut[:, i].astype(np.uint32) for i in range(3))
         self._rgb32 = 0xFF000000 | (r << 16) | (g << 8) | b
         self._dark_text = _lut_luminance(self._lut) > 0.55  # bright cells get dark numbers
