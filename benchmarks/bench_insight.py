@@ -8,9 +8,9 @@ Printed beside references measured in the same run:
   a cell's gallery open) + a synchronous repaint of every view it changed (offscreen Qt), wall and CPU time;
   reference: the weight images' update + repaint on the same networks, in the same run.
 - training_ratio: in-app samples/s with the panel shown over hidden, alternating, in one window. It needs the
-  window to hold the panel as ``MainWindow.insight_panel`` (the lead wires it); the panel's dock (the nearest
-  ``QDockWidget`` above it), or else the panel itself, is what is shown and hidden. Without that attribute the
-  figure is ``null`` and a sentence says why.
+  window to hold the panel as ``MainWindow.insight_panel`` (or as ``MainWindow.insight.panel``, an
+  ``InsightDock``); the panel's dock (the nearest ``QDockWidget`` above it), or else the panel itself, is what is
+  shown and hidden. Without it the figure is ``null`` and a sentence says why.
 
     python benchmarks/bench_insight.py [--frames 60] [--seconds 12] [--blas-threads N] [--json]
 
@@ -171,6 +171,16 @@ def panel_container(panel):
     return panel
 
 
+def insight_panel_of(window):
+    """The window's InsightPanel: ``window.insight_panel``, or the panel of an ``InsightDock`` at ``window.insight``."""
+    from nnviz.gui.insight_panel import InsightPanel
+
+    for panel in (getattr(window, "insight_panel", None), getattr(getattr(window, "insight", None), "panel", None)):
+        if isinstance(panel, InsightPanel):
+            return panel
+    return None
+
+
 def training_ratio(data_path: str, seconds: float) -> tuple[float | None, str]:
     """In-app training samples/s with the insight panel open over closed, alternating phases in one window.
 
@@ -189,7 +199,7 @@ def training_ratio(data_path: str, seconds: float) -> tuple[float | None, str]:
 
     window = MainWindow(data=data_path)
     try:
-        panel = getattr(window, "insight_panel", None)
+        panel = insight_panel_of(window)
         if panel is None:
             return None, ("training_ratio: null — nnviz.gui.main_window.MainWindow has no insight_panel yet; it is "
                           "measured once the panel is wired into the window.")
