@@ -212,7 +212,7 @@ def training_ratio(data_path: str, seconds: float) -> tuple[float | None, str]:
         if not window.has_data:
             return None, "training_ratio: null — the app did not load MNIST; pass --data PATH."
         container = panel_container(panel)
-        window.toggle_training()
+        window.toggle_training()  # Space: train at full speed
         rates = {True: [], False: []}
         busy = {True: [], False: []}  # the window thread's CPU share: what the panel costs, whatever the load
 
@@ -227,6 +227,8 @@ def training_ratio(data_path: str, seconds: float) -> tuple[float | None, str]:
         turns = (False, True) * PAIRS_OF_TURNS
         for shown in turns:
             container.setVisible(shown)
+            if shown and container is not panel:
+                container.raise_()  # a dock tabbed with others: in front, so the panel is really seen
             run(0.3)  # let the change settle before counting
             s0, t0, c0 = window.latest.samples_seen, time.perf_counter(), time.thread_time()
             run(seconds / len(turns))
