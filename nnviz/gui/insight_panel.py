@@ -14,8 +14,8 @@ from pathlib import Path
 
 import numpy as np
 from PySide6.QtCore import Qt, QTimer, Signal, Slot
-from PySide6.QtWidgets import (QCheckBox, QFileDialog, QHBoxLayout, QLabel, QMessageBox, QScrollArea, QTabWidget,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QCheckBox, QFileDialog, QFrame, QHBoxLayout, QLabel, QMessageBox, QScrollArea,
+                               QTabWidget, QVBoxLayout, QWidget)
 
 from ..core.atomic import write_atomically
 from ..core.insight import Insight, LabelledImages, compute_insight, confusion_csv
@@ -32,6 +32,7 @@ HARDEST = 60  # examples in the hardest-examples gallery
 # estimate cut training to 0.82× of its speed), and to a rate a person can follow.
 BUDGET = 0.03
 MIN_GAP_S = 0.3
+MAX_GAP_S = 1.0  # ...but a measurement slowed by a busy machine never holds the next one back for longer
 PAIRS = 5  # confused pairs named beside the matrix
 SIDE_WIDTH = 300  # pixels: the column beside the matrix
 
@@ -115,10 +116,19 @@ class InsightPanel(QWidget):
         middle = QHBoxLayout()
         middle.addWidget(self.accuracy_view)
         middle.addWidget(self.histogram)
-        layout = QVBoxLayout(self)
+        content = QWidget()
+        layout = QVBoxLayout(content)
         layout.addLayout(top, 6)
         layout.addLayout(middle, 3)
         layout.addWidget(self.tabs, 3)
+        # in a scroll area: the dock may be smaller than the views need (the window must fit a 1024×768 screen
+        # with every dock open); then the panel scrolls instead of squeezing the matrix into illegibility
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        area = _scrolling(content)
+        area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+        area.setFrameShape(QFrame.Shape.NoFrame)
+        outer.addWidget(area)
 
         self.confusion_view.cell_clicked.connect(self.open_cell)
         self.normalise_box.toggled.connect(self.set_normalised)
@@ -169,7 +179,7 @@ class InsightPanel(QWidget):
             source = compute_insight(source, self.data)
         self.show_computed(source)
         spent = time.perf_counter() - started
-        self._ready_at = time.perf_counter() + max(MIN_GAP_S, spent / BUDGET - spent)
+        self._ready_at = time.perf_counter() + min(max(MIN_GAP_S, spent / BUDGET - spent), MAX_GAP_S)
 
     def show_computed(self, insight: Insight) -> None:
         """Draw every view from ``insight`` (the open cell's gallery follows the new network)."""
