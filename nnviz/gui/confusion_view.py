@@ -233,8 +233,7 @@ class ConfusionView(QWidget):
         if self._hover is not None:
             text = self.describe(*self._hover) + " — click to see them"
         else:
-            text = "rows: the true digit · columns: the network's answer" + (" · % of each row" if self.normalised
-                                                                               else "")
+            text = "rows: the true digit · columns: its answer" + (" · % of each row" if self.normalised else "")
         if text != self.caption:
             self.caption = text
             self.update(0, 0, self.width(), CAPTION_H)
@@ -250,7 +249,8 @@ class ConfusionView(QWidget):
         m = self.matrix_rect()
         p.drawImage(m.topLeft(), self.cells.image(m.width()))
         p.setPen(QColor(theme.TEXT))
-        p.drawText(QRect(0, 0, self.width(), CAPTION_H), Qt.AlignmentFlag.AlignCenter, self.caption)
+        caption = p.fontMetrics().elidedText(self.caption, Qt.TextElideMode.ElideRight, self.width() - 8)
+        p.drawText(QRect(4, 0, self.width() - 8, CAPTION_H), Qt.AlignmentFlag.AlignCenter, caption)
         if self.selected is not None:
             w = m.width() / self.n
             t, a = self.selected

@@ -24,7 +24,7 @@ LOWEST = 1e-7  # costs below (a network certain and right) are counted in the fi
 class CostHistogram(PaintedChart):
     """How many test images have each cost (log scale), and the average cost: the network's cost on them."""
 
-    MARGINS = (46, 22, 20, 34)  # room on the right for the last decade's label
+    MARGINS = (54, 22, 20, 34)  # room for counts like 4,000 on the left, the last decade's label on the right
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -120,5 +120,5 @@ class CostHistogram(PaintedChart):
             p.setPen(QPen(QColor(theme.COST_AVERAGE), 2))
             p.drawLine(QPointF(x, r.top()), QPointF(x, r.bottom()))
             width = p.fontMetrics().horizontalAdvance(self.mean_text) + 6
-            left = x + 4 if x + 4 + width < r.right() else x - 4 - width  # stays inside the plot
+            left = x + 4 if x + 4 + width < r.right() else max(r.left() + 2, x - 4 - width)  # inside the plot
             p.drawText(QRectF(left, r.top(), width, 16), Qt.AlignmentFlag.AlignVCenter, self.mean_text)

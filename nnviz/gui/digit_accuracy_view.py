@@ -73,7 +73,11 @@ class DigitAccuracyView(PaintedChart):
         self.draw_axes(p, [(self._x(d), str(d)) for d in range(10)], y_ticks, "digit", "%")
         # a legend line above the bars instead of a box, which would cover them
         x = self.plot_rect().left()
-        for key, text in (("recall", "read right (recall)"), ("precision", "answer right (precision)")):
+        legend = (("recall", "read right (recall)"), ("precision", "answer right (precision)"))
+        metrics = p.fontMetrics()
+        if sum(metrics.horizontalAdvance(text) + 34 for _, text in legend) > self.width() - x:
+            legend = (("recall", "read right"), ("precision", "answer right"))  # narrow: the tooltip says more
+        for key, text in legend:
             p.fillRect(QRectF(x, 6, 10, 10), QColor(*colours[key]))
             p.setPen(QColor(*colours[key]))
             width = p.fontMetrics().horizontalAdvance(text)

@@ -222,6 +222,7 @@ class InsightPanel(QWidget):
         what = self.confusion_view.describe(true, answer)
         more = f" — the {shown} the network was surest about" if shown < len(indices) else ""
         self.cell_gallery.set_title(f"{what}{more}. Click one to put it on the canvas.")
+        self.cell_gallery.empty_text = f"{what}: no test image here. Click another cell."
 
     @Slot(bool)
     def set_normalised(self, on: bool) -> None:
