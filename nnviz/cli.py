@@ -129,6 +129,8 @@ def build_parser() -> argparse.ArgumentParser:
     e = sub.add_parser("evaluate", help="test accuracy of a saved model on the MNIST test set")
     e.add_argument("model", type=Path)
     e.add_argument("--data", dest="sub_data", help=argparse.SUPPRESS)
+    e.add_argument("--confusion", action="store_true",
+                   help="also the confusion matrix (true digit x answer), per-digit accuracy and the most confused pairs")
     e.add_argument("--json", action="store_true")
 
     r = sub.add_parser("dream", help="the input a saved model's output neuron for a digit wants most (gradient ascent)")
@@ -338,6 +340,8 @@ def _evaluate(args) -> int:
 
     net = read_model(args.model).network  # a model file is always a network for MNIST (checked on reading)
     data = load_mnist(args.data)
+    if args.confusion:
+        return _evaluate_confusion(args, net, data)
     acc = net.accuracy(MNIST.inputs(data.x_test), data.y_test)
     if args.json:
         print(json.dumps({"test_accuracy": acc, "sizes": list(net.sizes), "model": str(args.model)}))
@@ -392,4 +396,20 @@ def _data(args) -> int:
     dest = mnist.download_mnist(progress=lambda done, total: bar("downloading MNIST", done, total))
     bar.done()
     print(f"downloaded and verified {dest}")
+    return 0
+
+
+def _evaluate_confusion(args, net, data) -> int:
+    """``evaluate --confusion``: the accuracy, confusion matrix, per-digit accuracy and most confused pairs, all from
+    one forward pass (so the accuracy is exactly the matrix's trace over the number of images)."""
+    from .core.insight import LabelledImages, compute_insight, confusion_report
+
+    insight = compute_insight(net, LabelledImages.of(data.x_test, data.y_test))
+    if args.json:
+        print(json.dumps({"test_accuracy": insight.accuracy, "sizes": list(net.sizes), "model": str(args.model),
+                          **insight.summary()}))
+        return 0
+    print(f"{args.model}: {'-'.join(map(str, net.sizes))}, test accuracy {100 * insight.accuracy:.2f} % on "
+          f"{insight.count:,} images; their average cost {insight.cost:.5f}\n")
+    print(confusion_report(insight))
     return 0

@@ -6,6 +6,7 @@ import sys
 import time
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from nnviz.cli import main
@@ -201,6 +202,41 @@ def test_evaluate_refuses_a_dataset_passed_as_a_model(mnist_path, capsys):
     """Handing the dataset to `evaluate` says it is not a model."""
     code, _, err = run(capsys, "evaluate", str(mnist_path))
     assert code == 2 and "not a valid nnviz model" in err
+
+
+@pytest.mark.parametrize("which", ["example", "fresh"])
+def test_evaluate_confusion_equals_an_independent_count(which, mnist_path, mnist, tmp_path, capsys):
+    """`evaluate --confusion --json` on the example model and on a freshly trained one equals a confusion matrix
+    computed independently from the model file's weights (float64 loop, np.add.at), cell for cell; its accuracy is
+    the trace / 10,000; the older keys stay."""
+    from tests.core.test_insight import ROOT_MODEL, plain_confusion, plain_outputs
+
+    model = ROOT_MODEL
+    if which == "fresh":
+        model = tmp_path / "fresh.npz"
+        code, _, err = run(capsys, "train", "--data", str(mnist_path), "--epochs", "1", "--seed", "11",
+                           "--out", str(model), "--json")
+        assert code == 0, err
+    code, out, err = run(capsys, "evaluate", str(model), "--data", str(mnist_path), "--confusion", "--json")
+    assert code == 0, err
+    result = json.loads(out)
+    expected = plain_confusion(plain_outputs(model, mnist.x_test), mnist.y_test)
+    assert result["confusion"] == expected.tolist()
+    assert result["accuracy"] == np.trace(expected) / 10_000 == result["test_accuracy"]
+    assert result["per_digit_accuracy"] == pytest.approx((np.diag(expected) / expected.sum(axis=1)).tolist())
+    assert result["sizes"] == [784, 16, 16, 10] and result["model"] == str(model)
+
+
+def test_evaluate_confusion_prints_matrix_accuracy_and_pairs(mnist_path, capsys):
+    """The terminal version shows the matrix rows, each digit's recall and precision, and the most confused pairs."""
+    from tests.core.test_insight import ROOT_MODEL
+
+    code, out, err = run(capsys, "evaluate", str(ROOT_MODEL), "--data", str(mnist_path), "--confusion")
+    assert code == 0, err
+    assert "Confusion matrix" in out and "read right (recall)" in out and "Most confused:" in out
+    assert len([line for line in out.splitlines() if " read as " in line]) == 5
+    code, out, _ = run(capsys, "evaluate", str(ROOT_MODEL), "--data", str(mnist_path))
+    assert code == 0 and "Confusion" not in out  # only when asked
 
 
 def test_data_info_import_and_missing(mnist_path, capsys):

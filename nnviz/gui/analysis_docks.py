@@ -1,5 +1,6 @@
-"""The docks that analyse the shown network (gradient descent's landscape, the network's dreams), beside the views
-of the live network: created together, fed one frame task, closed together.
+"""The docks that analyse the shown network (what it learned: the confusion matrix and its mistakes; gradient
+descent's landscape; the network's dreams), beside the views of the live network: created together, fed by frame
+tasks, closed together.
 
 Their heavy work runs in background processes below training's priority (``core.background.LatestJobs``); a
 frame only hands them the shown network, and they recompute a few times a second at most while they are visible.
@@ -12,6 +13,7 @@ from PySide6.QtCore import QObject, Qt
 from ..core.background import LatestJobs
 from ..core.landscape import Sample
 from .dreams_panel import DreamsPanel
+from .insight_dock import InsightDock
 from .landscape_panel import LandscapePanel
 from .widgets import dock
 
@@ -30,12 +32,15 @@ class AnalysisDocks(QObject):
         self.dreams_dock = dock(window, "Dreams", "dock-dreams", self.dreams_panel, area)
         for d in (self.landscape_dock, self.dreams_dock):
             window.tabifyDockWidget(window.backprop_dock, d)
+        self.insight = InsightDock(window, window.run.shown, window.draw_panel.show_labelled,
+                                   tab_with=window.backprop_dock)
         window.controls_dock.raise_()
         window.weights_panel.view.unit_selected.connect(self.dreams_panel.choose_neuron)
 
     def data_arrived(self, data) -> None:
         """MNIST is here: the landscape is measured on its first training images (built once)."""
         self.landscape_panel.set_sample(Sample.from_images(data.x_train_sample, data.y_train_sample))
+        self.insight.data_arrived(data.x_test, data.y_test)
 
     def show_shown(self) -> None:
         """A frame task: hand the shown network to the visible panels (they copy it and recompute when due)."""
@@ -51,6 +56,7 @@ class AnalysisDocks(QObject):
     def set_palette(self, name: str) -> None:
         """The colour-blind-safe palette, or the standard one."""
         self.dreams_panel.set_palette(name)
+        self.insight.set_palette(name)
 
     def shutdown(self) -> None:
         """Stop the panels' timers and the worker processes."""

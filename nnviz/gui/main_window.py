@@ -31,9 +31,6 @@ from .weights_view import WeightsPanel
 from .widgets import Banner, dock
 from .training_control import TrainingControl
 
-__all__ = ["MainWindow", "EXAMPLE_MODEL"]
-
-
 class MainWindow(QMainWindow):
     """nnviz's window."""
 
@@ -62,6 +59,7 @@ class MainWindow(QMainWindow):
         self.status = StatusFigures(self.statusBar())
         self.status_labels = self.status.labels
         self.analysis = AnalysisDocks(self)
+        self.insight = self.analysis.insight
         self.frames = FrameScheduler(self)
         self._add_frame_tasks()
         menus.build(self)
@@ -119,6 +117,7 @@ class MainWindow(QMainWindow):
               self.weights_panel.show_network(self.run.graph_network(), self.draw_panel.canvas.network_input()))
         f.add("weights paint", lambda: self.weights_dock.isVisible() and self.weights_panel.view.viewport().repaint())
         f.add("analysis", self.analysis.show_shown)
+        f.add("insight", self.insight.show_shown, on=[SNAPSHOT])
 
     def _wire(self) -> None:
         queued = Qt.ConnectionType.QueuedConnection

@@ -47,6 +47,8 @@ def build(w) -> None:
     m.addSeparator()
     _action(w, m, "Export history as &CSV…", lambda: file_actions.export_csv(w))
     _action(w, m, "Export cost plot as &PNG…", lambda: file_actions.export_png(w))
+    _action(w, m, "Export confusion matrix as CSV…", lambda: w.insight.panel.export_csv())
+    _action(w, m, "Export confusion matrix as PNG…", lambda: w.insight.panel.export_png())
     m.addSeparator()
     _action(w, m, "&Quit", w.close, keys.Quit)
 
@@ -71,7 +73,7 @@ def build(w) -> None:
                                    tip="Blue/orange instead of blue/red for positive/negative weights")
     v.addSeparator()
     for dock in (w.draw_dock, w.cost_dock, w.weights_dock, w.backprop_dock, w.controls_dock,
-                 w.analysis.landscape_dock, w.analysis.dreams_dock):
+                 w.analysis.landscape_dock, w.analysis.dreams_dock, w.insight.dock):
         v.addAction(dock.toggleViewAction())
 
     h = mb.addMenu("&Help")

@@ -38,6 +38,30 @@ PALETTES = {
     "colour-blind safe": {"positive": (0, 114, 178), "negative": (230, 159, 0)},
 }
 
+# --- what the network learned (the insight panel) ----------------------------------------------------------
+INSIGHT_PALETTES = {
+    # the confusion matrix's colour scale runs through these stops (dark = few images); per-digit bars: how often
+    # a digit is read right (recall) and how often an answer is right (precision)
+    "standard": {"counts": ((24, 27, 33), (38, 72, 120), (40, 140, 150), (120, 200, 110), (240, 230, 120)),
+                 "recall": (111, 208, 140), "precision": (180, 142, 220)},
+    # cividis-like (blue to yellow, readable under every common colour deficiency); Okabe–Ito bar colours
+    "colour-blind safe": {"counts": ((24, 27, 33), (30, 60, 110), (100, 100, 110), (190, 170, 90),
+                                         (250, 230, 80)),
+                          "recall": (0, 158, 115), "precision": (204, 121, 167)},
+}
+HISTOGRAM = "#4a6890"  # the per-example costs' histogram (its average is drawn in COST_AVERAGE, like the cost plot)
+SELECTION = "#ffffff"  # the frame around the chosen confusion cell or example
+MISTAKE = "#f0a04b"  # a gallery tile's caption when the network answered wrong
+
+
+def counts_lut(palette: str = "standard", n: int = 256) -> np.ndarray:
+    """A lookup table ``(n, 4)`` uint8 from few (dark) to many (bright), through the palette's stops."""
+    stops = np.array(INSIGHT_PALETTES[palette]["counts"], float)
+    t = np.linspace(0.0, 1.0, n)
+    at = np.linspace(0.0, 1.0, len(stops))
+    rgb = np.column_stack([np.interp(t, at, stops[:, c]) for c in range(3)])
+    return np.column_stack([rgb, np.full(n, 255.0)]).astype(np.uint8)
+
 
 def diverging_lut(palette: str = "standard", n: int = 256):
     """A lookup table ``(n, 4)`` uint8 for values from −limit to +limit: negative colour → near black → positive."""
