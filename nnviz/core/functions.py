@@ -13,6 +13,17 @@ import numpy as np
 
 # Guards log(0) in cost *values*; the gradients use the exact fused forms below.
 _TINY = np.float32(1e-12)
+DIGITS = 10
+_TARGETS = np.eye(DIGITS, dtype=np.float32)  # row d: what the ten outputs should be for digit d
+
+
+def one_hot(labels, out: np.ndarray | None = None) -> np.ndarray:
+    """The targets the cost compares the outputs with: ``(m, 10)`` float32, 1 at each example's digit, 0 elsewhere
+    (into ``out`` if given: the trainer's preallocated chunk)."""
+    labels = np.asarray(labels, np.intp)
+    if out is None:
+        return _TARGETS[labels]
+    return np.take(_TARGETS, labels, axis=0, out=out, mode="clip")  # in range; mode="raise" buffers the output
 # Constants as 0-d arrays: a ufunc takes one as fast as another array, while a Python float operand costs it twice
 # as long on the training step's small arrays (it is converted on every call). In a float64 network they promote
 # to float64 like any float32 operand; 0.5, 1 and 0 are exact either way.

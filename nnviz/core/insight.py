@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .functions import one_hot
 from .network import Network
 
 #: Images per forward-pass chunk: small enough that the hidden layers stay in cache, large enough for BLAS
@@ -46,8 +47,7 @@ class LabelledImages:
             inputs = flat.astype(np.float32) / np.float32(255.0)
         else:
             inputs = np.ascontiguousarray(flat, np.float32)
-        targets = np.zeros((len(labels), n_classes), np.float32)
-        targets[np.arange(len(labels)), labels] = 1.0
+        targets = one_hot(labels)
         for a in (inputs, labels, targets):
             a.flags.writeable = False
         return cls(images, inputs, labels, targets)

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .functions import one_hot
 from .network import Network
 
 SAMPLE_SIZE = 1_000
@@ -39,9 +40,7 @@ class Sample:
         x = images.reshape(len(images), -1).astype(np.float32)
         if images.dtype == np.uint8:
             x /= np.float32(255.0)
-        y = np.zeros((len(labels), 10), np.float32)
-        y[np.arange(len(labels)), labels] = 1.0
-        return cls(x, y)
+        return cls(x, one_hot(labels))
 
 
 _SCRATCH = threading.local()

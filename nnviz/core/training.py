@@ -20,7 +20,7 @@ import numpy as np
 from .architecture import check_mnist
 from .data import MNIST
 from .examples_file import Examples
-from .functions import ACTIVATIONS, COSTS, OUTPUTS
+from .functions import ACTIVATIONS, COSTS, OUTPUTS, one_hot
 from .history import History
 from .mixing import DEFAULT_EXTRA_WEIGHT, Mixture
 from .variation import DEFAULT_VARIATION, Variation
@@ -31,7 +31,6 @@ QUICK_SUBSET = 1_000  # test images in the quick accuracy estimate
 QUICK_EVERY = 6_000  # samples between quick estimates (ten per epoch of MNIST)
 CONVERT_ROWS = 1024  # shuffled images converted to floats at a time
 BACKUP_EVERY = 8  # steps between copies of the weights kept for recovering from a divergence
-_ONE_HOT = np.eye(10, dtype=DTYPE)  # row d is the target of digit d
 NOT_RECORDING = sys.maxsize  # the next checkpoint's step when nothing records
 
 
@@ -394,7 +393,7 @@ class Trainer:
         np.copyto(x[:, :-1], images)
         np.multiply(x, DTYPE(1 / 255), out=x)
         x[:, -1] = 1
-        t = np.take(_ONE_HOT, self.train_labels[order], axis=0, out=self._t_float[:rows], mode="clip")
+        t = one_hot(self.train_labels[order], out=self._t_float[:rows])
         self._x_chunk, self._t_chunk = x, t
         self._float_start, self._float_end = pos, stop
 

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..core.functions import one_hot
 from ..core.network import Backprop, ForwardPass, Network
 from . import theme
 from .widgets import button
@@ -176,7 +177,7 @@ class BackpropPanel(QWidget):
             x, labels = self.drawing[None, :], np.array([self.target.value()])
         else:
             x, labels = self.example
-        return x, np.eye(10, dtype=np.float32)[labels]
+        return x, one_hot(labels)
 
     # --- computing and showing -----------------------------------------------------------------------------
     @Slot()
