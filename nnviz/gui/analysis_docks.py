@@ -18,6 +18,9 @@ from .landscape_panel import LandscapePanel
 from .widgets import dock
 
 
+RIGHT_COLUMN = 340  # px: the right-hand docks' width in a new window
+
+
 class AnalysisDocks(QObject):
     """Owns the landscape and dreams panels, their docks (tabbed beside Backpropagation) and their workers."""
 
@@ -35,6 +38,9 @@ class AnalysisDocks(QObject):
         self.insight = InsightDock(window, window.run.shown, window.draw_panel.show_labelled,
                                    tab_with=window.backprop_dock)
         window.controls_dock.raise_()
+        # the analysis panels would like 600 px: the right-hand column stays as narrow as the Training panel, so
+        # the network graph keeps the middle of the window (they draw well at this width, and the dock can grow)
+        window.resizeDocks([window.controls_dock], [RIGHT_COLUMN], Qt.Orientation.Horizontal)
         window.weights_panel.view.unit_selected.connect(self.dreams_panel.choose_neuron)
 
     def data_arrived(self, data) -> None:
