@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
-import os
 import queue
 import threading
 from multiprocessing.connection import wait
@@ -22,9 +21,9 @@ from multiprocessing.connection import wait
 from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
 
 from ..core import protocol as p
+from ..core.blas import one_blas_thread
 from ..core.training_loop import TrainingLoop, run_training_process, serve
 
-BLAS_THREAD_VARS = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
 QUEUE_LIMIT = 1000  # commands waiting for the pipe at most (a stuck process must not grow the window's memory)
 log = logging.getLogger(__name__)
 
@@ -103,18 +102,8 @@ class TrainingRelay(QObject):
         self._events_in, events_out = ctx.Pipe(duplex=False)
         process = ctx.Process(target=run_training_process, args=(commands_in, events_out), name="nnviz-training",
                               daemon=True)
-        # One BLAS thread in the training process: its matrices are small, and idle BLAS threads spinning on
-        # the window's core would slow the window down (2-core machines).
-        saved = {k: os.environ.get(k) for k in BLAS_THREAD_VARS}
-        os.environ.update({k: "1" for k in BLAS_THREAD_VARS})
-        try:
+        with one_blas_thread():  # the training process's matrices are small: no BLAS threads spinning
             process.start()
-        finally:
-            for k, v in saved.items():
-                if v is None:
-                    os.environ.pop(k, None)
-                else:
-                    os.environ[k] = v
         # The child's ends are the child's: with no copy left here, its death is an EOF on our end at once.
         commands_in.close()
         events_out.close()
