@@ -20,7 +20,6 @@ import os
 import resource
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -30,6 +29,7 @@ if not os.environ.get("DISPLAY"):
 
 import numpy as np  # noqa: E402
 
+from app_window import open_window  # noqa: E402
 from bench_train import get_data  # noqa: E402
 from nnviz.core.training import Trainer, preset  # noqa: E402
 
@@ -50,24 +50,9 @@ def headless_rate(path: str, seconds: float) -> float:
 
 
 def app_run(data_path: str | None, seconds: float, mode: str = "process") -> dict:
-    from PySide6.QtCore import QElapsedTimer, QSettings, QTimer
+    from PySide6.QtCore import QElapsedTimer, QTimer
 
-    from nnviz.gui.app import make_app
-
-    app = make_app()
-    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
-    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, tempfile.mkdtemp())
-    from nnviz.gui.main_window import MainWindow
-
-    window = MainWindow(data=data_path, training=mode)
-    window.resize(1366, 768)
-    window.show()
-    deadline = time.perf_counter() + 30
-    while not window.has_data and time.perf_counter() < deadline:
-        app.processEvents()
-        time.sleep(0.01)
-    if not window.has_data:
-        raise SystemExit("the app did not load MNIST; pass --data PATH")
+    app, window = open_window(data_path, training=mode)
     lateness: list[float] = []
     clock = QElapsedTimer()
     probe = QTimer()

@@ -205,11 +205,9 @@ def training_ratio(data_path: str, seconds: float) -> tuple[float | None, str]:
                           "measured once the panel is wired into the window.")
         window.resize(1366, 768)
         window.show()
-        deadline = time.perf_counter() + 30
-        while not window.has_data and time.perf_counter() < deadline:
-            app.processEvents()
-            time.sleep(0.01)
-        if not window.has_data:
+        from app_window import wait_for_data
+
+        if not wait_for_data(app, window):
             return None, "training_ratio: null — the app did not load MNIST; pass --data PATH."
         container = panel_container(panel)
         window.toggle_training()  # Space: train at full speed

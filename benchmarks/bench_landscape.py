@@ -131,11 +131,9 @@ def training_ratio(data_path: str, seconds: float) -> tuple[float | None, str]:
     panels = [p for p in panels if p is not None]
     window.resize(1366, 768)
     window.show()
-    deadline = time.perf_counter() + 30
-    while not window.has_data and time.perf_counter() < deadline:
-        app.processEvents()
-        time.sleep(0.01)
-    if not window.has_data:
+    from app_window import wait_for_data
+
+    if not wait_for_data(app, window):
         raise SystemExit("the app did not load MNIST; pass --data PATH")
     if hasattr(panels[0], "tabs"):
         panels[0].tabs.setCurrentIndex(1)  # the whole network's surface: the heaviest of the landscape's pictures

@@ -16,7 +16,6 @@ import json
 import multiprocessing
 import os
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -24,6 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 if not os.environ.get("DISPLAY"):
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+from app_window import open_window  # noqa: E402
 from bench_train import get_data  # noqa: E402
 
 
@@ -54,22 +54,7 @@ def headless(path: str, first: float, last: float) -> dict:
 
 def app(path: str, first: float, last: float) -> dict:
     """The window training at full speed: both processes' memory at ``first`` and ``last`` seconds."""
-    from PySide6.QtCore import QSettings
-
-    from nnviz.gui.app import make_app
-
-    qt = make_app()
-    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
-    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, tempfile.mkdtemp())
-    from nnviz.gui.main_window import MainWindow
-
-    window = MainWindow(data=path)
-    window.resize(1366, 768)
-    window.show()
-    deadline = time.perf_counter() + 30
-    while not window.has_data and time.perf_counter() < deadline:
-        qt.processEvents()
-        time.sleep(0.01)
+    qt, window = open_window(path)
     window.toggle_training()
     t0, readings = time.perf_counter(), {}
     child = window.worker.process.pid
