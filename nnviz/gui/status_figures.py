@@ -1,4 +1,5 @@
-"""The status bar's figures of the shown moment: epoch, images, mini-batches, speed, cost, test accuracy."""
+"""The status bar's figures of the shown moment: epoch, images, mini-batches, speed, cost, test accuracy — and, when
+the views show a recorded moment rather than the live run, which one ("viewing mini-batch N of M")."""
 
 from __future__ import annotations
 
@@ -19,6 +20,11 @@ class StatusFigures:
 
     def __init__(self, bar: QStatusBar):
         self.labels: dict[str, QLabel] = {}
+        self.moment = QLabel()
+        self.moment.setToolTip("The views show this moment of the run, not the live network (End: back to live)")
+        self.moment.setStyleSheet("font-weight:bold")
+        self.moment.hide()
+        bar.addPermanentWidget(self.moment)
         for key, tip in FIGURES:
             label = QLabel("–")
             label.setToolTip(tip)
@@ -26,8 +32,12 @@ class StatusFigures:
             bar.addPermanentWidget(label)
             self.labels[key] = label
 
-    def show_snapshot(self, s: Snapshot) -> None:
-        """The figures of ``s`` (the labels "epoch N.NN" and "N mini-batches" are read by outside checks)."""
+    def show_snapshot(self, s: Snapshot, viewing: str | None = None) -> None:
+        """The figures of ``s`` (the labels "epoch N.NN" and "N mini-batches" are read by outside checks);
+        ``viewing`` says which recorded moment ``s`` is ("viewing mini-batch N of M"), None when it is live."""
+        if self.moment.text() != (viewing or ""):
+            self.moment.setText(viewing or "")
+        self.moment.setVisible(viewing is not None)
         text = {
             "epoch": f"epoch {s.epoch_progress:.2f}",
             "samples": f"{s.samples_seen:,} images",
