@@ -116,7 +116,10 @@ class Checkpoints:
 
     def prepare(self, n_params: int) -> None:
         """Have a store for networks of ``n_params`` parameters (made in the background unless there is one)."""
-        have = self._maker.n_params if self._maker is not None else self._store.n_params if self._store else None
+        if self._maker is not None:
+            have = self._maker.n_params
+        else:
+            have = self._store.n_params if self._store is not None else None
         if have != n_params:
             self._maker = StoreMaker(n_params)
             self._waiting.clear()

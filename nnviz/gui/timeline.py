@@ -24,7 +24,7 @@ from .menus import _action
 from .through_run_view import DrawingThroughRunView
 from .widgets import button
 
-PACES = (("10 a second", 10), ("30 a second", 30), ("60 a second", 60))  # checkpoints shown per second in a replay
+PACES = (("10/s", 10), ("30/s", 30), ("60/s", 60))  # checkpoints shown per second in a replay
 DEFAULT_PACE = 1
 
 
@@ -53,10 +53,10 @@ class TimelineBar(QWidget):
         self.slider.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # its arrow keys would shadow Step (→)
         self.slider.setRange(0, 0)
         self.live_button = button("Live", "Follow the training again (End)")
-        self.branch_button = button("Branch from here", "Continue training from the moment shown, with the "
-                                    "settings in the Training panel; the old future stays in the plot, dimmed")
+        self.branch_button = button("Branch", "Branch from here: continue training from the moment shown, with "
+                                    "the settings in the Training panel; the old future stays in the plot, dimmed "
+                                    "(Ctrl+B)")
         self.label = QLabel("live")
-        self.label.setMinimumWidth(190)
         self.label.setToolTip("The moment every view shows")
         row = QHBoxLayout(self)
         row.setContentsMargins(4, 0, 4, 2)
@@ -82,7 +82,8 @@ class TimelineBar(QWidget):
         """``count`` checkpoints, the cursor on ``index`` (None: live), and what is on screen (None: live)."""
         self.slider.blockSignals(True)  # only the user's moves ask for a moment
         self.slider.setRange(0, count)
-        self.slider.setValue(count if index is LIVE else index)
+        if not self.slider.isSliderDown():  # the handle stays under the pointer while it is dragged
+            self.slider.setValue(count if index is LIVE else index)
         self.slider.blockSignals(False)
         self.slider.setEnabled(count > 0)
         self.play_button.setEnabled(count > 0)
