@@ -110,6 +110,11 @@ class Checkpoints:
                     self._apply(run_id, batch)
         return self._store if self._maker is None else None
 
+    @property
+    def making(self) -> bool:
+        """A store is being made (checkpoints wait for it)."""
+        return self._maker is not None and self.store is None
+
     def __len__(self) -> int:
         store = self.store
         return len(store) if store is not None else 0

@@ -136,6 +136,9 @@ class Timeline(QObject):
         self.player = QTimer(self)
         self.player.timeout.connect(self._play_on)
         self._set_pace(self.bar.per_second)
+        self._store_check = QTimer(self)  # while the store is made in the background, look again for it
+        self._store_check.setSingleShot(True)
+        self._store_check.setInterval(100)
 
     def wire(self) -> None:
         """Connect to the window's run, frames, cost plot and menus."""
@@ -148,6 +151,7 @@ class Timeline(QObject):
         w.cost_view.follow_requested.connect(self.end)
         self.through_run.moment_clicked.connect(self.move_to)
         f = w.frames
+        self._store_check.timeout.connect(f.mark_live)
         f.add("timeline", self.show_timeline, on=[SNAPSHOT, LIVE_RUN])
         f.add("timeline paint", bar.repaint, on=[SNAPSHOT, LIVE_RUN])
         f.add("through run", self.show_through_run, on=[SNAPSHOT, LIVE_RUN, INPUT])
@@ -264,6 +268,8 @@ class Timeline(QObject):
         """The bar: how many checkpoints, where the cursor is, what is on screen."""
         run = self.window.run
         self.bar.show_timeline(run.checkpoints, run.cursor, run.viewing())
+        if run.timeline.making:  # the checkpoints so far wait for it: draw them once it is there
+            self._store_check.start()
 
     def show_through_run(self) -> None:
         """Your drawing's ten outputs at the recorded moments (computed only for what is new), and the cursor."""

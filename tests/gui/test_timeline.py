@@ -32,9 +32,10 @@ def train_and_pause(w, qtbot, steps: int, seconds: float = 0) -> None:
     qtbot.keyClick(w, Qt.Key.Key_Space)
     qtbot.waitUntil(lambda: not w.controls.train_button.isChecked() and not w.latest.running, timeout=5_000)
     step = w.latest.step
-    qtbot.waitUntil(lambda: w.run.recording is not None and len(w.run.recording) > 0, timeout=5_000)
     qtbot.wait(200)
     assert w.latest.step == step
+    # the store is made in the background; the bar shows its checkpoints once it is there, by itself
+    qtbot.waitUntil(lambda: w.timeline.bar.slider.maximum() == w.run.checkpoints > 0, timeout=10_000)
     settle(w, qtbot)
 
 
