@@ -126,6 +126,7 @@ class Checkpoints:
         else:
             have = self._store.n_params if self._store is not None else None
         if have != n_params:
+            self._store = None  # the old architecture's checkpoints go now: never two stores at once
             self._maker = StoreMaker(n_params)
             self._waiting.clear()
 
@@ -163,7 +164,7 @@ class Checkpoints:
     def adopt(self, recording: Recording) -> None:
         """An opened run's recording becomes the store (the one being made, if any, is not needed)."""
         self._maker, self._waiting = None, []
-        self._store = recording
+        self._store = recording  # (the store held before is let go: the opened one has the same budget)
         self.generation += 1
 
     def relay_replaced(self) -> None:

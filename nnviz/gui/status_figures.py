@@ -3,9 +3,11 @@ the views show a recorded moment rather than the live run, which one ("viewing m
 
 from __future__ import annotations
 
+from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QLabel, QStatusBar
 
 from ..core.snapshot import Snapshot
+from ..core.timeline import viewing_text
 
 FIGURES = [("epoch", "Passes through the 60,000 training images"),
            ("samples", "Training images seen so far"),
@@ -23,6 +25,11 @@ class StatusFigures:
         self.moment = QLabel()
         self.moment.setToolTip("The views show this moment of the run, not the live network (End: back to live)")
         self.moment.setStyleSheet("font-weight:bold")
+        # a fixed size, as wide as its longest text: moving the cursor then never re-lays out the window
+        bold = self.moment.font()
+        bold.setBold(True)
+        metrics = QFontMetrics(bold)
+        self.moment.setFixedSize(metrics.horizontalAdvance(viewing_text(9_999_999, 9_999_999)) + 4, metrics.height())
         self.moment.hide()
         bar.addPermanentWidget(self.moment)
         for key, tip in FIGURES:

@@ -51,6 +51,7 @@ class DrawingThroughRunView(pg.PlotWidget):
         plot.setMenuEnabled(False)
         plot.hideButtons()
         plot.setMouseEnabled(x=False, y=False)
+        plot.setTitle("<span style='font-size:8pt'>your drawing</span>", color=theme.TEXT)
         plot.setLabel("bottom", "mini-batch")
         plot.setLabel("left", "output")
         plot.getAxis("left").enableAutoSIPrefix(False)

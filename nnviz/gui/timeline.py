@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QKeySequence
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QMenu, QSizePolicy, QSlider, QSplitter, QVBoxLayout, \
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QMenu, QSizePolicy, QSlider, QSplitter, QVBoxLayout, \
     QWidget
 
 from ..core import protocol as p
@@ -24,12 +24,15 @@ from .menus import _action
 from .through_run_view import DrawingThroughRunView
 from .widgets import button
 
+SLIDER_TIP = ("Every recorded moment of the run: drag to show one in every view; the right end is the live "
+              "network (Home: the start, End: live, ',' and '.': step through).")
 PACES = (("10/s", 10), ("30/s", 30), ("60/s", 60))  # checkpoints shown per second in a replay
 DEFAULT_PACE = 1
 
 
 class TimelineBar(QWidget):
-    """A slider over the run's checkpoints (its right end is live), with Play, Live and Branch from here."""
+    """A slider over the run's checkpoints (its right end is live), with Play, Live and Branch from here (what is on
+    screen is said in the status bar, and in the slider's tooltip)."""
 
     moment_requested = Signal(object)  #: a checkpoint index, or None for live
     play_toggled = Signal(bool)
@@ -48,22 +51,21 @@ class TimelineBar(QWidget):
             self.pace.addItem(text, per_second)
         self.pace.setCurrentIndex(DEFAULT_PACE)
         self.slider = QSlider(Qt.Orientation.Horizontal)
-        self.slider.setToolTip("Every recorded moment of the run: drag to show one in every view; the right end "
-                               "is the live network (Home: the start, End: live, ',' and '.': step through)")
         self.slider.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # its arrow keys would shadow Step (→)
         self.slider.setRange(0, 0)
         self.live_button = button("Live", "Follow the training again (End)")
         self.branch_button = button("Branch", "Branch from here: continue training from the moment shown, with "
                                     "the settings in the Training panel; the old future stays in the plot, dimmed "
                                     "(Ctrl+B)")
-        self.label = QLabel("live")
-        self.label.setToolTip("The moment every view shows")
+        for b in (self.play_button, self.live_button, self.branch_button):  # as narrow as their words: the
+            b.setFixedWidth(b.fontMetrics().horizontalAdvance("Pause") + 24)  # slider takes the room
+        self.branch_button.setFixedWidth(self.branch_button.fontMetrics().horizontalAdvance("Branch") + 24)
         row = QHBoxLayout(self)
         row.setContentsMargins(4, 0, 4, 2)
         for widget in (self.play_button, self.pace):
             row.addWidget(widget)
         row.addWidget(self.slider, 1)
-        for widget in (self.live_button, self.branch_button, self.label):
+        for widget in (self.live_button, self.branch_button):
             row.addWidget(widget)
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
         self.slider.valueChanged.connect(self._slid)
@@ -79,7 +81,8 @@ class TimelineBar(QWidget):
         return int(self.pace.currentData())
 
     def show_timeline(self, count: int, index: int | None, viewing: str | None) -> None:
-        """``count`` checkpoints, the cursor on ``index`` (None: live), and what is on screen (None: live)."""
+        """``count`` checkpoints, the cursor on ``index`` (None: live), and what is on screen (None: live; the
+        status bar says it too)."""
         self.slider.blockSignals(True)  # only the user's moves ask for a moment
         self.slider.setRange(0, count)
         if not self.slider.isSliderDown():  # the handle stays under the pointer while it is dragged
@@ -89,9 +92,8 @@ class TimelineBar(QWidget):
         self.play_button.setEnabled(count > 0)
         self.live_button.setEnabled(index is not LIVE)
         self.branch_button.setEnabled(index is not LIVE)
-        text = viewing or "live"
-        if self.label.text() != text:
-            self.label.setText(text)
+        self.viewing = viewing or "live"  #: what the views show, also the slider's tooltip
+        self.slider.setToolTip(f"{self.viewing[0].upper()}{self.viewing[1:]}. {SLIDER_TIP}")
 
     def set_playing(self, playing: bool) -> None:
         """Show Play or Pause (without asking for either)."""
@@ -152,11 +154,9 @@ class Timeline(QObject):
         self.through_run.moment_clicked.connect(self.move_to)
         f = w.frames
         self._store_check.timeout.connect(f.mark_live)
+        # Qt paints what these change in the next turn of the event loop, as the frame goes on: no repaint tasks
         f.add("timeline", self.show_timeline, on=[SNAPSHOT, LIVE_RUN])
-        f.add("timeline paint", bar.repaint, on=[SNAPSHOT, LIVE_RUN])
         f.add("through run", self.show_through_run, on=[SNAPSHOT, LIVE_RUN, INPUT])
-        f.add("through run paint", lambda: self.through_run.isVisible() and self.through_run.viewport().repaint(),
-              on=[SNAPSHOT, LIVE_RUN, INPUT])
         self._build_menu()
 
     def _build_menu(self) -> None:

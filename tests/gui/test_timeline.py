@@ -55,11 +55,11 @@ def test_home_shows_the_starting_weights_and_end_the_live_ones(window, qtbot):
     np.testing.assert_array_equal(w.run.shown().params, Network(seed=0).params)
     assert w.status.moment.isVisible() and w.status.moment.text() == f"viewing mini-batch 0 of {step:,}"
     assert w.status_labels["batches"].text() == "0 mini-batches"
-    assert w.timeline.bar.label.text() == f"viewing mini-batch 0 of {step:,}"
+    assert w.timeline.bar.viewing == f"viewing mini-batch 0 of {step:,}"
     qtbot.keyClick(w, Qt.Key.Key_End)
     settle(w, qtbot)
     assert weights_pixels(w) == live
-    assert not w.status.moment.isVisible() and w.timeline.bar.label.text() == "live"
+    assert not w.status.moment.isVisible() and w.timeline.bar.viewing == "live"
     assert w.status_labels["batches"].text() == f"{step:,} mini-batches"
 
 
@@ -80,7 +80,7 @@ def test_comma_period_and_alt_arrows_walk_the_checkpoints_and_step_stays_step(wi
     qtbot.waitUntil(lambda: w.latest.step == 6, timeout=5_000)
     assert w.run.cursor == 5 and w.run.viewing() == "viewing mini-batch 5 of 6"
     settle(w, qtbot)
-    assert w.timeline.bar.label.text() == "viewing mini-batch 5 of 6"
+    assert w.status.moment.text() == "viewing mini-batch 5 of 6"
     qtbot.keyClick(w, Qt.Key.Key_Period)
     qtbot.keyClick(w, Qt.Key.Key_Period)
     assert w.run.cursor is LIVE
