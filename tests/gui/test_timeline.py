@@ -1,8 +1,12 @@
 """The timeline in the real window, driven by real keys and clicks: Home shows the starting weights and End the live
 ones, the bar's slider, Live and Play, the cost plot's click, branching, a recorded run saved and opened again
-without data, and your drawing through the run."""
+without data, your drawing through the run, and the recording across a killed process and in thread mode."""
+
+import os
+import signal
 
 import numpy as np
+import pytest
 from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtWidgets import QStyle, QStyleOptionSlider
 
@@ -246,3 +250,34 @@ def test_your_drawing_through_the_run_equals_the_checkpoints_outputs_and_follows
     settle(w, qtbot)
     second = check()
     assert not np.allclose(first[1], second[1])
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs POSIX signals")
+def test_the_timeline_survives_a_killed_training_process(window, qtbot):
+    """kill -9 of the training process: the recorded moments stay, and the new process's checkpoints follow on
+    from them (Home still shows the starting weights)."""
+    w = window
+    for _ in range(3):
+        qtbot.keyClick(w, Qt.Key.Key_S)
+    qtbot.waitUntil(lambda: w.latest.step == 3 and w.run.checkpoints == 4, timeout=10_000)
+    os.kill(w.worker.process.pid, signal.SIGKILL)
+    qtbot.waitUntil(lambda: "stopped unexpectedly" in w.banner.text(), timeout=5_000)
+    qtbot.keyClick(w, Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: w.latest.step > 400, timeout=15_000)
+    qtbot.keyClick(w, Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: not w.latest.running, timeout=5_000)
+    steps = w.run.recording.steps
+    assert steps[:4].tolist() == [0, 1, 2, 3] and (np.diff(steps) > 0).all() and int(steps[-1]) > 300
+    qtbot.keyClick(w, Qt.Key.Key_Home)
+    np.testing.assert_array_equal(w.run.shown().params, Network(seed=0).params)
+
+
+def test_thread_mode_records_the_run_too(make_window, mnist_path, qtbot):
+    """--training thread: the same loop records, and its checkpoints reach the timeline."""
+    w = make_window(mnist_path, training="thread")
+    qtbot.waitUntil(lambda: w.has_data and w.latest is not None, timeout=20_000)
+    for _ in range(4):
+        qtbot.keyClick(w, Qt.Key.Key_S)
+    qtbot.waitUntil(lambda: w.latest.step == 4 and w.run.checkpoints == 5, timeout=15_000)
+    qtbot.keyClick(w, Qt.Key.Key_Comma)
+    assert w.run.shown().step == 3
