@@ -96,14 +96,17 @@ class Checkpoints:
         self.generation = 0
         self._run: int | None = None  # the loop's id of the run the store holds
         self._left: int | None = None  # the run the window has just left
+        self._unrecordable = 0  # the parameter count of networks no store could be made for
 
     @property
     def store(self) -> Recording | None:
         """The store, once it is made (taking over one made in the background, and the batches that waited)."""
         if self._maker is not None and self._maker.done:
-            store, self._maker = self._maker.store, None
-            waiting, self._waiting = self._waiting, []
-            if store is not None:
+            maker, self._maker = self._maker, None
+            store, waiting, self._waiting = maker.store, self._waiting, []
+            if store is None:
+                self._unrecordable = maker.n_params  # not tried again for this architecture
+            else:
                 self._store = store
                 self.generation += 1
                 for run_id, batch in waiting:
@@ -125,7 +128,7 @@ class Checkpoints:
             have = self._maker.n_params
         else:
             have = self._store.n_params if self._store is not None else None
-        if have != n_params:
+        if have != n_params and n_params != self._unrecordable:
             self._store = None  # the old architecture's checkpoints go now: never two stores at once
             self._maker = StoreMaker(n_params)
             self._waiting.clear()
@@ -136,8 +139,9 @@ class Checkpoints:
             return False  # the left run's last words
         self.prepare(batch.params.shape[1])
         if self.store is None:
-            self._waiting.append((run_id, batch))
-            return False
+            if self._maker is not None:  # being made: the batch waits for it
+                self._waiting.append((run_id, batch))
+            return False  # (or no memory for one: the run goes unrecorded)
         return self._apply(run_id, batch)
 
     def _apply(self, run_id: int | None, batch: CheckpointBatch) -> bool:

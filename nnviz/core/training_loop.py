@@ -162,14 +162,17 @@ class TrainingLoop:
         self.send_history = False
         # np.empty maps the outbox's pages without touching them: only the few rows in use between two
         # publishes ever become memory, so a new one per run costs nothing
-        self.outbox = Recording(self.trainer.network.params.size, outbox=True)
+        try:
+            self.outbox = Recording(self.trainer.network.params.size, outbox=True)
+        except ValueError:  # a network too large to record within the budget trains unrecorded
+            self.outbox = None
         if self.resume is not None:
             r = self.resume
             self.trainer.resume(Branch(self.trainer.network, r.step, r.samples_seen, r.epoch_progress,
                                        copy.deepcopy(r.history), None, r.next_ordinal), recording=self.outbox)
             self.sent_costs, self.send_history = r.step, True
         else:
-            self.trainer.record_into(self.outbox)  # checkpoint 0: the starting weights
+            self.trainer.record_into(self.outbox)  # checkpoint 0: the starting weights (None: not recording)
         self._set_running(False)
         self.changed = True
 

@@ -330,3 +330,25 @@ def test_receive_drops_the_other_future_before_adding():
     later.add(1, 1, 0.0, 0.0, params[0])
     assert not rec.receive(later.take_new()) and rec.steps.tolist() == [0, 1]
     assert dataclasses.is_dataclass(later.take_new())
+
+
+def test_without_memory_for_a_store_the_run_goes_unrecorded_once(monkeypatch):
+    """If the store cannot be had (no memory), the checkpoints are let go and no second store is tried for the same
+    architecture; the run model shows live, with no timeline."""
+    import nnviz.core.timeline as timeline
+    from nnviz.core.timeline import Checkpoints, single_checkpoint
+
+    made = []
+
+    def no_memory(n_params):
+        made.append(n_params)
+        raise MemoryError
+
+    monkeypatch.setattr(timeline, "Recording", no_memory)
+    keeper = Checkpoints()
+    batch = single_checkpoint(0, 0, 0.0, float("nan"), np.zeros(13002, np.float32))
+    assert not keeper.arrived(1, batch)
+    if keeper._maker is not None:
+        keeper._maker.wait()
+    assert keeper.store is None and not keeper.making and len(keeper) == 0
+    assert not keeper.arrived(1, batch) and keeper._maker is None and made == [13002]
