@@ -277,8 +277,8 @@ class Timeline(QObject):
         if not view.isVisible():
             return
         rec, net, canvas = run.recording, run.graph_network(), self.window.draw_panel.canvas
-        if rec is None or not run.checkpoints or net is None:
-            key = None
+        if rec is None or not run.checkpoints or net is None or rec.n_params != net.params.size:
+            key = None  # nothing recorded (yet) for the network shown
         else:
             x = canvas.network_input()
             key = (rec.version, run.timeline.generation, None if canvas.is_blank() else x.tobytes())
