@@ -1,7 +1,7 @@
 """The timeline: a cursor over every recorded moment of the run, under the cost plot; replay, branch, and keys.
 
 :class:`TimelineBar` is the widget (a slider over the checkpoints whose right end is "live", Play/Pause at a
-chosen pace, Live, Branch from here, and what is on screen: "live" or "viewing mini-batch N of M").
+chosen pace, Live, Branch from here; what is on screen, "viewing mini-batch N of M", is said in the status bar).
 :class:`Timeline` puts it to work in the window: it moves the run model's cursor (``Run.move_cursor``) and has
 the moment drawn at once (every view draws ``run.shown()``), plays the run back as a film, branches, feeds
 your drawing's outputs through the run to their plot, and adds the Timeline menu whose keys work wherever the
