@@ -147,8 +147,9 @@ def scrub_latency(data_path: str | None, seconds: float, moves: int, log) -> dic
     The window trains at full speed for ``seconds`` and pauses; then the cursor jumps to checkpoints spread over
     the whole run (the slider's ``valueChanged``, as a drag gives it) and steps with the real keys (Home, End,
     ``,`` and ``.``), waiting after each move for the frame in which every view has drawn the moment
-    (``FrameScheduler.frame_drawn``) and the turn of the event loop in which Qt paints the last of it. Reference, in the same window and run: the same frame for the live
-    snapshot without moving the cursor (every view redrawn, no timeline involved).
+    (``FrameScheduler.frame_drawn``) and the turn of the event loop in which Qt paints the last of it. Reference,
+    in the same window and run: the same frame for the live snapshot without moving the cursor (every view
+    redrawn, no timeline involved).
     """
     try:
         from PySide6.QtCore import QEventLoop, QSettings, Qt, QTimer
