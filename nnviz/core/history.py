@@ -57,6 +57,12 @@ class CostEnvelope:
         """Mini-batches summarised."""
         return int(self.count.sum())
 
+    def until(self, step: int) -> "CostEnvelope":
+        """The buckets that end by ``step``: the summary as it was then (a bucket reaching past it is left out whole,
+        since it cannot be split honestly). Read-only views, no copy."""
+        keep = int(np.searchsorted(self.end, step, side="right"))
+        return CostEnvelope(self.size, *(getattr(self, k)[:keep] for k in _INT_FIELDS + _FLOAT_FIELDS))
+
     @property
     def is_open(self) -> bool:
         """True if the last bucket is not full yet (the next mini-batches fold into it)."""
@@ -279,9 +285,7 @@ class History:
             k = min(step - self.first, self.fill)
             h.extend(self.costs[:k], self.samples[:k])
         else:
-            env = self._summary
-            keep = int(np.searchsorted(env.end, step, side="right"))
-            h._summary = CostEnvelope(env.size, *(getattr(env, k)[:keep] for k in _INT_FIELDS + _FLOAT_FIELDS))
+            h._summary = self._summary.until(step)
             h.first = step
         h.test_accuracy = [r for r in self.test_accuracy if r[0] <= samples_seen]
         h.quick_accuracy = [r for r in self.quick_accuracy if r[0] <= samples_seen]

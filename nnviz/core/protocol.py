@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 
+from .recording import CheckpointBatch
 from .snapshot import Snapshot, TrainingState, frozen
 from .training import History
 
@@ -84,6 +85,16 @@ class Resume:
     samples_seen: int
     epoch_progress: float
     history: History
+    next_ordinal: int = 0  #: the ordinal its next checkpoint takes (the window's recording holds those before)
+
+
+@dataclass(frozen=True)
+class BranchFrom:
+    """Continue from a recorded moment (paused), with ``config``'s settings: like Load, from a Branch (its network,
+    counters and history up to then; its ``recording`` is None: the window keeps the checkpoints before it)."""
+
+    config: Any  # TrainConfig
+    branch: Any  # recording.Branch
 
 
 @dataclass(frozen=True)
@@ -119,6 +130,7 @@ class Published:
     new_samples: np.ndarray
     state: TrainingState
     history: History | None = None  #: the whole history (a copy), when the run resumed one: the window adopts it
+    checkpoints: CheckpointBatch | None = None  #: the recording's checkpoints that are new since the previous one
 
 
 @dataclass(frozen=True)

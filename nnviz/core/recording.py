@@ -83,7 +83,9 @@ class Recording:
         # for minutes while checkpoints arrive (the window's memory must not grow while training)
         self._params = np.empty((capacity, self.n_params), DTYPE)
         if not outbox:
-            self._params.fill(0)
+            rows = max(1, (4 << 20) // (self.n_params * 4))  # in 4 MB pieces: a thread making it lets others run
+            for i in range(0, capacity, rows):
+                self._params[i : i + rows].fill(0)
         self._meta = {name: np.zeros(capacity, dt) for name, dt in _META}
         self.count = 0
         self.level = 0  # keeps ordinals that are multiples of 2**level
@@ -147,6 +149,23 @@ class Recording:
             kept += self.add(int(batch.steps[i]), int(batch.samples_seen[i]), float(batch.epoch_progress[i]),
                              float(batch.costs[i]), batch.params[i], int(batch.ordinals[i]))
         return kept
+
+    def receive(self, batch: CheckpointBatch) -> bool:
+        """Add checkpoints shipped from the training process (the window's side); True if some held here went.
+
+        Checkpoints held from the batch's first ordinal or first step on belong to another future (a new run
+        starts again at ordinal 0; a branch or a restarted process numbers on from where it took over), so they
+        are dropped before the batch is added: the store never holds two futures at once.
+        """
+        if not len(batch):
+            return False
+        n = self.count
+        keep = min(int(np.searchsorted(self._meta["ordinals"][:n], int(batch.ordinals[0]))),
+                   int(np.searchsorted(self._meta["steps"][:n], int(batch.steps[0]))))
+        if keep < n:
+            self.clear() if keep == 0 else self.truncate(keep - 1)
+        self.extend(batch)
+        return keep < n
 
     def take_new(self) -> CheckpointBatch:
         """Copies of the checkpoints added since the last call (an outbox is emptied), to ship to the window."""
@@ -227,6 +246,11 @@ class Recording:
         v = self._params[: self.count].view()
         v.flags.writeable = False
         return v
+
+    def index_of_ordinal(self, ordinal: int) -> int | None:
+        """The index of the checkpoint of this ordinal, or None if it is not (or no longer) kept."""
+        i = int(np.searchsorted(self._meta["ordinals"][: self.count], ordinal))
+        return i if i < self.count and self._meta["ordinals"][i] == ordinal else None
 
     def index_of(self, step: int) -> int | None:
         """The index of the checkpoint taken at exactly ``step``, or None."""

@@ -7,7 +7,9 @@ modes side by side). The same loop can also run inside the window's relay thread
 the fallback where a child process cannot be started: :func:`serve` drives it in both cases.
 
 Commands and events are the typed messages of :mod:`nnviz.core.protocol`. Snapshots go out at most ~30 a second
-and carry only the costs that are new since the previous one.
+and carry only the costs and the recording's checkpoints that are new since the previous one: the trainer records
+into an outbox (:class:`~nnviz.core.recording.Recording` with ``outbox=True``, made anew for every run) that each
+publish empties, and the window keeps the one store the timeline reads.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ import numpy as np
 
 from . import protocol as p
 from .data import DataError, load_mnist
-from .recording import Branch
+from .recording import Branch, Recording
 from .snapshot import TrainingState
 from .training import Trainer, TrainingDiverged
 
@@ -47,6 +49,7 @@ class TrainingLoop:
         self.config = None
         self.network = None
         self.resume: p.Resume | None = None
+        self.outbox: Recording | None = None  #: the checkpoints recorded since the last publish
         self.running = False
         self.speed: float | None = None
         self.step_requests = 0
@@ -61,7 +64,7 @@ class TrainingLoop:
             p.Stop: self._stop, p.SetSpeed: self._speed, p.Step: self._step, p.LoadData: self._load_data,
             p.Reset: self._reset, p.Load: self._load, p.SetRunning: self._running,
             p.SetLearningRate: self._learning_rate, p.SetBatchSize: self._batch_size,
-            p.PeekBatch: self._peek_batch, p.SetParams: self._params,
+            p.PeekBatch: self._peek_batch, p.SetParams: self._params, p.BranchFrom: self._branch,
         }
 
     # --- commands ------------------------------------------------------------------------------------------
@@ -102,6 +105,11 @@ class TrainingLoop:
         self.config, self.network, self.resume = c.config, c.network, c.resume
         self._rebuild()
 
+    def _branch(self, c: p.BranchFrom) -> None:
+        b = c.branch  # a Load of the branch's network, counters and history, numbering checkpoints on from it
+        self._load(p.Load(c.config, b.network, p.Resume(b.step, b.samples_seen, b.epoch_progress, b.history,
+                                                        b.next_ordinal)))
+
     def _running(self, c: p.SetRunning) -> None:
         tr = self.trainer
         running = bool(c.running) and tr is not None
@@ -131,6 +139,8 @@ class TrainingLoop:
         if self.trainer is not None:
             self.trainer.network.set_params(c.params)
             self.trainer.clear_divergence()
+            if self.trainer.recording is not None:  # the timeline holds the hand-made step too (at its step)
+                self.trainer.record_into(self.trainer.recording)
             self.changed = True
 
     def _set_running(self, running: bool) -> None:
@@ -150,11 +160,19 @@ class TrainingLoop:
         self.run_id += 1
         self.sent_costs = 0
         self.send_history = False
+        # np.empty maps the outbox's pages without touching them: only the few rows in use between two
+        # publishes ever become memory, so a new one per run costs nothing
+        try:
+            self.outbox = Recording(self.trainer.network.params.size, outbox=True)
+        except ValueError:  # a network too large to record within the budget trains unrecorded
+            self.outbox = None
         if self.resume is not None:
             r = self.resume
             self.trainer.resume(Branch(self.trainer.network, r.step, r.samples_seen, r.epoch_progress,
-                                       copy.deepcopy(r.history), None, 0))
+                                       copy.deepcopy(r.history), None, r.next_ordinal), recording=self.outbox)
             self.sent_costs, self.send_history = r.step, True
+        else:
+            self.trainer.record_into(self.outbox)  # checkpoint 0: the starting weights (None: not recording)
         self._set_running(False)
         self.changed = True
 
@@ -216,9 +234,10 @@ class TrainingLoop:
             return False
 
     def publish(self) -> None:
-        """Send the trainer's state and the costs not sent before."""
+        """Send the trainer's state and the costs and checkpoints not sent before."""
         tr = self.trainer
         h = tr.history
+        new = self.outbox.take_new() if self.outbox is not None and len(self.outbox) else None
         costs, samples = h.since(self.sent_costs)
         state = TrainingState(
             config=tr.config, sizes=tr.network.sizes, params=tr.network.params.copy(), step=tr.step_count,
@@ -227,9 +246,10 @@ class TrainingLoop:
             learning_rate=tr.learning_rate, samples_per_second=tr.samples_per_second() if self.running else 0.0,
             running=self.running)
         if self.send_history:  # the whole history, new costs included (a copy: in thread mode it is the same object)
-            event = p.Published(self.run_id, h.steps, costs[:0].copy(), samples[:0].copy(), state, copy.deepcopy(h))
+            event = p.Published(self.run_id, h.steps, costs[:0].copy(), samples[:0].copy(), state, copy.deepcopy(h),
+                                checkpoints=new)
         else:
-            event = p.Published(self.run_id, self.sent_costs, costs.copy(), samples.copy(), state)
+            event = p.Published(self.run_id, self.sent_costs, costs.copy(), samples.copy(), state, checkpoints=new)
         self.send(event)
         self.sent_costs, self.send_history = h.steps, False
         self.changed = False

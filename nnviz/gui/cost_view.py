@@ -13,7 +13,7 @@ import math
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt, Slot
+from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import QSizePolicy
 
 from ..core.envelope import AVERAGE_WINDOW, CostCurves
@@ -37,6 +37,9 @@ LABEL_EXPERIMENT_NOTE = ("<span style='font-size:8pt'>Orange: the same network o
 
 class CostView(pg.PlotWidget):
     """The cost of each mini-batch against epochs, with test accuracy (%) on the right-hand axis."""
+
+    moment_clicked = Signal(float)  #: a click on the plot at this many epochs: the timeline moves there
+    follow_requested = Signal()  #: a double-click: follow the training again (the timeline goes live too)
 
     def __init__(self, parent=None):
         super().__init__(parent, background=theme.PLOT_BACKGROUND)
@@ -119,6 +122,13 @@ class CostView(pg.PlotWidget):
         self.log_time = False
         plot.vb.sigRangeChangedManually.connect(self._on_manual_range)
         plot.vb.disableAutoRange()
+        # the timeline's moment: a line at the time the views show when they are not live
+        self.marker = pg.InfiniteLine(angle=90, movable=False, pen=pg.mkPen(theme.MOMENT, width=1.5))
+        self.marker.setZValue(20)
+        self.marker.hide()
+        plot.addItem(self.marker, ignoreBounds=True)
+        self._marker_epochs: float | None = None
+        self.scene().sigMouseClicked.connect(self._on_click)
         self._apply_x_range()
 
     def _sync_boxes(self) -> None:
@@ -144,7 +154,27 @@ class CostView(pg.PlotWidget):
         """Double-click: follow the data again after zooming."""
         self.user_zoomed = False
         self._refit()
+        self.follow_requested.emit()
         super().mouseDoubleClickEvent(event)
+
+    def _on_click(self, event) -> None:
+        """A click inside the plot (not a drag, not the second of a double-click) asks for the moment there."""
+        vb = self.getPlotItem().vb
+        if event.double() or event.button() != Qt.MouseButton.LeftButton:
+            return
+        if not vb.sceneBoundingRect().contains(event.scenePos()):
+            return
+        x = vb.mapSceneToView(event.scenePos()).x()
+        self.moment_clicked.emit(10**x if self.log_time else x)
+
+    def show_marker(self, epochs: float | None) -> None:
+        """Mark the moment the views show, at ``epochs`` (None: they are live, no mark)."""
+        self._marker_epochs = epochs
+        if epochs is None:
+            self.marker.hide()
+            return
+        self.marker.setValue(float(self._time(np.array([epochs]))[0]))
+        self.marker.show()
 
     def _refit(self) -> None:
         """Fit the axes to the data drawn now (after a zoom, a new run, or a change of axis)."""
@@ -226,6 +256,7 @@ class CostView(pg.PlotWidget):
             self._draw_cost(ghost, points[self.log_time])
         for item in (self.acc_curve, self.quick_curve, self.comparison_acc):
             self._draw_accuracy(item, self._accuracy.get(item, np.empty((0, 2))))
+        self.show_marker(self._marker_epochs)
 
     def set_reference_visible(self, visible: bool) -> None:
         """Show or hide the dashed reference accuracy line."""
@@ -288,8 +319,10 @@ class CostView(pg.PlotWidget):
     def _accuracy_rows(rows) -> np.ndarray:
         return np.asarray(rows, dtype=float).reshape(-1, 2)
 
-    def show_snapshot(self, snap: Snapshot) -> None:
-        """Append the mini-batches that are new in ``snap`` and redraw the accuracy points."""
+    def show_snapshot(self, snap: Snapshot, moment: float | None = None) -> None:
+        """Append the mini-batches that are new in ``snap`` (the live run) and redraw the accuracy points; mark the
+        moment the other views show at ``moment`` epochs (None: they are live)."""
+        self.show_marker(moment)
         new = self._new_costs(snap, self.run)
         if new is None:  # a different run: start over
             self.start_new_run(keep_previous=False)

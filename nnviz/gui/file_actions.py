@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from ..core.history import History
 from ..core.model_io import ModelFileError, save_model
+from ..core.recording import Recording
 from ..core.run import Run
 
 
@@ -86,8 +87,9 @@ class ModelFiles(QObject):
             self.save_to(path)
 
     def save_to(self, path: Path) -> bool:
-        """Save the live network and its history; a failure is explained and nothing is overwritten."""
-        if not save_snapshot(self.window, self.run.latest, path):
+        """Save the live network, its history and its recording; a failure is explained and nothing is
+        overwritten."""
+        if not save_snapshot(self.window, self.run.latest, path, self.run.recording):
             return False
         self.run.saved(path)
         self.window.settings.setValue("files/model_dir", str(path.parent))
@@ -96,15 +98,17 @@ class ModelFiles(QObject):
         return True
 
 
-def save_snapshot(parent: QWidget, snap, path: Path) -> bool:
-    """Save ``snap``'s network and history to ``path``; on failure say why (nothing is overwritten)."""
+def save_snapshot(parent: QWidget, snap, path: Path, recording: Recording | None = None) -> bool:
+    """Save ``snap``'s network and history (and the run's ``recording``, the timeline's checkpoints) to ``path``;
+    on failure say why (nothing is overwritten)."""
     if snap is None:
         QMessageBox.information(parent, "Nothing to save", "There is no network yet.")
         return False
     try:
         history = History.from_parts(snap.envelope, snap.costs, snap.cost_samples, snap.step - len(snap.costs),
                                      snap.test_accuracy, snap.quick_accuracy)
-        save_model(snap.network(), path, snap.config.to_dict(), history=history)
+        save_model(snap.network(), path, snap.config.to_dict(), history=history,
+                   recording=recording if recording is not None and len(recording) else None)
     except ModelFileError as e:
         QMessageBox.warning(parent, "Cannot save model", str(e))
         return False

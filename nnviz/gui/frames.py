@@ -19,6 +19,7 @@ from PySide6.QtCore import QObject, QTimer, Signal, Slot
 FRAME_MS = 33  # ~30 frames a second at most
 MAX_FRAME_MS = 250  # ...and never fewer than 4
 SNAPSHOT, INPUT = "snapshot", "input"  # what changed: the shown moment, or only the drawing / a view's options
+LIVE = "live"  # the live run moved on while the views show a recorded moment (the cost plot, the timeline follow)
 log = logging.getLogger(__name__)
 
 
@@ -42,6 +43,8 @@ class FrameScheduler(QObject):
         self._queue: list[Task] = []
         self._pending: set[str] = set()
         self._spent = 0.0
+        self._last_spent = self._last_end = 0.0  # the last whole frame: what it took, when it ended
+        self._drawing = False  # a task is running
         self._failed: set[str] = set()
         self.timer = QTimer(self)
         self.timer.setInterval(FRAME_MS)
@@ -68,13 +71,32 @@ class FrameScheduler(QObject):
     @Slot()
     def mark_snapshot(self) -> None:
         """The shown snapshot changed: every view draws it at the next frame."""
-        self._pending.add(SNAPSHOT)
+        self._mark(SNAPSHOT)
+
+    def _mark(self, what: str) -> None:
+        # A change that a task makes while it draws (the backprop panel recomputing for the graph task, which then
+        # draws its overlay) is drawn by this very frame: marking it would draw every frame again, for ever.
+        if not self._drawing:
+            self._pending.add(what)
+
+    @Slot()
+    def mark_live(self) -> None:
+        """The live run moved on but the shown moment did not: the views of the whole run redraw."""
+        self._mark(LIVE)
+
+    def draw_now(self) -> None:
+        """The shown moment changed by the user's hand (the timeline's cursor): draw it now rather than at the next
+        tick, unless a frame is being drawn or drawing would take more than a third of the time (then the timer
+        draws it, as any other frame)."""
+        self.mark_snapshot()
+        if not self._queue and time.perf_counter() - self._last_end >= 2 * self._last_spent:
+            self.tick()
 
     @Slot()
     def mark_input(self) -> None:
         """The input (or a view's option) changed: the views that draw it redraw at the next frame, not on every
         stroke segment."""
-        self._pending.add(INPUT)
+        self._mark(INPUT)
 
     @property
     def busy(self) -> bool:
@@ -97,15 +119,19 @@ class FrameScheduler(QObject):
             return
         task = self._queue.pop(0)
         t0 = time.perf_counter()
+        self._drawing = True
         try:
             task.run()
         except Exception:  # noqa: BLE001 - one view failing one frame must not freeze the others
             if task.name not in self._failed:
                 self._failed.add(task.name)
                 log.exception("the %s view failed to draw a frame; the other views go on", task.name)
+        finally:
+            self._drawing = False
         self._spent += time.perf_counter() - t0
         if self._queue:
             self._turn.start()
         else:
             self.timer.setInterval(int(min(max(FRAME_MS, 3000 * self._spent), MAX_FRAME_MS)))
+            self._last_spent, self._last_end = self._spent, time.perf_counter()
             self.frame_drawn.emit(self._spent)

@@ -15,14 +15,14 @@ from ..core import data as mnist_data
 from ..core import protocol as p
 from ..core.run import EXAMPLE_MODEL, RESOURCES, Run
 from ..core.training import PRESETS, TrainConfig
-from . import file_actions, menus
+from . import file_actions, menus, timeline
 from .analysis_docks import AnalysisDocks
 from .backprop_view import BackpropPanel
 from .controls import ControlsPanel
 from .cost_view import CostView
 from .data_panel import DataPanel
 from .draw_panel import DrawPanel
-from .frames import SNAPSHOT, FrameScheduler
+from .frames import LIVE, SNAPSHOT, FrameScheduler
 from .help_window import HelpWindow
 from .network_panel import NetworkPanel
 from .settings import restore, save
@@ -43,6 +43,7 @@ class MainWindow(QMainWindow):
         self.controls = ControlsPanel()
         self.run = Run(self.controls.config())
         self.cost_view = CostView()
+        self.timeline = timeline.Timeline(self)  # the timeline under the cost plot (and your drawing through the run)
         self.draw_panel = DrawPanel()
         self.network_panel = NetworkPanel()
         self.network_view = self.network_panel.view
@@ -67,6 +68,7 @@ class MainWindow(QMainWindow):
         restore(self.settings, self.settings_table)
         self.training = TrainingControl(self.run, training, self)
         self._wire()
+        self.timeline.wire()
         self.training.start(p.Reset(self.run.config), p.SetSpeed(self.controls.speed()))
         self._update_title()
         self.frames.start()
@@ -94,7 +96,7 @@ class MainWindow(QMainWindow):
         area = Qt.DockWidgetArea
         self.draw_dock = dock(self, "Draw", "dock-draw", self.draw_panel, area.LeftDockWidgetArea)
         self.controls_dock = dock(self, "Training", "dock-controls", self.controls, area.RightDockWidgetArea)
-        self.cost_dock = dock(self, "Cost and accuracy", "dock-cost", self.cost_view, area.BottomDockWidgetArea)
+        self.cost_dock = dock(self, "Cost and accuracy", "dock-cost", self.timeline.panel, area.BottomDockWidgetArea)
         self.backprop_dock = dock(self, "Backpropagation", "dock-backprop", self.backprop_panel,
                                         area.RightDockWidgetArea)
         self.tabifyDockWidget(self.controls_dock, self.backprop_dock)
@@ -107,10 +109,10 @@ class MainWindow(QMainWindow):
     def _add_frame_tasks(self) -> None:
         """Each view's share of a frame, in drawing order: update, then paint in a turn of its own."""
         f, run = self.frames, self.run
-        f.add("cost", lambda: self.cost_view.show_snapshot(run.shown()), on=[SNAPSHOT])
-        f.add("status", lambda: self.status.show_snapshot(run.shown()), on=[SNAPSHOT])
+        f.add("cost", lambda: self.cost_view.show_snapshot(run.latest, run.moment_epochs()), on=[SNAPSHOT, LIVE])
+        f.add("status", lambda: self.status.show_snapshot(run.shown(), run.viewing()), on=[SNAPSHOT, LIVE])
         f.add("outputs", self.classify_input, on=[SNAPSHOT])
-        f.add("cost paint", lambda: self.cost_view.viewport().repaint(), on=[SNAPSHOT])
+        f.add("cost paint", lambda: self.cost_view.viewport().repaint(), on=[SNAPSHOT, LIVE])
         f.add("graph", self._show_graph)
         f.add("graph paint", lambda: self.network_panel.isVisible() and self.network_view.viewport().repaint())
         f.add("weights", lambda: self.weights_dock.isVisible() and self.run.graph_network() and
@@ -152,7 +154,7 @@ class MainWindow(QMainWindow):
         self.weights_panel.times_input.toggled.connect(self.frames.mark_input)
         b = self.backprop_panel
         b.overlay_changed.connect(self.on_backprop_changed)
-        b.params_requested.connect(lambda params: self.training.post(p.SetParams(params)))
+        b.params_requested.connect(lambda ps: self._refuse("apply a step") or self.training.post(p.SetParams(ps)))
         b.show_image.connect(d.show_labelled)
         b.batch_requested.connect(lambda: self.training.post(p.PeekBatch()))
         for each in (self.backprop_dock, self.weights_dock, self.analysis.landscape_dock, self.analysis.dreams_dock):
@@ -170,9 +172,8 @@ class MainWindow(QMainWindow):
 
     @Slot(object)
     def on_snapshot(self, snap) -> None:
-        """Keep only the newest snapshot; the next frame draws it."""
-        self.run.snapshot_arrived(snap)
-        self.frames.mark_snapshot()
+        """Keep only the newest snapshot; the next frame draws it (only the live run's views if not shown)."""
+        (self.frames.mark_snapshot if self.run.snapshot_arrived(snap) else self.frames.mark_live)()
 
     @Slot(object)
     def on_data_ready(self, data: p.DataLoaded) -> None:

@@ -1,10 +1,13 @@
-"""The status bar's figures of the shown moment: epoch, images, mini-batches, speed, cost, test accuracy."""
+"""The status bar's figures of the shown moment: epoch, images, mini-batches, speed, cost, test accuracy — and, when
+the views show a recorded moment rather than the live run, which one ("viewing mini-batch N of M")."""
 
 from __future__ import annotations
 
+from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QLabel, QStatusBar
 
 from ..core.snapshot import Snapshot
+from ..core.timeline import viewing_text
 
 FIGURES = [("epoch", "Passes through the 60,000 training images"),
            ("samples", "Training images seen so far"),
@@ -19,6 +22,16 @@ class StatusFigures:
 
     def __init__(self, bar: QStatusBar):
         self.labels: dict[str, QLabel] = {}
+        self.moment = QLabel()
+        self.moment.setToolTip("The views show this moment of the run, not the live network (End: back to live)")
+        self.moment.setStyleSheet("font-weight:bold")
+        # a fixed size, as wide as its longest text: moving the cursor then never re-lays out the window
+        bold = self.moment.font()
+        bold.setBold(True)
+        metrics = QFontMetrics(bold)
+        self.moment.setFixedSize(metrics.horizontalAdvance(viewing_text(9_999_999, 9_999_999)) + 4, metrics.height())
+        self.moment.hide()
+        bar.addPermanentWidget(self.moment)
         for key, tip in FIGURES:
             label = QLabel("–")
             label.setToolTip(tip)
@@ -26,8 +39,12 @@ class StatusFigures:
             bar.addPermanentWidget(label)
             self.labels[key] = label
 
-    def show_snapshot(self, s: Snapshot) -> None:
-        """The figures of ``s`` (the labels "epoch N.NN" and "N mini-batches" are read by outside checks)."""
+    def show_snapshot(self, s: Snapshot, viewing: str | None = None) -> None:
+        """The figures of ``s`` (the labels "epoch N.NN" and "N mini-batches" are read by outside checks);
+        ``viewing`` says which recorded moment ``s`` is ("viewing mini-batch N of M"), None when it is live."""
+        if self.moment.text() != (viewing or ""):
+            self.moment.setText(viewing or "")
+        self.moment.setVisible(viewing is not None)
         text = {
             "epoch": f"epoch {s.epoch_progress:.2f}",
             "samples": f"{s.samples_seen:,} images",

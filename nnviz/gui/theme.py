@@ -30,6 +30,11 @@ CURRENT_POINT = "#ff5c8a"
 BALL = "#ff5c8a"
 DREAM_ANSWERED = ACCURACY  # the network reads the dream as its digit
 DREAM_MISREAD = COMPARISON  # it reads another digit
+MOMENT = "#f2f2f2"  # the timeline: the recorded moment the views show, marked on the plots
+# your drawing through the run: one colour per digit's output (distinct on the dark plots; each curve is labelled
+# with its digit too, so no colour has to be told apart alone)
+DIGIT_COLOURS = ("#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1", "#ff9da7",
+                 "#9c755f", "#bab0ac")
 WARNING_BACKGROUND = "#5a3b12"
 WARNING_TEXT = "#ffe2b0"
 

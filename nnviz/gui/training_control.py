@@ -2,12 +2,13 @@
 
 The window posts protocol commands here and listens to these signals, whichever relay is behind them: when the
 training process dies, the next command that needs training starts a new one from the last snapshot (its weights,
-counters and history), so the learner loses nothing.
+counters and history), so the learner loses nothing. The live run's recorded checkpoints go straight into the run
+model's store (on the GUI thread, before the snapshot they came with), where the timeline reads them.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QObject, Qt, Signal, Slot
 
 from ..core import protocol as p
 from ..core.run import Run
@@ -47,6 +48,11 @@ class TrainingControl(QObject):
                      "batch_ready"):
             getattr(relay, name).connect(getattr(self, name), queued)
         relay.died.connect(self._on_died, queued)
+        relay.checkpoints_ready.connect(self._on_checkpoints, queued)
+
+    @Slot(int, object)
+    def _on_checkpoints(self, run_id: int, batch) -> None:
+        self.run.checkpoints_arrived(run_id, batch)
 
     def start(self, *commands) -> None:
         """Post the first commands and start the relay."""
@@ -79,6 +85,7 @@ class TrainingControl(QObject):
         self.relay.shutdown(1000)
         self.relay = self._new_relay()
         self._forward(self.relay)
+        self.run.relay_replaced()
         self.dead = False
         commands = [p.LoadData(self.run.data_source)] if self.run.data_source else []
         snap = self.run.latest

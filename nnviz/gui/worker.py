@@ -56,6 +56,7 @@ class TrainingRelay(QObject):
     """Steers one training loop; talk to it only through its methods (from the GUI thread) and its signals."""
 
     snapshot_ready = Signal(object)  #: a Snapshot
+    checkpoints_ready = Signal(int, object)  #: a run id and its new recording.CheckpointBatch (before its Snapshot)
     running_changed = Signal(bool)
     diverged = Signal(str)  #: the cost became NaN/inf; training paused, last good weights kept
     failed = Signal(str)  #: something the user should know
@@ -193,4 +194,6 @@ class TrainingRelay(QObject):
 
     def _published(self, event: p.Published) -> None:
         self.last_step = event.state.step
+        if event.checkpoints is not None:
+            self.checkpoints_ready.emit(event.run_id, event.checkpoints)
         self.snapshot_ready.emit(self._assembler.build(event))
