@@ -15,7 +15,7 @@ from ..core import data as mnist_data
 from ..core import protocol as p
 from ..core.run import EXAMPLE_MODEL, RESOURCES, Run
 from ..core.training import PRESETS, TrainConfig
-from . import file_actions, menus
+from . import file_actions, keys, menus
 from .analysis_docks import AnalysisDocks
 from .backprop_view import BackpropPanel
 from .controls import ControlsPanel
@@ -72,9 +72,7 @@ class MainWindow(QMainWindow):
         self.training.start(p.Reset(self.run.config), p.SetSpeed(self.controls.speed()))
         self._update_title()
         self.frames.start()
-        # Start with the focus on the plot, not in a text field, so Space/→/S act at once.
-        self.cost_view.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-        self.cost_view.setFocus()
+        self.keys = keys.install(self)
         if autoload:
             self.find_data(data)
 

@@ -54,6 +54,9 @@ def build(w) -> None:
     w.train_action = _action(w, t, "&Train / Pause", w.toggle_training, QKeySequence(Qt.Key.Key_Space))
     _action(w, t, "&Step one mini-batch", w.step_once, [QKeySequence(Qt.Key.Key_Right), QKeySequence(Qt.Key.Key_S)])
     _action(w, t, "&Reset", w.reset, QKeySequence("Ctrl+R"))
+    _action(w, t, "&Faster", w.controls.faster, QKeySequence(Qt.Key.Key_BracketRight),
+            tip="One step right on the speed slider: from the default 100 mini-batches a second to full speed")
+    _action(w, t, "S&lower", w.controls.slower, QKeySequence(Qt.Key.Key_BracketLeft))
     _action(w, t, "Experiment: true vs random &labels", w.start_label_experiment,
             tip="Train the same network twice at once, once on shuffled labels, and compare the curves")
     presets = t.addMenu("&Presets")
