@@ -74,7 +74,8 @@ class WindowKeys(QObject):
 def tab_order(widgets: list[QWidget]) -> None:
     """Tab visits ``widgets`` in this order (those that take no keyboard focus are skipped by Qt)."""
     for first, second in zip(widgets, widgets[1:]):
-        QWidget.setTabOrder(first, second)
+        if first.window() is second.window():  # a floating dock is a window of its own
+            QWidget.setTabOrder(first, second)
 
 
 def install(w) -> WindowKeys:

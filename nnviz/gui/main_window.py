@@ -24,6 +24,7 @@ from .data_panel import DataPanel
 from .draw_panel import DrawPanel
 from .frames import SNAPSHOT, FrameScheduler
 from .help_window import HelpWindow
+from .layout import DockProportions
 from .network_panel import NetworkPanel
 from .settings import restore, save
 from .status_figures import StatusFigures
@@ -62,6 +63,7 @@ class MainWindow(QMainWindow):
         self.status = StatusFigures(self.statusBar())
         self.status_labels = self.status.labels
         self.analysis = AnalysisDocks(self)
+        self.proportions = DockProportions(self)  # each dock's share of the window, kept as it is resized
         self.frames = FrameScheduler(self)
         self._add_frame_tasks()
         menus.build(self)
@@ -93,7 +95,8 @@ class MainWindow(QMainWindow):
     def _build_docks(self) -> None:
         area = Qt.DockWidgetArea
         self.draw_dock = dock(self, "Draw", "dock-draw", self.draw_panel, area.LeftDockWidgetArea)
-        self.controls_dock = dock(self, "Training", "dock-controls", self.controls, area.RightDockWidgetArea)
+        self.controls_dock = dock(self, "Training", "dock-controls", self.controls, area.RightDockWidgetArea,
+                                  scrolling=True)
         self.cost_dock = dock(self, "Cost and accuracy", "dock-cost", self.cost_view, area.BottomDockWidgetArea)
         self.backprop_dock = dock(self, "Backpropagation", "dock-backprop", self.backprop_panel,
                                         area.RightDockWidgetArea)
@@ -101,8 +104,6 @@ class MainWindow(QMainWindow):
         self.controls_dock.raise_()
         self.weights_dock = dock(self, "Weight images", "dock-weights", self.weights_panel, area.BottomDockWidgetArea)
         self.splitDockWidget(self.cost_dock, self.weights_dock, Qt.Orientation.Horizontal)
-        self.resizeDocks([self.cost_dock], [280], Qt.Orientation.Vertical)  # weight images ≥ 150 px tall
-        self.resizeDocks([self.cost_dock, self.weights_dock], [700, 500], Qt.Orientation.Horizontal)
 
     def _add_frame_tasks(self) -> None:
         """Each view's share of a frame, in drawing order: update, then paint in a turn of its own."""

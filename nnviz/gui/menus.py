@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QMessageBox
 
 from .. import __version__
 from ..core.training import PRESETS, TrainConfig
-from . import file_actions
+from . import file_actions, layout
 from .network_view import DEFAULT_INPUT_EDGES
 from .settings import Setting
 
@@ -73,6 +73,8 @@ def build(w) -> None:
     w.colourblind_action = _action(w, v, "Colour-blind-safe colours", w.set_colourblind, checkable=True,
                                    tip="Blue/orange instead of blue/red for positive/negative weights")
     v.addSeparator()
+    _action(w, v, "Reset &layout", w.proportions.reset, QKeySequence("Ctrl+Shift+R"),
+            tip="Every panel back where it was at first, at its first size")
     for dock in (w.draw_dock, w.cost_dock, w.weights_dock, w.backprop_dock, w.controls_dock,
                  w.analysis.landscape_dock, w.analysis.dreams_dock):
         v.addAction(dock.toggleViewAction())
@@ -100,17 +102,14 @@ def _set_config_json(w, text: str) -> None:
         w.controls.set_config(before)  # an old or hand-edited setting: keep the defaults
 
 
-def _restore_geometry(w, geometry) -> None:
-    if not w.restoreGeometry(geometry):
-        w.resize(1280, 760)
-
-
 def settings_table(w) -> list[Setting]:
     """Everything about the window that a user should not have to set again at every start."""
     c, d = w.controls, w.draw_panel
     return [
-        Setting("window/geometry", bytes, None, w.saveGeometry, lambda g: _restore_geometry(w, g)),
+        # a geometry that no longer fits a screen is not restored
+        Setting("window/geometry", bytes, None, w.saveGeometry, lambda g: layout.restore_geometry(w, g)),
         Setting("window/state", bytes, None, w.saveState, w.restoreState),
+        Setting("window/proportions", str, None, w.proportions.to_text, w.proportions.from_text),
         Setting("training/config", str, None, lambda: _config_json(w), lambda t: _set_config_json(w, t)),
         Setting("training/speed_index", int, None, c.speed_slider.value, c.speed_slider.setValue),
         Setting("view/reference", bool, True, w.reference_action.isChecked, w.reference_action.setChecked),
