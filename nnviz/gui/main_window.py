@@ -221,7 +221,7 @@ class MainWindow(QMainWindow):
             return
         panel = self.draw_panel
         if panel.noise_batch is not None:  # the noise experiment is on the bars: keep it, live
-            panel.show_noise_batch(self.run.classify(panel.noise_batch))
+            panel.show_noise_batch(self.run.classify(panel.noise_batch), net.output_name)
         else:
             panel.show_output(self.run.classify(panel.canvas.network_input()), net.output_name,
                               untrained=self.run.untrained())

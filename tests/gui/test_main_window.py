@@ -278,33 +278,6 @@ def test_random_label_experiment_runs_both_side_by_side(window, qtbot):
     assert window.training.comparison is None and not window.cost_view.comparing
 
 
-def test_noise_batch_shows_the_spread_of_guesses(window, qtbot):
-    """100 noise images: the bars become the share of each guessed digit (they sum to 1) and the text explains;
-    it stays on while training redraws frames (it used to vanish at the next frame) and follows the training
-    network, until a stroke on the canvas brings the drawing back."""
-    from PySide6.QtCore import QPoint
-
-    panel = window.draw_panel
-    qtbot.mouseClick(panel.noise100_button, Qt.MouseButton.LeftButton)
-    assert panel.bars.values.sum() == pytest.approx(1.0)
-    assert "noise images" in panel.answer.text()
-    qtbot.keyClick(window, Qt.Key.Key_Space)  # train: frames keep coming
-    step = window.latest.step
-    qtbot.waitUntil(lambda: window.latest.step > step + 1000, timeout=10_000)
-    qtbot.wait(100)
-    assert "noise images" in panel.answer.text() and panel.bars.values.sum() == pytest.approx(1.0)
-    qtbot.keyClick(window, Qt.Key.Key_Space)  # pause; the bars hold the shares under the newest weights
-    qtbot.wait(300)
-    window.classify_input()
-    guesses = window.run.network().predict(panel.noise_batch).argmax(axis=1)
-    np.testing.assert_allclose(panel.bars.values, np.bincount(guesses, minlength=10) / 100, atol=1e-6)
-    qtbot.mousePress(panel.canvas, Qt.MouseButton.LeftButton, pos=QPoint(150, 60))
-    qtbot.mouseMove(panel.canvas, QPoint(150, 200))
-    qtbot.mouseRelease(panel.canvas, Qt.MouseButton.LeftButton, pos=QPoint(150, 200))
-    qtbot.waitUntil(lambda: "noise images" not in panel.answer.text(), timeout=3_000)
-    assert panel.noise_batch is None
-
-
 def test_help_opens_with_f1_and_covers_every_panel(make_window, qtbot):
     """F1 opens "How it works" in a scrolling window of its own (it fits a 768-pixel screen) that names every
     panel and the keys; pressing F1 again brings back the same window."""
