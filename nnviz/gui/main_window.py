@@ -144,7 +144,7 @@ class MainWindow(QMainWindow):
         d.input_changed.connect(self.classify_input)
         d.noise_batch_requested.connect(lambda _images: self.classify_input())
         d.input_changed.connect(self.frames.mark_input)
-        d.input_changed.connect(lambda: self.backprop_panel.set_drawing(d.canvas.network_input()))
+        d.input_changed.connect(lambda: self.backprop_panel.set_drawing(d.canvas.network_input(), d.true_label))
         self.network_panel.input_edges_changed.connect(self.frames.mark_input)
         # selecting a neuron in the graph selects its weight image, and the reverse
         self.network_view.neuron_selected.connect(self.weights_panel.view.select)
@@ -152,6 +152,7 @@ class MainWindow(QMainWindow):
         self.weights_panel.times_input.toggled.connect(self.frames.mark_input)
         b = self.backprop_panel
         b.overlay_changed.connect(self.on_backprop_changed)
+        self.backprop_dock.visibilityChanged.connect(b.set_open)  # leaving the tab ends the graph's overlay
         b.params_requested.connect(lambda params: self.training.post(p.SetParams(params)))
         b.show_image.connect(d.show_labelled)
         b.batch_requested.connect(lambda: self.training.post(p.PeekBatch()))
@@ -231,10 +232,9 @@ class MainWindow(QMainWindow):
         if net is None:
             return
         panel = self.backprop_panel
-        if panel.isVisible() or panel.overlay.isChecked():
-            panel.set_network(net, self.run.shown().learning_rate)
+        panel.set_network(net, self.run.shown().learning_rate)  # recomputed only while its tab is open
         if self.network_panel.isVisible():
-            batch = panel.batch_average() if panel.overlay.isChecked() else None
+            batch = panel.batch_average() if panel.showing_overlay() else None
             self.network_panel.show_network(net, *(batch or (self.draw_panel.canvas.network_input(),)))
 
     @Slot()

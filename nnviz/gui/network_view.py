@@ -103,7 +103,14 @@ class NetworkView(pg.PlotWidget):
 
     def _update_legend(self) -> None:
         kinds = self._activation_kinds()
-        self.legend.show_key(self.palette_name, kinds[0] if kinds else "sigmoid", self.edge_steps is not None)
+        self.legend.show_key(self.palette_name, kinds[0] if kinds else "sigmoid", self.edge_steps is not None,
+                             self.neuron_name(*self.selected) if self.selected and self.network else None)
+
+    def neuron_name(self, layer: int, index: int) -> str:
+        """How the key and the hover text name a neuron: "output neuron 3", "hidden layer 1, neuron 5"."""
+        if layer == len(self.network.sizes) - 1:
+            return f"output neuron {index}"
+        return f"hidden layer {layer}, neuron {index}"
 
     def set_palette(self, name: str) -> None:
         """Standard (blue/red) or colour-blind-safe (blue/orange) edge colours."""
@@ -151,6 +158,7 @@ class NetworkView(pg.PlotWidget):
         x_range, y_range = self.layout.view_range()
         self.vb.setRange(xRange=x_range, yRange=y_range, padding=0)
         self.selected = None
+        self._update_legend()
         self.hovered = None
         self.hover_text.hide()
         self.hover_image.hide()
@@ -270,6 +278,7 @@ class NetworkView(pg.PlotWidget):
     def select(self, layer: int, index: int) -> None:
         """Highlight a neuron's incoming and outgoing edges and dim the rest; (−1, −1) clears."""
         self.selected = None if layer < 1 else (layer, index)
+        self._update_legend()
         self._draw_highlight()
 
     def _draw_highlight(self) -> None:
