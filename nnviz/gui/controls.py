@@ -122,6 +122,7 @@ class ControlsPanel(QWidget):
         self.preset_combo.setToolTip("video: the explanation's 784-16-16-10 sigmoid network. best: the same shape "
                                      "with ReLU, softmax and cross-entropy. diverge: a learning rate far too large.")
         self.preset_combo.textActivated.connect(self.preset_chosen)
+        self.applied_preset = "video"  #: the preset the form was last filled from
         aform.addRow("Preset", self.preset_combo)
         self.layers_edit = QLineEdit()
         self.layers_edit.setToolTip("Hidden layer sizes, comma-separated: 16,16 is the explanation's network; "
@@ -175,6 +176,17 @@ class ControlsPanel(QWidget):
     @Slot()
     def _show_speed(self) -> None:
         self.speed_label.setText(speed_label(self.speed(), self.batch_spin.value()))
+
+    def use_preset(self, name: str) -> TrainConfig:
+        """Fill the form from preset ``name`` and return its configuration."""
+        self.set_config(PRESETS[name])
+        self.show_preset(name)
+        return PRESETS[name]
+
+    def show_preset(self, name: str) -> None:
+        """Show ``name`` as the preset in use (after the form was filled from it, or a change of mind)."""
+        self.applied_preset = name
+        self.preset_combo.setCurrentText(name)
 
     def set_running(self, running: bool) -> None:
         """Show the worker's real state without re-emitting."""

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QMainWindow, QMessageBox, QVBoxLayout, QWidget
 from ..core import data as mnist_data
 from ..core import protocol as p
 from ..core.run import EXAMPLE_MODEL, RESOURCES, Run
-from ..core.training import PRESETS, TrainConfig
+from ..core.training import TrainConfig
 from . import file_actions, keys, menus
 from .analysis_docks import AnalysisDocks
 from .backprop_view import BackpropPanel
@@ -334,10 +334,12 @@ class MainWindow(QMainWindow):
 
     @Slot(str)
     def apply_preset(self, name: str) -> None:
-        """Fill the fields from a preset, then reset to it."""
-        self.controls.set_config(PRESETS[name])
-        self.controls.preset_combo.setCurrentText(name)
-        self.reset()
+        """Start over with a preset's settings, asking first if a trained network would be lost (No: the form, the
+        live learning rate and the network stay as they were)."""
+        if not self._may_discard("Use the preset?", f"Throw away the trained weights and start again as “{name}”?"):
+            self.controls.show_preset(self.controls.applied_preset)
+            return
+        self._start_over(self.controls.use_preset(name))
 
     @Slot()
     def start_label_experiment(self) -> None:
@@ -373,8 +375,7 @@ class MainWindow(QMainWindow):
         self._update_title()
 
     def _update_title(self) -> None:
-        name = self.run.title_name
-        self.setWindowTitle(f"{name} — nnviz" if name else "nnviz — watch a neural network learn")
+        self.setWindowTitle(self.run.window_title())
 
     # --- help and shutdown -----------------------------------------------------------------------------------
     @Slot()

@@ -328,3 +328,26 @@ def test_data_arriving_after_the_stand_in_example_starts_from_fresh_weights(make
     qtbot.waitUntil(lambda: w.has_data and w.latest is not None and np.array_equal(w.latest.params, fresh),
                     timeout=20_000)
     assert w.run.model_path is None and not w.data_panel.isVisible()
+
+
+def test_a_preset_asks_first_and_no_changes_nothing(window, qtbot):
+    """Choosing a preset (↓ in the preset box) while a trained network exists asks first; No leaves the form, the
+    preset box, the live learning rate and the network as they were (the form used to be filled before asking);
+    Yes starts over with the preset."""
+    questions = []
+    window.ask = lambda title, question: questions.append(question) or False
+    for _ in range(2):
+        qtbot.keyClick(window, Qt.Key.Key_S)
+    qtbot.waitUntil(lambda: window.latest.step == 2, timeout=5_000)
+    c = window.controls
+    before = c.config()
+    c.preset_combo.setFocus()
+    qtbot.keyClick(c.preset_combo, Qt.Key.Key_Down)  # "best"
+    assert questions and "best" in questions[0]
+    assert c.config() == before and c.preset_combo.currentText() == "video"
+    qtbot.wait(300)
+    assert window.latest.learning_rate == before.learning_rate and window.latest.step == 2
+    window.ask = lambda title, question: True
+    qtbot.keyClick(c.preset_combo, Qt.Key.Key_Down)
+    qtbot.waitUntil(lambda: window.latest.step == 0 and window.latest.config.activation == "relu", timeout=10_000)
+    assert c.preset_combo.currentText() == "best" and c.activation_combo.currentText() == "relu"
