@@ -146,9 +146,11 @@ class ControlsPanel(QWidget):
         self.seed_spin.setToolTip("Random seed: the same seed gives the same starting weights and order of images.")
         aform.addRow("Seed", self.seed_spin)
         self.random_labels = QCheckBox("Random labels")
-        self.random_labels.setToolTip("The experiment from the explanation: train on labels shuffled at random. "
-                                      "The network still drives the cost down — by memorising — but much slower, "
-                                      "and it learns nothing that works on the test images.")
+        self.random_labels.setToolTip("The explanation's experiment: train on labels shuffled at random. Properly "
+                                      "labelled data is learned far faster: this 16-unit network cannot memorise "
+                                      "60,000 arbitrary labels, so its cost stalls near 0.45 (what answering 0.1 "
+                                      "for every digit costs) and its test accuracy stays near 10 %. Training → "
+                                      "Experiment: true vs random labels shows both runs side by side.")
         aform.addRow(self.random_labels)
         layout.addWidget(arch)
         layout.addStretch(1)
