@@ -110,9 +110,22 @@ def test_random_labels_are_a_permutation_that_still_trains(small):
     assert math.isfinite(tr.history.costs[49])
 
 
-def test_nan_cost_stops_and_keeps_last_good_weights(mnist):
-    """The 'diverge' preset blows the cost up: TrainingDiverged names the learning rate; the weights stay finite."""
+def test_diverge_preset_climbs_and_oscillates_instead_of_falling(mnist):
+    """The 'diverge' preset shows a learning rate too large for all to see: the cost climbs to several times its
+    start within a few dozen mini-batches and keeps swinging (it used to turn NaN at mini-batch 4, too fast to see),
+    and the network learns nothing (test accuracy at chance)."""
     tr = Trainer(preset("diverge"), mnist)
+    tr.run_steps(6000)
+    costs = np.asarray(tr.history.recent()[0])
+    assert costs[20:60].mean() > 3 * costs[:3].mean()  # climbs, within the first dozens of mini-batches
+    assert costs[40:80].max() - costs[40:80].min() > 5  # and oscillates
+    assert costs[-1000:].mean() > 3 * costs[:3].mean() and tr.history.test_accuracy[-1][1] < 0.2
+
+
+def test_nan_cost_stops_and_keeps_last_good_weights(mnist):
+    """The 'overflow' preset blows the weights up: TrainingDiverged names the learning rate; the weights stay
+    finite."""
+    tr = Trainer(preset("overflow"), mnist)
     with pytest.raises(TrainingDiverged, match="learning rate"):
         tr.run_steps(2000)
     assert np.isfinite(tr.network.params).all()

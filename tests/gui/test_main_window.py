@@ -65,11 +65,14 @@ def test_learning_rate_change_reaches_the_trainer_live(window, qtbot):
 
 
 def test_nan_cost_pauses_and_explains_in_the_window(window, qtbot, monkeypatch):
-    """The diverge preset: training pauses by itself, a banner (not a dialog) names the learning rate, weights finite."""
+    """The overflow preset: training pauses by itself, a banner (not a dialog) names the learning rate, weights
+    finite."""
+    from nnviz.core.training import PRESETS
+
     dialogs = []
     monkeypatch.setattr(QMessageBox, "warning", lambda *a, **k: dialogs.append(a))
-    window.apply_preset("diverge")
-    qtbot.waitUntil(lambda: window.latest.config.learning_rate == 1e4, timeout=10_000)
+    window.apply_preset("overflow")
+    qtbot.waitUntil(lambda: window.latest.config.learning_rate == PRESETS["overflow"].learning_rate, timeout=10_000)
     qtbot.keyClick(window, Qt.Key.Key_Space)
     qtbot.waitUntil(lambda: window.banner.isVisible(), timeout=10_000)
     assert "learning rate" in window.banner.text()
@@ -351,3 +354,18 @@ def test_a_preset_asks_first_and_no_changes_nothing(window, qtbot):
     qtbot.keyClick(c.preset_combo, Qt.Key.Key_Down)
     qtbot.waitUntil(lambda: window.latest.step == 0 and window.latest.config.activation == "relu", timeout=10_000)
     assert c.preset_combo.currentText() == "best" and c.activation_combo.currentText() == "relu"
+
+
+def test_diverge_preset_climbs_on_the_plot(window, qtbot):
+    """Chosen in the preset box and trained with Space, the diverge preset's average cost on the plot climbs well
+    above where it started and the run goes on (no NaN pause): a learning rate too large, seen."""
+    c = window.controls
+    c.preset_combo.setFocus()
+    for _ in range(c.preset_combo.findText("diverge")):
+        qtbot.keyClick(c.preset_combo, Qt.Key.Key_Down)
+    qtbot.waitUntil(lambda: window.latest.config.activation == "tanh" and window.latest.step == 0, timeout=10_000)
+    qtbot.keyClick(window.cost_view, Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: window.cost_view.mini_batches_drawn > 300, timeout=10_000)
+    qtbot.keyClick(window.cost_view, Qt.Key.Key_Space)
+    costs = np.asarray(window.cost_view.avg_curve.yData)
+    assert costs[-1] > 3 * costs[0] and not window.banner.isVisible()
