@@ -30,6 +30,7 @@ CONVERT_ROWS = 1024  # shuffled images converted to floats at a time
 BACKUP_EVERY = 8  # steps between copies of the weights kept for recovering from a divergence
 _ONE_HOT = np.eye(10, dtype=DTYPE)  # row d is the target of digit d
 NOT_RECORDING = sys.maxsize  # the next checkpoint's step when nothing records
+RATE_GAP = 2.5  # s without a look at the speed (a pause): the next look starts a new measuring window
 
 
 @dataclass(frozen=True)
@@ -422,10 +423,12 @@ class Trainer:
         return self.network.accuracy(self._test_x[self._quick], self.data.y_test[self._quick])
 
     def samples_per_second(self) -> float:
-        """Training speed over the last half second or so."""
+        """Training speed over the last half second or so (asked for while training runs)."""
         t0, s0, rate = self._rate
         now = time.perf_counter()
-        if now - t0 >= 0.5:
+        if now - t0 > RATE_GAP:  # not asked for a while: training was paused, and the pause is no part of its speed
+            self._rate = (now, self.samples_seen, rate)
+        elif now - t0 >= 0.5:
             rate = (self.samples_seen - s0) / (now - t0)
             self._rate = (now, self.samples_seen, rate)
         return rate

@@ -210,3 +210,24 @@ def test_nielsen_784_30_10_reaches_95_percent(mnist):
 def test_best_preset_reaches_96_percent(mnist):
     """The 'best' preset on 784-16-16-10: ≥ 96.0 % within 30 epochs."""
     assert best_of(Trainer(preset("best"), mnist), 30) >= 0.96
+
+
+def test_speed_leaves_pauses_out(small, monkeypatch):
+    """The images/s figure measures training, not the pause before it: after ten seconds paused, the first figures
+    are the speed before the pause, then the new one (it used to average the pause in: a tenth of the speed)."""
+    from nnviz.core import training
+
+    clock = [100.0]
+    monkeypatch.setattr(training.time, "perf_counter", lambda: clock[0])
+    tr = Trainer(preset("video"), small)
+    tr.samples_per_second()
+    for _ in range(4):  # 100 mini-batches of 10 a second
+        clock[0] += 0.5
+        tr.run_steps(50)
+        assert tr.samples_per_second() == pytest.approx(1000)
+    clock[0] += 10.0  # paused
+    tr.run_steps(1)
+    assert tr.samples_per_second() == pytest.approx(1000)
+    clock[0] += 0.5
+    tr.run_steps(100)
+    assert tr.samples_per_second() == pytest.approx(2000)

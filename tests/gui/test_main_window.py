@@ -369,3 +369,19 @@ def test_diverge_preset_climbs_on_the_plot(window, qtbot):
     qtbot.keyClick(window.cost_view, Qt.Key.Key_Space)
     costs = np.asarray(window.cost_view.avg_curve.yData)
     assert costs[-1] > 3 * costs[0] and not window.banner.isVisible()
+
+
+def test_images_per_second_reads_a_dash_while_paused_and_stepping(window, qtbot):
+    """The status bar's speed is a number while training runs and "—" after Pause and while stepping by hand
+    (a step is no speed)."""
+    label = window.status_labels["speed"]
+    qtbot.keyClick(window.cost_view, Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: label.text()[0].isdigit(), timeout=10_000)
+    qtbot.keyClick(window.cost_view, Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: label.text() == "— images/s", timeout=3_000)
+    step = window.latest.step
+    for _ in range(3):
+        qtbot.keyClick(window.cost_view, Qt.Key.Key_S)
+    qtbot.waitUntil(lambda: window.latest.step == step + 3, timeout=5_000)
+    qtbot.wait(100)
+    assert label.text() == "— images/s"
