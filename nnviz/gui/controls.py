@@ -46,12 +46,12 @@ TRAINING_IMAGES = 60_000
 def speed_label(speed: float | None, batch_size: int = 10) -> str:
     """Human text for a speed setting: mini-batches and images a second, and what an epoch then takes."""
     if speed is None:
-        return "full speed: as fast as this computer trains"
+        return "full speed: as fast as this computer can train"
     images = speed * batch_size
     seconds = TRAINING_IMAGES / images
     epoch = (f"{seconds:.0f} s" if seconds < 90 else f"{seconds / 60:.0f} min" if seconds < 5400
              else f"{seconds / 3600:.0f} h")
-    return f"{speed:g} mini-batches/s = {images:,.0f} images/s · an epoch ≈ {epoch}"
+    return f"{speed:g} mini-batches/s = {images:,.0f} images/s: an epoch in about {epoch}"
 
 
 class ControlsPanel(QWidget):
@@ -96,7 +96,7 @@ class ControlsPanel(QWidget):
         self.speed_label = QLabel()
         self.speed_label.setWordWrap(True)
         form.addRow("Speed", self.speed_slider)
-        form.addRow("", self.speed_label)
+        form.addRow(self.speed_label)  # across the whole row: two lines, not three
         self.speed_slider.valueChanged.connect(self._on_speed)
         self.lr_spin = QDoubleSpinBox()
         self.lr_spin.setDecimals(4)

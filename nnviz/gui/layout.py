@@ -15,7 +15,7 @@ import json
 
 from PySide6.QtCore import QByteArray, QDataStream, QEvent, QObject, QRect, Qt, QTimer, Slot
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QDockWidget, QMainWindow
+from PySide6.QtWidgets import QDockWidget, QMainWindow, QTabWidget
 
 Area = Qt.DockWidgetArea
 #: The built-in shares, "name@area": (share of the window's width, share of its height). Chosen so that at
@@ -40,6 +40,9 @@ class DockProportions(QObject):
     def __init__(self, window: QMainWindow):
         super().__init__(window)
         self.window = window
+        # the tabs of the right-hand docks (Training, Backpropagation, …) stand along its edge: four titles do not
+        # fit across a 300-pixel dock and were cut to "Tr…", "Backpropa…"
+        window.setTabPosition(Area.RightDockWidgetArea, QTabWidget.TabPosition.East)
         self.builtin_state = window.saveState()  # the docks as built: View → Reset layout returns to this
         self.shares: dict[str, tuple[float, float]] = dict(DEFAULT_SHARES)
         self._timer = QTimer(self)

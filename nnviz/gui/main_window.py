@@ -187,8 +187,7 @@ class MainWindow(QMainWindow):
         self.backprop_panel.set_can_step(self.run.why_not("apply a step") is None)
         self.analysis.data_arrived(data)
         self.data_panel.hide()
-        self.statusBar().showMessage(f"MNIST loaded: {data.train_count:,} training and {len(data.x_test):,} test "
-                                     "images. Press Space to train.", 8000)
+        self.statusBar().showMessage(f"{data.train_count:,} MNIST images loaded. Press Space to train.", 8000)
 
     @Slot(str)
     def on_data_failed(self, message: str) -> None:

@@ -92,6 +92,7 @@ class NetworkView(pg.PlotWidget):
             plot.addItem(item)
         # The key to the colours, kept current here, placed above the graph by its panel (NetworkPanel).
         self.legend = GraphLegend()
+        self.vb.sigResized.connect(self._on_resized)
         self.scene().sigMouseMoved.connect(self._on_mouse_moved)
         self.scene().sigMouseClicked.connect(self._on_mouse_clicked)
         self._apply_pens()
@@ -200,12 +201,25 @@ class NetworkView(pg.PlotWidget):
         if self._neuron_size_drawn != (size, len(levels)):
             self.neurons.setData(pos=self.layout.neuron_xy, brush=[self._greys[i] for i in levels], size=size)
             self._neuron_size_drawn = (size, len(levels))
+            self._fit_labels(size)
         elif not np.array_equal(levels, self._levels_drawn):  # a paused network's frames change no fill
             self.neurons.setBrush([self._greys[i] for i in levels])
         self._levels_drawn = levels
         out = acts[-1]
         top = int(np.argmax(out))
         self.marks.setData(pos=self.layout.columns[-1][top : top + 1], size=size + 8)
+
+    def _on_resized(self, _vb=None) -> None:
+        # neurons and labels are sized in pixels: a resized graph redraws them (also while paused, when no frame comes)
+        if self.network is not None and self.forward is not None:
+            self._draw_neurons()
+
+    def _fit_labels(self, neuron_size: float) -> None:
+        """The output digits' labels as tall as a neuron at most: in a small window they overlapped."""
+        font = self.font()
+        font.setPixelSize(int(np.clip(neuron_size * 1.1, 7, 13)))
+        for label in self.labels:
+            label.setFont(font)
 
     def _neuron_size(self) -> float:
         """Neuron diameter in pixels: 80 % of the spacing on screen, within 5-22 px."""
