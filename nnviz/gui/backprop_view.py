@@ -8,6 +8,8 @@ main window; "Undo" puts the previous ones back exactly.
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import (
@@ -35,9 +37,15 @@ def signed(value: float, decimals: int = 3) -> str:
     return f"{value:+.{decimals}f}" if value == 0 or abs(value) >= 0.5 * 10**-decimals else f"{value:+.2e}"
 
 
+WORD_JOINER = "\u2060"  # no line break here (Qt's rich text ignores white-space:nowrap on a span)
+
+
 def unbroken(html: str) -> str:
-    """``html`` kept on one line: a symbol like −∂C/∂a, or a number with its name, is never split at a line end."""
-    return f"<span style='white-space:nowrap'>{html}</span>"
+    """``html`` kept on one line: a symbol like −∂C/∂a, or a number with its name, is never split at a line end
+    (a word joiner between its characters, no-break spaces for its spaces; tags are left as they are)."""
+    parts = re.split(r"(<[^>]*>)", html)
+    return "".join(part if part.startswith("<") else WORD_JOINER.join(part).replace(" ", "\u00a0")
+                   for part in parts)
 
 
 class BackpropPanel(QWidget):
@@ -262,17 +270,15 @@ class BackpropPanel(QWidget):
         heaviest = np.argsort(-np.abs(w))[:3]
         indent = "<br>&nbsp;&nbsp;"
         lines.append(
-            f"<b>to move output {k}</b>, now {out[k]:.3f} (nudge {signed(want[k])}):"
+            f"<b>to move output {k}</b> (now {out[k]:.3f}, nudge {unbroken(signed(want[k]))}), three ways:"
             f"<br>1. its bias: step {unbroken('−∂C/∂b = ' + signed(-bp.nabla_b[L - 1][k], 4))}"
-            f"<br>2. its weights: step {unbroken('−∂C/∂w = −δ·a')}, largest"
-            "<br>where the previous activation is; strongest:"
+            f"<br>2. its weights, step {unbroken('−∂C/∂w = −δ·a')}: largest where the previous activation is. "
+            "Strongest:"
             + "".join(indent + unbroken(f"#{j} a={prev[j]:.2f}, step {signed(-bp.nabla_w[L - 1][k, j])}")
                       for j in strongest)
-            + f"<br>3. the previous activations: wish {unbroken('−δ·w')}, largest"
-            "<br>where the weight is; most for:"
+            + f"<br>3. the previous activations, wish {unbroken('−δ·w')}: largest where the weight is. Most for:"
             + "".join(indent + unbroken(f"#{j} w={w[j]:+.2f}, wish {signed(-delta * w[j])}") for j in heaviest)
-            + "<br>Summed over all outputs, these wishes are the"
-            "<br>previous layer's nudge, and so on backwards.")
+            + "<br>Summed over all outputs, these wishes are the previous layer's nudge, and so on backwards.")
         if m > 1:
             per = bp.nudges[-1]
             rows = "<br>".join(f"label {int(np.argmax(t))}: " + " ".join(f"{v:+.2f}" for v in per[i])

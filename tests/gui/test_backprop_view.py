@@ -60,7 +60,7 @@ def test_nudges_and_steps_equal_an_independent_computation(panel):
     np.testing.assert_allclose(panel.steps()[1], -np.outer(d2, a1), rtol=1e-10)
     d1 = (net.weights[1].T @ d2) * a1 * (1 - a1)
     np.testing.assert_allclose(panel.steps()[0], -np.outer(d1, x), rtol=1e-10, atol=1e-15)
-    text = panel.text.text()
+    text = panel.text.text().replace("\u2060", "")  # word joiners keep symbols unbroken; not part of the numbers
     assert f"{abs(out_nudge[3]):.2f}" in text and "1. its bias" in text and "3. the previous activations" in text
     assert f"{-d2[3]:+.4f}" in text  # the bias step of output 3
 
@@ -240,13 +240,18 @@ def test_selected_neuron_is_in_the_key(window, qtbot):
 
 
 def test_explanation_lines_are_short_and_symbols_unbroken(panel):
-    """The explanation comes in short lines (none over 50 characters of text: they fit the narrowest dock unwrapped)
-    and every −∂C/∂… symbol sits inside a span that does not wrap, so it is never split across two lines."""
+    """The explanation comes in short lines (each item of a list on its own, no line over 90 characters) and no
+    symbol such as −∂C/∂a can be split at a line end (it broke after the slash in a narrow dock)."""
     import re
+
+    from nnviz.gui.backprop_view import WORD_JOINER
 
     drawn_three(panel)
     html = panel.text.text()
     for symbol in ("−∂C/∂a", "−∂C/∂b", "−∂C/∂w = −δ·a", "−δ·w"):
-        assert f"<span style='white-space:nowrap'>{symbol}" in html
+        assert WORD_JOINER.join(symbol).replace(" ", "\u00a0") in html
+        assert symbol not in html  # nowhere breakable
     text_lines = [re.sub(r"<[^>]+>", "", line).replace("&nbsp;", " ") for line in re.split(r"<br>", html)]
-    assert max(len(line) for line in text_lines) <= 50, max(text_lines, key=len)
+    assert max(len(line.replace(WORD_JOINER, "")) for line in text_lines) <= 90
+    items = [line for line in text_lines if line.startswith("  #")]
+    assert len(items) == 6 and all(len(line.replace(WORD_JOINER, "")) <= 32 for line in items)
