@@ -45,6 +45,7 @@ class DockProportions(QObject):
         window.setTabPosition(Area.RightDockWidgetArea, QTabWidget.TabPosition.East)
         self.builtin_state = window.saveState()  # the docks as built: View → Reset layout returns to this
         self.shares: dict[str, tuple[float, float]] = dict(DEFAULT_SHARES)
+        self._applied_size = None  # the window's size when the shares were last applied
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self.apply)
@@ -82,6 +83,7 @@ class DockProportions(QObject):
     def apply(self) -> None:
         """Give each dock its share of the window's current size."""
         w, h = self.window.width(), self.window.height()
+        self._applied_size = self.window.size()
         widths, heights = [], []
         for d in self._placed():
             share = self._share(d)
@@ -99,8 +101,9 @@ class DockProportions(QObject):
         """The user placed the docks: their sizes now become their shares (not at the minimum size, where Qt has
         squeezed them, and not while a resize is being applied)."""
         least = self.window.minimumSizeHint()
-        if self._timer.isActive() or self.window.width() <= least.width() or self.window.height() <= least.height():
-            return
+        if (self._timer.isActive() or not self.window.isVisible() or self.window.size() != self._applied_size
+                or self.window.width() <= least.width() or self.window.height() <= least.height()):
+            return  # (a restored layout moving docks before the window is laid out is no choice of the user's)
         w, h = max(self.window.width(), 1), max(self.window.height(), 1)
         for d in self._placed():
             self.shares[self._key(d)] = (round(d.width() / w, 4), round(d.height() / h, 4))
