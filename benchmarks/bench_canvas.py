@@ -88,6 +88,7 @@ def main() -> None:
     if not window.has_data:
         raise SystemExit("MNIST not loaded; pass --data PATH")
     idle = measure(app, window, args.moves)
+    window.controls.speed_slider.setValue(window.controls.speed_slider.maximum())  # full speed (not the default pace)
     window.toggle_training()
     t_end = time.perf_counter() + 1.0
     while time.perf_counter() < t_end:

@@ -66,6 +66,7 @@ def app_run(data_path: str | None, seconds: float, mode: str = "process") -> dic
         last[0] = now
 
     probe.timeout.connect(tick)
+    window.controls.speed_slider.setValue(window.controls.speed_slider.maximum())  # full speed (not the default pace)
     window.toggle_training()  # Space
     # let it warm up, then measure
     t_end = time.perf_counter() + 1.0

@@ -149,6 +149,7 @@ def training_ratio(data_path: str, seconds: float) -> tuple[float | None, str]:
             time.sleep(0.001)
         return (window.latest.samples_seen - first.samples_seen) / (time.perf_counter() - t0)
 
+    window.controls.speed_slider.setValue(window.controls.speed_slider.maximum())  # full speed (not the default pace)
     window.toggle_training()
     show(True)
     while window.latest is None or window.latest.samples_seen == 0:

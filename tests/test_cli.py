@@ -92,10 +92,10 @@ def test_train_without_out_says_nothing_was_saved(mnist_path, capsys):
 
 
 def test_diverged_run_says_how_to_continue_in_a_terminal(mnist_path, tmp_path, capsys):
-    """The diverge preset blows up: the message gives the mini-batch and a smaller --lr to try (not 'reset'), and
+    """The overflow preset blows up: the message gives the mini-batch and a smaller --lr to try (not 'reset'), and
     the last good weights are saved to --out."""
     model = tmp_path / "d.npz"
-    code, out, err = run(capsys, "train", "--preset", "diverge", "--epochs", "1", "--data", str(mnist_path),
+    code, out, err = run(capsys, "train", "--preset", "overflow", "--epochs", "1", "--data", str(mnist_path),
                          "--out", str(model))
     assert code == 1 and "diverged" in err and "--lr" in err and "reset" not in err.lower()
     assert "saved to" in err and read_model(model).network.sizes == (784, 16, 16, 10)

@@ -132,6 +132,10 @@ class Run:
         x = np.asarray(x, np.float32)
         return net.predict(x[None, :])[0] if x.ndim == 1 else net.predict(x)
 
+    def window_title(self) -> str:
+        """The window's title: the model file's name when the network came from one (or was saved to it)."""
+        return f"{self.title_name} — nnviz" if self.title_name else "nnviz — watch a neural network learn"
+
     # --- what an action may do -------------------------------------------------------------------------------
     def why_not(self, action: str) -> str | None:
         """None if ``action`` ("train", "step", "experiment", "apply a step", "branch") can be done now, else the

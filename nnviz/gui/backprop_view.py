@@ -8,6 +8,8 @@ main window; "Undo" puts the previous ones back exactly.
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import (
@@ -36,6 +38,17 @@ def signed(value: float, decimals: int = 3) -> str:
     return f"{value:+.{decimals}f}" if value == 0 or abs(value) >= 0.5 * 10**-decimals else f"{value:+.2e}"
 
 
+WORD_JOINER = "\u2060"  # no line break here (Qt's rich text ignores white-space:nowrap on a span)
+
+
+def unbroken(html: str) -> str:
+    """``html`` kept on one line: a symbol like −∂C/∂a, or a number with its name, is never split at a line end
+    (a word joiner between its characters, no-break spaces for its spaces; tags are left as they are)."""
+    parts = re.split(r"(<[^>]*>)", html)
+    return "".join(part if part.startswith("<") else WORD_JOINER.join(part).replace(" ", "\u00a0")
+                   for part in parts)
+
+
 class BackpropPanel(QWidget):
     """Pick an example; see the nudges and gradients backpropagation computes; apply one step and undo it."""
 
@@ -55,6 +68,7 @@ class BackpropPanel(QWidget):
         self.result: Backprop | None = None
         self.undo_stack: list[np.ndarray] = []
         self.learning_rate = 3.0
+        self.is_open = True  #: the panel's tab is open (the window says when it is not: :meth:`set_open`)
 
         self.source = QComboBox()
         self.source.addItems(["the canvas", "an MNIST training image", "the next mini-batch"])
@@ -66,7 +80,9 @@ class BackpropPanel(QWidget):
         self.next_button = button("Another", "Pick another training image (or fetch the trainer's next mini-batch "
                                   "again)")
         self.overlay = QCheckBox("Show on the network")
-        self.overlay.setToolTip("Draw the nudges as bars beside the neurons and the weight steps on the edges.")
+        self.overlay.setToolTip("While this tab is open: draw the nudges as bars beside the neurons and the weight "
+                                "steps on the edges (leaving the tab returns the graph to the weights).")
+        self.overlay.setChecked(True)
         self.focus = QSpinBox()
         self.focus.setRange(0, 9)
         self.focus.setToolTip("The output neuron whose three ways to rise are spelled out below.")
@@ -129,15 +145,36 @@ class BackpropPanel(QWidget):
         """The newest network and η; recompute if the panel is in use."""
         self.network = network
         self.learning_rate = learning_rate
-        if self.isVisible() or self.overlay.isChecked():
+        if self.is_open:
             self.recompute()
 
-    def set_drawing(self, x: np.ndarray) -> None:
-        """The canvas's current input (the example, unless a mini-batch is chosen).
+    def set_drawing(self, x: np.ndarray, label: int | None = None) -> None:
+        """The canvas's current input (the example, unless a mini-batch is chosen) and its label if it has one (an
+        MNIST digit): "should be" starts at that digit.
 
         Not recomputed here, on every stroke segment: the window's next frame calls ``set_network``, which does.
         """
         self.drawing = np.asarray(x, np.float32).reshape(784)
+        if label is not None and self.source.currentIndex() == 0 and label != self.target.value():
+            self.target.blockSignals(True)  # recomputed with the next frame, like the drawing
+            self.target.setValue(int(label))
+            self.target.blockSignals(False)
+            self.focus.setValue(int(label))
+
+    def showing_overlay(self) -> bool:
+        """True if the graph should show backpropagation now: "Show on the network" is on and this tab is open."""
+        return self.overlay.isChecked() and self.is_open
+
+    @Slot(bool)
+    def set_open(self, is_open: bool) -> None:
+        """Whether the panel's tab is open (a dock's ``visibilityChanged``): the overlay and the recomputing stop
+        while it is not, and the graph returns to the weights."""
+        if is_open != self.is_open:
+            self.is_open = is_open
+            if is_open:
+                self.recompute()  # emits overlay_changed
+            else:
+                self.overlay_changed.emit()
 
     # --- choosing the example -------------------------------------------------------------------------------
     @Slot()
@@ -202,9 +239,9 @@ class BackpropPanel(QWidget):
 
     def overlay_picture(self):
         """What the graph should draw over the network: ``(steps, nudges)`` per layer, or None when the overlay is
-        off. A mini-batch shows its average nudges; one example its own."""
+        off or the tab is not open. A mini-batch shows its average nudges; one example its own."""
         bp = self.result
-        if not self.overlay.isChecked() or bp is None:
+        if not self.showing_overlay() or bp is None:
             return None
         nudges = bp.mean_nudges() if len(bp.costs) > 1 else [None if n is None else n[0] for n in bp.nudges]
         return self.steps(), nudges
@@ -214,7 +251,7 @@ class BackpropPanel(QWidget):
         return [-g for g in self.result.nabla_w]
 
     def describe(self) -> str:
-        """The numbers in words: cost, what each output wants, and the three ways to raise one output."""
+        """The numbers in words, in short lines: cost, what each output wants, the three ways to raise one output."""
         bp, net = self.result, self.network
         m = len(bp.costs)
         k = self.focus.value()
@@ -223,21 +260,26 @@ class BackpropPanel(QWidget):
         L = len(net.sizes) - 1
         lines = [f"<b>cost</b> {bp.cost:.4f}" + (f" (mean of {m} examples)" if m > 1 else "")]
         up, down = theme.NUDGE_UP_ON_LIGHT, theme.NUDGE_DOWN_ON_LIGHT  # the panel is light; the graph's bars dark
-        wishes = " ".join(f"{d}:<span style='color:{up if want[d] > 0 else down}'>{'▲' if want[d] > 0 else '▼'}"
-                          f"{abs(want[d]):.2f}</span>" for d in range(10))
-        lines.append(f"<b>what the cost asks of each output</b> (−∂C/∂a):<br>{wishes}")
+        wishes = [unbroken(f"{d}:<span style='color:{up if want[d] > 0 else down}'>{'▲' if want[d] > 0 else '▼'}"
+                           f"{abs(want[d]):.2f}</span>") for d in range(10)]
+        lines.append(f"<b>what the cost asks of each output</b> ({unbroken('−∂C/∂a')}):<br>"
+                     + " ".join(wishes[:5]) + "<br>" + " ".join(wishes[5:]))
         prev = bp.forward.activations[L - 1].mean(axis=0)
         w = net.weights[L - 1][k]
         delta = bp.deltas[L - 1][:, k].mean()
+        strongest = np.argsort(-np.abs(bp.nabla_w[L - 1][k]))[:3]
+        heaviest = np.argsort(-np.abs(w))[:3]
+        indent = "<br>&nbsp;&nbsp;"
         lines.append(
-            f"<b>to move output {k}</b> (now {out[k]:.3f}, nudge {signed(want[k])}), three ways:"
-            f"<br>1. its bias: step −∂C/∂b = {signed(-bp.nabla_b[L - 1][k], 4)}"
-            f"<br>2. its weights, in proportion to the previous activations: −∂C/∂w = −δ·a, strongest for "
-            + ", ".join(f"#{j} (a={prev[j]:.2f}, step {signed(-bp.nabla_w[L - 1][k, j])})"
-                        for j in np.argsort(-np.abs(bp.nabla_w[L - 1][k]))[:3])
-            + "<br>3. the previous activations, in proportion to the weights: −δ·w, most for "
-            + ", ".join(f"#{j} (w={w[j]:+.2f}, wish {signed(-delta * w[j])})" for j in np.argsort(-np.abs(w))[:3])
-            + " — summed over all outputs, that is the previous layer's nudge, and so on backwards.")
+            f"<b>to move output {k}</b> (now {out[k]:.3f}, nudge {unbroken(signed(want[k]))}), three ways:"
+            f"<br>1. its bias: step {unbroken('−∂C/∂b = ' + signed(-bp.nabla_b[L - 1][k], 4))}"
+            f"<br>2. its weights, step {unbroken('−∂C/∂w = −δ·a')}: largest where the previous activation is. "
+            "Strongest:"
+            + "".join(indent + unbroken(f"#{j} a={prev[j]:.2f}, step {signed(-bp.nabla_w[L - 1][k, j])}")
+                      for j in strongest)
+            + f"<br>3. the previous activations, wish {unbroken('−δ·w')}: largest where the weight is. Most for:"
+            + "".join(indent + unbroken(f"#{j} w={w[j]:+.2f}, wish {signed(-delta * w[j])}") for j in heaviest)
+            + "<br>Summed over all outputs, these wishes are the previous layer's nudge, and so on backwards.")
         if m > 1:
             per = bp.nudges[-1]
             rows = "<br>".join(f"label {int(np.argmax(t))}: " + " ".join(f"{v:+.2f}" for v in per[i])

@@ -7,10 +7,11 @@ weights and hands the output back through ``show_output``.
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtCore import QPoint, Qt, Signal, Slot
 from PySide6.QtWidgets import QCheckBox, QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from .canvas import DrawingCanvas, ImagePreview
+from .noise_view import NoiseView
 from .predictions import PredictionBars
 from .widgets import button
 
@@ -24,7 +25,7 @@ class DrawPanel(QWidget):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.rng = np.random.default_rng()
-        self.noise_batch: np.ndarray | None = None  #: the 100 noise images on the bars, until the canvas changes
+        self.noise_batch: np.ndarray | None = None  #: the noise experiment's 100 images ``(100, 784)`` while it is on
         self.test_images: np.ndarray | None = None
         self.test_labels: np.ndarray | None = None
         self.true_label: int | None = None
@@ -42,6 +43,11 @@ class DrawPanel(QWidget):
         f = self.answer.font()
         f.setPointSizeF(f.pointSizeF() * 1.3)
         self.answer.setFont(f)
+        # room for two lines, always: a new answer never moves the canvas or the bars
+        self.answer.setFixedHeight(2 * self.answer.fontMetrics().lineSpacing() + 6)
+        self.noise_view = NoiseView(self)
+        self._noise_is_new = False
+        self.noise_view.closed.connect(self.end_noise_batch)
 
         side = QVBoxLayout()
         side.addWidget(QLabel("Network sees:"))
@@ -107,30 +113,48 @@ class DrawPanel(QWidget):
 
     @Slot()
     def start_noise_batch(self) -> None:
-        """Show the 100-noise-images experiment on the bars until the canvas changes (it follows training)."""
+        """Start the 100-noise-images experiment: the images and their guesses in a window of their own, the bars
+        the share of each guess, until the window is closed or the canvas changes (it follows training)."""
         self.noise_batch = self.rng.random((100, 784)).astype(np.float32)
+        self._noise_is_new = True
         self.noise_batch_requested.emit(self.noise_batch)
 
     @Slot()
+    def end_noise_batch(self) -> None:
+        """The experiment is over: its window closes and the bars and the text show the canvas again."""
+        if self.noise_batch is None:
+            return
+        self.noise_batch = None
+        self.noise_view.hide()
+        self.input_changed.emit()
+
+    @Slot()
     def _on_canvas_changed(self) -> None:
-        self.noise_batch = None  # drawing (or any new input) returns the bars to the canvas
+        if self.noise_batch is not None:  # drawing (or any new input) ends the noise experiment
+            self.noise_batch = None
+            self.noise_view.hide()
         self.true_label = None
         self.bars.set_true_label(None)
         self.preview.set_image(self.canvas.input_image())
         self.input_changed.emit()
 
-    def show_noise_batch(self, outputs: np.ndarray) -> None:
-        """Show how the network answered a batch of noise images: the bars become the share of each guess."""
+    def show_noise_batch(self, outputs: np.ndarray, kind: str = "sigmoid") -> None:
+        """Show how the network answered the noise images (``outputs`` ``(100, 10)``, ``kind`` the output layer's
+        function): each image with its guess in the experiment's window, the share of each guess on the bars."""
         guesses = outputs.argmax(axis=1)
         share = np.bincount(guesses, minlength=10) / len(outputs)
-        confidence = outputs.max(axis=1)
         self.bars.show_output(share, "share")
         self.bars.set_true_label(None)
         top = int(np.argmax(share))
-        q1, q2, q3 = np.percentile(confidence, [25, 50, 75])
-        self.answer.setText(f"{len(outputs)} noise images: guessed <b>{top}</b> {100 * share[top]:.0f} % of the time. "
-                            f"Confidence (top output): quartiles {q1:.2f} · {q2:.2f} · {q3:.2f} — a network trained "
-                            "only on digits has no way to say “none of these”. Bars: share of each guess.")
+        self.answer.setText(f"Noise: seen as <b>{top}</b> most often ({100 * share[top]:.0f} %)")
+        measure = "probability" if kind == "softmax" else "activation"
+        self.noise_view.show_batch(self.noise_batch if self._noise_is_new else None, outputs, measure)
+        if self._noise_is_new:
+            self._noise_is_new = False
+            if not self.noise_view.isVisible():
+                self.noise_view.resize(self.noise_view.sizeHint())
+                self.noise_view.move(self.mapToGlobal(QPoint(self.width() + 12, 0)))  # beside, covering no canvas
+            self.noise_view.show()
 
     def show_output(self, output: np.ndarray, kind: str, untrained: bool = False) -> None:
         """Show the network's output activations for the current input (``kind``: the output layer's function)."""
@@ -141,7 +165,7 @@ class DrawPanel(QWidget):
         if blank:
             self.answer.setText("Draw a digit")
         elif untrained:
-            self.answer.setText(f"Untrained network: its answer ({guess}) is a guess. Press Train.")
+            self.answer.setText(f"Untrained: its “{guess}” is only a guess")
         elif self.true_label is not None:
             verdict = "right" if guess == self.true_label else "wrong"
             self.answer.setText(f"MNIST says {self.true_label} · network says <b>{guess}</b> ({verdict})")

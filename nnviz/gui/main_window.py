@@ -14,8 +14,8 @@ from PySide6.QtWidgets import QMainWindow, QMessageBox, QVBoxLayout, QWidget
 from ..core import data as mnist_data
 from ..core import protocol as p
 from ..core.run import EXAMPLE_MODEL, RESOURCES, Run
-from ..core.training import PRESETS, TrainConfig
-from . import file_actions, menus, timeline
+from ..core.training import TrainConfig
+from . import file_actions, keys, menus, timeline
 from .analysis_docks import AnalysisDocks
 from .backprop_view import BackpropPanel
 from .controls import ControlsPanel
@@ -24,6 +24,7 @@ from .data_panel import DataPanel
 from .draw_panel import DrawPanel
 from .frames import LIVE, SNAPSHOT, FrameScheduler
 from .help_window import HelpWindow
+from .layout import DockProportions
 from .network_panel import NetworkPanel
 from .settings import restore, save
 from .status_figures import StatusFigures
@@ -61,6 +62,7 @@ class MainWindow(QMainWindow):
         self.status_labels = self.status.labels
         self.analysis = AnalysisDocks(self)
         self.insight = self.analysis.insight
+        self.proportions = DockProportions(self)  # each dock's share of the window, kept as it is resized
         self.frames = FrameScheduler(self)
         self._add_frame_tasks()
         menus.build(self)
@@ -72,9 +74,7 @@ class MainWindow(QMainWindow):
         self.training.start(p.Reset(self.run.config), p.SetSpeed(self.controls.speed()))
         self._update_title()
         self.frames.start()
-        # Start with the focus on the plot, not in a text field, so Space/→/S act at once.
-        self.cost_view.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-        self.cost_view.setFocus()
+        self.keys = keys.install(self)
         if autoload:
             self.find_data(data)
 
@@ -95,16 +95,16 @@ class MainWindow(QMainWindow):
     def _build_docks(self) -> None:
         area = Qt.DockWidgetArea
         self.draw_dock = dock(self, "Draw", "dock-draw", self.draw_panel, area.LeftDockWidgetArea)
-        self.controls_dock = dock(self, "Training", "dock-controls", self.controls, area.RightDockWidgetArea)
-        self.cost_dock = dock(self, "Cost and accuracy", "dock-cost", self.timeline.panel, area.BottomDockWidgetArea)
+        self.controls_dock = dock(self, "Training", "dock-controls", self.controls, area.RightDockWidgetArea,
+                                  scrolling=True)
+        self.cost_dock = dock(self, "Cost and accuracy", "dock-cost", self.timeline.panel,
+                              area.BottomDockWidgetArea)
         self.backprop_dock = dock(self, "Backpropagation", "dock-backprop", self.backprop_panel,
                                         area.RightDockWidgetArea)
         self.tabifyDockWidget(self.controls_dock, self.backprop_dock)
         self.controls_dock.raise_()
         self.weights_dock = dock(self, "Weight images", "dock-weights", self.weights_panel, area.BottomDockWidgetArea)
         self.splitDockWidget(self.cost_dock, self.weights_dock, Qt.Orientation.Horizontal)
-        self.resizeDocks([self.cost_dock], [280], Qt.Orientation.Vertical)  # weight images ≥ 150 px tall
-        self.resizeDocks([self.cost_dock, self.weights_dock], [700, 500], Qt.Orientation.Horizontal)
 
     def _add_frame_tasks(self) -> None:
         """Each view's share of a frame, in drawing order: update, then paint in a turn of its own."""
@@ -146,7 +146,7 @@ class MainWindow(QMainWindow):
         d.input_changed.connect(self.classify_input)
         d.noise_batch_requested.connect(lambda _images: self.classify_input())
         d.input_changed.connect(self.frames.mark_input)
-        d.input_changed.connect(lambda: self.backprop_panel.set_drawing(d.canvas.network_input()))
+        d.input_changed.connect(lambda: self.backprop_panel.set_drawing(d.canvas.network_input(), d.true_label))
         self.network_panel.input_edges_changed.connect(self.frames.mark_input)
         # selecting a neuron in the graph selects its weight image, and the reverse
         self.network_view.neuron_selected.connect(self.weights_panel.view.select)
@@ -154,6 +154,7 @@ class MainWindow(QMainWindow):
         self.weights_panel.times_input.toggled.connect(self.frames.mark_input)
         b = self.backprop_panel
         b.overlay_changed.connect(self.on_backprop_changed)
+        self.backprop_dock.visibilityChanged.connect(b.set_open)  # leaving the tab ends the graph's overlay
         b.params_requested.connect(lambda ps: self._refuse("apply a step") or self.training.post(p.SetParams(ps)))
         b.show_image.connect(d.show_labelled)
         b.batch_requested.connect(lambda: self.training.post(p.PeekBatch()))
@@ -187,8 +188,7 @@ class MainWindow(QMainWindow):
         self.backprop_panel.set_can_step(self.run.why_not("apply a step") is None)
         self.analysis.data_arrived(data)
         self.data_panel.hide()
-        self.statusBar().showMessage(f"MNIST loaded: {data.train_count:,} training and {len(data.x_test):,} test "
-                                     "images. Press Space to train.", 8000)
+        self.statusBar().showMessage(f"{data.train_count:,} MNIST images loaded. Press Space to train.", 8000)
 
     @Slot(str)
     def on_data_failed(self, message: str) -> None:
@@ -222,7 +222,7 @@ class MainWindow(QMainWindow):
             return
         panel = self.draw_panel
         if panel.noise_batch is not None:  # the noise experiment is on the bars: keep it, live
-            panel.show_noise_batch(self.run.classify(panel.noise_batch))
+            panel.show_noise_batch(self.run.classify(panel.noise_batch), net.output_name)
         else:
             panel.show_output(self.run.classify(panel.canvas.network_input()), net.output_name,
                               untrained=self.run.untrained())
@@ -232,10 +232,9 @@ class MainWindow(QMainWindow):
         if net is None:
             return
         panel = self.backprop_panel
-        if panel.isVisible() or panel.overlay.isChecked():
-            panel.set_network(net, self.run.shown().learning_rate)
+        panel.set_network(net, self.run.shown().learning_rate)  # recomputed only while its tab is open
         if self.network_panel.isVisible():
-            batch = panel.batch_average() if panel.overlay.isChecked() else None
+            batch = panel.batch_average() if panel.showing_overlay() else None
             self.network_panel.show_network(net, *(batch or (self.draw_panel.canvas.network_input(),)))
 
     @Slot()
@@ -335,10 +334,12 @@ class MainWindow(QMainWindow):
 
     @Slot(str)
     def apply_preset(self, name: str) -> None:
-        """Fill the fields from a preset, then reset to it."""
-        self.controls.set_config(PRESETS[name])
-        self.controls.preset_combo.setCurrentText(name)
-        self.reset()
+        """Start over with a preset's settings, asking first if a trained network would be lost (No: the form, the
+        live learning rate and the network stay as they were)."""
+        if not self._may_discard("Use the preset?", f"Throw away the trained weights and start again as “{name}”?"):
+            self.controls.show_preset(self.controls.applied_preset)
+            return
+        self._start_over(self.controls.use_preset(name))
 
     @Slot()
     def start_label_experiment(self) -> None:
@@ -374,8 +375,7 @@ class MainWindow(QMainWindow):
         self._update_title()
 
     def _update_title(self) -> None:
-        name = self.run.title_name
-        self.setWindowTitle(f"{name} — nnviz" if name else "nnviz — watch a neural network learn")
+        self.setWindowTitle(self.run.window_title())
 
     # --- help and shutdown -----------------------------------------------------------------------------------
     @Slot()

@@ -17,19 +17,25 @@ def fill_key(hidden_activation: str) -> str:
     return "neuron fill = activation: black 0 → white 1"
 
 
-def key_html(palette: str, hidden_activation: str, backprop: bool) -> str:
-    """The key's text (HTML): the weights' colours, or what the backpropagation overlay's bars and edges mean."""
+def key_html(palette: str, hidden_activation: str, backprop: bool, selected: str | None = None) -> str:
+    """The key's text (HTML): the weights' colours, or what the backpropagation overlay's bars and edges mean; with
+    a neuron ``selected`` (its name, e.g. "hidden layer 1, neuron 5"), what its bright edges are."""
     pos, neg = (theme.PALETTES[palette][k] for k in ("positive", "negative"))
     if backprop:
-        return (f"<span style='color:{theme.TEXT}; font-size:9pt'>backpropagation for one example (or a "
-                f"mini-batch's average)<br>bars: each neuron's nudge −∂C/∂a, <span style='color:{theme.NUDGE_UP}'>"
-                f"up</span> = should be more active, <span style='color:{theme.NUDGE_DOWN}'>down</span> = less"
-                f"<br>edges: the step −∂C/∂w, <span style='color:rgb{pos}'>weight should grow</span>, "
-                f"<span style='color:rgb{neg}'>shrink</span>, brighter = larger</span>")
-    return (f"<span style='color:{theme.TEXT}; font-size:9pt'>{fill_key(hidden_activation)}"
-            f"<br>edges: <span style='color:rgb{pos}'>positive weight</span>, <span style='color:rgb{neg}'>"
-            "negative weight</span>, brighter = larger |w|<br>hover a neuron for its numbers, click to follow "
-            "its connections</span>")
+        lines = ("backpropagation for one example (or a mini-batch's average), while its tab is open"
+                 f"<br>bars: each neuron's nudge −∂C/∂a, <span style='color:{theme.NUDGE_UP}'>up</span> = should be "
+                 f"more active, <span style='color:{theme.NUDGE_DOWN}'>down</span> = less"
+                 f"<br>edges: the step −∂C/∂w, <span style='color:rgb{pos}'>weight should grow</span>, "
+                 f"<span style='color:rgb{neg}'>shrink</span>, brighter = larger")
+    else:
+        lines = (f"{fill_key(hidden_activation)}<br>edges: <span style='color:rgb{pos}'>positive weight</span>, "
+                 f"<span style='color:rgb{neg}'>negative weight</span>, brighter = larger |w|")
+    if selected:
+        lines += (f"<br>bold edges: the weights into and out of {selected} (<span style='color:rgb{pos}'>positive"
+                  f"</span>, <span style='color:rgb{neg}'>negative</span>), the rest dimmed; click it again to clear")
+    else:
+        lines += "<br>hover a neuron for its numbers, click to follow its connections"
+    return f"<span style='color:{theme.TEXT}; font-size:9pt'>{lines}</span>"
 
 
 class GraphLegend(QLabel):
@@ -42,8 +48,9 @@ class GraphLegend(QLabel):
         self.setStyleSheet(f"background:{theme.PLOT_BACKGROUND}; padding:4px 8px;")
         self.show_key("standard", "sigmoid", backprop=False)
 
-    def show_key(self, palette: str, hidden_activation: str, backprop: bool) -> None:
-        """Say what the graph draws for this palette, hidden activation and overlay (relaid out only on change)."""
-        html = key_html(palette, hidden_activation, backprop)
+    def show_key(self, palette: str, hidden_activation: str, backprop: bool, selected: str | None = None) -> None:
+        """Say what the graph draws for this palette, hidden activation, overlay and selected neuron (its name)
+        (relaid out only on change)."""
+        html = key_html(palette, hidden_activation, backprop, selected)
         if html != self.text():
             self.setText(html)

@@ -92,6 +92,7 @@ class NetworkView(pg.PlotWidget):
             plot.addItem(item)
         # The key to the colours, kept current here, placed above the graph by its panel (NetworkPanel).
         self.legend = GraphLegend()
+        self.vb.sigResized.connect(self._on_resized)
         self.scene().sigMouseMoved.connect(self._on_mouse_moved)
         self.scene().sigMouseClicked.connect(self._on_mouse_clicked)
         self._apply_pens()
@@ -103,7 +104,14 @@ class NetworkView(pg.PlotWidget):
 
     def _update_legend(self) -> None:
         kinds = self._activation_kinds()
-        self.legend.show_key(self.palette_name, kinds[0] if kinds else "sigmoid", self.edge_steps is not None)
+        self.legend.show_key(self.palette_name, kinds[0] if kinds else "sigmoid", self.edge_steps is not None,
+                             self.neuron_name(*self.selected) if self.selected and self.network else None)
+
+    def neuron_name(self, layer: int, index: int) -> str:
+        """How the key and the hover text name a neuron: "output neuron 3", "hidden layer 1, neuron 5"."""
+        if layer == len(self.network.sizes) - 1:
+            return f"output neuron {index}"
+        return f"hidden layer {layer}, neuron {index}"
 
     def set_palette(self, name: str) -> None:
         """Standard (blue/red) or colour-blind-safe (blue/orange) edge colours."""
@@ -151,6 +159,7 @@ class NetworkView(pg.PlotWidget):
         x_range, y_range = self.layout.view_range()
         self.vb.setRange(xRange=x_range, yRange=y_range, padding=0)
         self.selected = None
+        self._update_legend()
         self.hovered = None
         self.hover_text.hide()
         self.hover_image.hide()
@@ -192,12 +201,25 @@ class NetworkView(pg.PlotWidget):
         if self._neuron_size_drawn != (size, len(levels)):
             self.neurons.setData(pos=self.layout.neuron_xy, brush=[self._greys[i] for i in levels], size=size)
             self._neuron_size_drawn = (size, len(levels))
+            self._fit_labels(size)
         elif not np.array_equal(levels, self._levels_drawn):  # a paused network's frames change no fill
             self.neurons.setBrush([self._greys[i] for i in levels])
         self._levels_drawn = levels
         out = acts[-1]
         top = int(np.argmax(out))
         self.marks.setData(pos=self.layout.columns[-1][top : top + 1], size=size + 8)
+
+    def _on_resized(self, _vb=None) -> None:
+        # neurons and labels are sized in pixels: a resized graph redraws them (also while paused, when no frame comes)
+        if self.network is not None and self.forward is not None:
+            self._draw_neurons()
+
+    def _fit_labels(self, neuron_size: float) -> None:
+        """The output digits' labels as tall as a neuron at most: in a small window they overlapped."""
+        font = self.font()
+        font.setPixelSize(int(np.clip(neuron_size * 1.1, 7, 13)))
+        for label in self.labels:
+            label.setFont(font)
 
     def _neuron_size(self) -> float:
         """Neuron diameter in pixels: 80 % of the spacing on screen, within 5-22 px."""
@@ -270,6 +292,7 @@ class NetworkView(pg.PlotWidget):
     def select(self, layer: int, index: int) -> None:
         """Highlight a neuron's incoming and outgoing edges and dim the rest; (−1, −1) clears."""
         self.selected = None if layer < 1 else (layer, index)
+        self._update_legend()
         self._draw_highlight()
 
     def _draw_highlight(self) -> None:

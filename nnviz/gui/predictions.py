@@ -32,7 +32,7 @@ class PredictionBars(QWidget):
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        self.setMinimumSize(220, 120)
+        self.setMinimumSize(220, 96)  # (with the answer above it, the Draw panel still fits a 768-pixel screen)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)  # paints its whole background itself
         self.setToolTip("The ten output neurons. The tallest is the network's guess. With a sigmoid output each "

@@ -57,9 +57,6 @@ class TimelineBar(QWidget):
         self.branch_button = button("Branch", "Branch from here: continue training from the moment shown, with "
                                     "the settings in the Training panel; the old future stays in the plot, dimmed "
                                     "(Ctrl+B)")
-        for b in (self.play_button, self.live_button, self.branch_button):  # as narrow as their words: the
-            b.setFixedWidth(b.fontMetrics().horizontalAdvance("Pause") + 24)  # slider takes the room
-        self.branch_button.setFixedWidth(self.branch_button.fontMetrics().horizontalAdvance("Branch") + 24)
         row = QHBoxLayout(self)
         row.setContentsMargins(4, 0, 4, 2)
         for widget in (self.play_button, self.pace):

@@ -18,6 +18,7 @@ import math
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF, QSize, Qt, Signal, Slot
+from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel, QSizePolicy, QWidget
 
 from ..core.network import Network
@@ -63,6 +64,7 @@ class WeightsView(pg.GraphicsLayoutWidget):
 
     unit_selected = Signal(int, int)  #: (layer, unit) clicked; (−1, −1) clears
     network: Network | None = None  # (on the class too: pyqtgraph's constructor already sends a resize event)
+    colorbar = None
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -141,13 +143,21 @@ class WeightsView(pg.GraphicsLayoutWidget):
         self._redraw()
 
     def _label_colour_bar(self) -> None:
-        what = "weight × input" if self.times_input else "weight"
-        self.colorbar.getAxis("left").setLabel(f"{what} ÷ unit's max" if self.per_unit else what)
+        what, short = ("weight × input", "w × x") if self.times_input else ("weight", "w")
+        # the label runs along the bar: in a short dock the long one was cut at both ends ("eight ÷ unit's ma")
+        texts = [f"{what} ÷ unit's max", f"{short} ÷ unit's max", "÷ unit's max"] if self.per_unit else [what, short]
+        room = self.colorbar.geometry().height() - 16
+        metrics = QFontMetrics(self.font())
+        text = next((t for t in texts if metrics.horizontalAdvance(t) <= room), texts[-1])
+        if self.colorbar.getAxis("left").labelText != text:
+            self.colorbar.getAxis("left").setLabel(text)
 
     def resizeEvent(self, event) -> None:  # noqa: N802 - Qt's name
         """Reflow the tiles for the new shape (also while paused, when no frame comes)."""
         super().resizeEvent(event)
         if not self.closed:  # closing clears the scene, then resizes: nothing left to draw
+            if self.colorbar is not None:
+                self._label_colour_bar()
             self._redraw()
 
     # --- per frame ------------------------------------------------------------------------------------------

@@ -2,8 +2,18 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDockWidget, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtWidgets import (
+    QDockWidget,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
 
 from . import theme
 
@@ -56,10 +66,33 @@ def controls_above(panel: QWidget, controls: list[QWidget], *views: QWidget, mar
     return layout
 
 
-def dock(window, title: str, name: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
-    """A dock of ``window`` holding ``widget``; ``name`` is how the saved layout finds it again."""
+class Scrolling(QScrollArea):
+    """``widget`` at its full height, scrolled when the space is shorter (squeezed instead, a form's fields
+    overlapped and its text was cut); it never gets narrower than the widget needs."""
+
+    def __init__(self, widget: QWidget):
+        super().__init__()
+        self.setWidget(widget)
+        self.setWidgetResizable(True)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt's name
+        inner = self.widget().minimumSizeHint()
+        bar = self.verticalScrollBar().sizeHint().width()
+        return QSize(inner.width() + bar, min(inner.height(), 120))
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt's name
+        inner = self.widget().sizeHint()
+        return QSize(inner.width() + self.verticalScrollBar().sizeHint().width(), inner.height())
+
+
+def dock(window, title: str, name: str, widget: QWidget, area: Qt.DockWidgetArea,
+         scrolling: bool = False) -> QDockWidget:
+    """A dock of ``window`` holding ``widget`` (in a :class:`Scrolling` area if ``scrolling``); ``name`` is how the
+    saved layout finds it again."""
     d = QDockWidget(title, window)
     d.setObjectName(name)
-    d.setWidget(widget)
+    d.setWidget(Scrolling(widget) if scrolling else widget)
     window.addDockWidget(area, d)
     return d

@@ -49,6 +49,9 @@ def test_a_model_opened_on_purpose_stays_when_data_arrives(tmp_path):
     assert run.model_opened(run.open_model(path, TrainConfig())) is not None
     assert run.data_arrived(data_loaded()) is False and run.model_path == path and run.title_name == "mine.npz"
     assert run.model_opened(run.open_model(path, TrainConfig())) is None
+    assert run.window_title() == "mine.npz — nnviz"
+    run.started_over(TrainConfig())
+    assert run.window_title() == "nnviz — watch a neural network learn"
 
 
 def test_opening_a_model_carries_its_history(tmp_path):

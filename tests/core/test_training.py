@@ -110,9 +110,22 @@ def test_random_labels_are_a_permutation_that_still_trains(small):
     assert math.isfinite(tr.history.costs[49])
 
 
-def test_nan_cost_stops_and_keeps_last_good_weights(mnist):
-    """The 'diverge' preset blows the cost up: TrainingDiverged names the learning rate; the weights stay finite."""
+def test_diverge_preset_climbs_and_oscillates_instead_of_falling(mnist):
+    """The 'diverge' preset shows a learning rate too large for all to see: the cost climbs to several times its
+    start within a few dozen mini-batches and keeps swinging (it used to turn NaN at mini-batch 4, too fast to see),
+    and the network learns nothing (test accuracy at chance)."""
     tr = Trainer(preset("diverge"), mnist)
+    tr.run_steps(6000)
+    costs = np.asarray(tr.history.recent()[0])
+    assert costs[20:60].mean() > 3 * costs[:3].mean()  # climbs, within the first dozens of mini-batches
+    assert costs[40:80].max() - costs[40:80].min() > 5  # and oscillates
+    assert costs[-1000:].mean() > 3 * costs[:3].mean() and tr.history.test_accuracy[-1][1] < 0.2
+
+
+def test_nan_cost_stops_and_keeps_last_good_weights(mnist):
+    """The 'overflow' preset blows the weights up: TrainingDiverged names the learning rate; the weights stay
+    finite."""
+    tr = Trainer(preset("overflow"), mnist)
     with pytest.raises(TrainingDiverged, match="learning rate"):
         tr.run_steps(2000)
     assert np.isfinite(tr.network.params).all()
@@ -197,3 +210,24 @@ def test_nielsen_784_30_10_reaches_95_percent(mnist):
 def test_best_preset_reaches_96_percent(mnist):
     """The 'best' preset on 784-16-16-10: ≥ 96.0 % within 30 epochs."""
     assert best_of(Trainer(preset("best"), mnist), 30) >= 0.96
+
+
+def test_speed_leaves_pauses_out(small, monkeypatch):
+    """The images/s figure measures training, not the pause before it: after ten seconds paused, the first figures
+    are the speed before the pause, then the new one (it used to average the pause in: a tenth of the speed)."""
+    from nnviz.core import training
+
+    clock = [100.0]
+    monkeypatch.setattr(training.time, "perf_counter", lambda: clock[0])
+    tr = Trainer(preset("video"), small)
+    tr.samples_per_second()
+    for _ in range(4):  # 100 mini-batches of 10 a second
+        clock[0] += 0.5
+        tr.run_steps(50)
+        assert tr.samples_per_second() == pytest.approx(1000)
+    clock[0] += 10.0  # paused
+    tr.run_steps(1)
+    assert tr.samples_per_second() == pytest.approx(1000)
+    clock[0] += 0.5
+    tr.run_steps(100)
+    assert tr.samples_per_second() == pytest.approx(2000)

@@ -38,9 +38,10 @@ def make_window(qtbot, settings):
 
 @pytest.fixture
 def window(make_window, mnist_path, qtbot):
-    """The main window with real MNIST loaded, paused, at full speed."""
+    """The main window with real MNIST loaded, paused, at full speed (a new window starts at a watchable pace)."""
     w = make_window(mnist_path)
     qtbot.waitUntil(lambda: w.has_data and w.latest is not None, timeout=20_000)
+    w.controls.speed_slider.setValue(w.controls.speed_slider.maximum())
     return w
 
 

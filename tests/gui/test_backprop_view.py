@@ -60,8 +60,8 @@ def test_nudges_and_steps_equal_an_independent_computation(panel):
     np.testing.assert_allclose(panel.steps()[1], -np.outer(d2, a1), rtol=1e-10)
     d1 = (net.weights[1].T @ d2) * a1 * (1 - a1)
     np.testing.assert_allclose(panel.steps()[0], -np.outer(d1, x), rtol=1e-10, atol=1e-15)
-    text = panel.text.text()
-    assert f"{abs(out_nudge[3]):.2f}" in text and "three ways" in text
+    text = panel.text.text().replace("\u2060", "")  # word joiners keep symbols unbroken; not part of the numbers
+    assert f"{abs(out_nudge[3]):.2f}" in text and "1. its bias" in text and "3. the previous activations" in text
     assert f"{-d2[3]:+.4f}" in text  # the bias step of output 3
 
 
@@ -181,3 +181,77 @@ def test_nudge_colours_are_readable_on_the_panel(panel):
     background = panel.palette().color(QPalette.ColorRole.Window)
     for c in colours:
         assert contrast(QColor(c), background) >= 4.5, c
+
+
+def _open_tab(window, qtbot, title: str) -> None:
+    """Click the dock tab called ``title`` with the mouse."""
+    from PySide6.QtWidgets import QTabBar
+
+    for bar in window.findChildren(QTabBar):
+        for i in range(bar.count()):
+            if bar.tabText(i) == title and bar.isVisible():
+                qtbot.mouseClick(bar, Qt.MouseButton.LeftButton, pos=bar.tabRect(i).center())
+                return
+    raise AssertionError(f"no tab {title!r}")
+
+
+def test_overlay_is_on_by_default_and_ends_when_the_tab_is_left(window, qtbot):
+    """"Show on the network" starts on; opening the Backpropagation tab draws the nudges on the graph (and the key
+    says so), leaving it for the Training tab returns the graph and its key to the weights, coming back brings the
+    overlay back."""
+    view, panel = window.network_view, window.backprop_panel
+    assert panel.overlay.isChecked() and view.edge_steps is None  # the tab is not open yet
+    _open_tab(window, qtbot, "Backpropagation")
+    qtbot.waitUntil(lambda: view.edge_steps is not None and "nudge" in view.legend.text(), timeout=3_000)
+    _open_tab(window, qtbot, "Training")
+    qtbot.waitUntil(lambda: view.edge_steps is None and view.nudges is None, timeout=3_000)
+    assert "positive weight" in view.legend.text() and "nudge" not in view.legend.text()
+    _open_tab(window, qtbot, "Backpropagation")
+    qtbot.waitUntil(lambda: view.edge_steps is not None, timeout=3_000)
+
+
+def test_should_be_starts_at_the_digit_on_the_canvas(window, qtbot):
+    """An MNIST digit put on the canvas (the Draw panel's button) sets "should be" and the explained output to its
+    label; a drawing (no label) leaves them as they were."""
+    panel, draw = window.backprop_panel, window.draw_panel
+    _open_tab(window, qtbot, "Backpropagation")
+    for _ in range(3):
+        qtbot.mouseClick(draw.mnist_button, Qt.MouseButton.LeftButton)
+        assert panel.target.value() == draw.true_label and panel.focus.value() == draw.true_label
+    label = draw.true_label
+    draw.canvas.clear()
+    assert panel.target.value() == label
+    qtbot.waitUntil(lambda: panel.result is not None and f"<b>to move output {label}</b>" in panel.text.text(),
+                    timeout=3_000)
+
+
+def test_selected_neuron_is_in_the_key(window, qtbot):
+    """Clicking a neuron on the graph adds its bold edges to the key (also over the backprop overlay); clicking it
+    again takes them out."""
+    view = window.network_view
+    qtbot.waitUntil(lambda: view.layout is not None, timeout=5_000)
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=view.view_point(2, 1))
+    assert "hidden layer 2, neuron 1" in view.legend.text() and "bold edges" in view.legend.text()
+    _open_tab(window, qtbot, "Backpropagation")
+    qtbot.waitUntil(lambda: "nudge" in view.legend.text(), timeout=3_000)
+    assert "hidden layer 2, neuron 1" in view.legend.text()
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=view.view_point(2, 1))
+    assert "bold edges" not in view.legend.text()
+
+
+def test_explanation_lines_are_short_and_symbols_unbroken(panel):
+    """The explanation comes in short lines (each item of a list on its own, no line over 90 characters) and no
+    symbol such as −∂C/∂a can be split at a line end (it broke after the slash in a narrow dock)."""
+    import re
+
+    from nnviz.gui.backprop_view import WORD_JOINER
+
+    drawn_three(panel)
+    html = panel.text.text()
+    for symbol in ("−∂C/∂a", "−∂C/∂b", "−∂C/∂w = −δ·a", "−δ·w"):
+        assert WORD_JOINER.join(symbol).replace(" ", "\u00a0") in html
+        assert symbol not in html  # nowhere breakable
+    text_lines = [re.sub(r"<[^>]+>", "", line).replace("&nbsp;", " ") for line in re.split(r"<br>", html)]
+    assert max(len(line.replace(WORD_JOINER, "")) for line in text_lines) <= 90
+    items = [line for line in text_lines if line.startswith("  #")]
+    assert len(items) == 6 and all(len(line.replace(WORD_JOINER, "")) <= 32 for line in items)

@@ -74,11 +74,14 @@ def test_learning_rate_change_reaches_the_trainer_live(window, qtbot):
 
 
 def test_nan_cost_pauses_and_explains_in_the_window(window, qtbot, monkeypatch):
-    """The diverge preset: training pauses by itself, a banner (not a dialog) names the learning rate, weights finite."""
+    """The overflow preset: training pauses by itself, a banner (not a dialog) names the learning rate, weights
+    finite."""
+    from nnviz.core.training import PRESETS
+
     dialogs = []
     monkeypatch.setattr(QMessageBox, "warning", lambda *a, **k: dialogs.append(a))
-    window.apply_preset("diverge")
-    qtbot.waitUntil(lambda: window.latest.config.learning_rate == 1e4, timeout=10_000)
+    window.apply_preset("overflow")
+    qtbot.waitUntil(lambda: window.latest.config.learning_rate == PRESETS["overflow"].learning_rate, timeout=10_000)
     qtbot.keyClick(window, Qt.Key.Key_Space)
     qtbot.waitUntil(lambda: window.banner.isVisible(), timeout=10_000)
     assert "learning rate" in window.banner.text()
@@ -290,32 +293,6 @@ def test_random_label_experiment_runs_both_side_by_side(window, qtbot):
     assert window.training.comparison is None and not window.cost_view.comparing
 
 
-def test_noise_batch_shows_the_spread_of_guesses(window, qtbot):
-    """100 noise images: the bars become the share of each guessed digit (they sum to 1) and the text explains;
-    it stays on while training redraws frames (it used to vanish at the next frame) and follows the training
-    network, until a stroke on the canvas brings the drawing back."""
-    from PySide6.QtCore import QPoint
-
-    panel = window.draw_panel
-    qtbot.mouseClick(panel.noise100_button, Qt.MouseButton.LeftButton)
-    assert panel.bars.values.sum() == pytest.approx(1.0)
-    assert "noise images" in panel.answer.text()
-    qtbot.keyClick(window, Qt.Key.Key_Space)  # train: frames keep coming
-    step = window.latest.step
-    qtbot.waitUntil(lambda: window.latest.step > step + 1000, timeout=10_000)
-    assert "noise images" in panel.answer.text() and panel.bars.values.sum() == pytest.approx(1.0)
-    qtbot.keyClick(window, Qt.Key.Key_Space)  # pause; the bars hold the shares under the newest weights
-    qtbot.waitUntil(lambda: not window.latest.running, timeout=5_000)
-    window.classify_input()
-    guesses = window.run.network().predict(panel.noise_batch).argmax(axis=1)
-    np.testing.assert_allclose(panel.bars.values, np.bincount(guesses, minlength=10) / 100, atol=1e-6)
-    qtbot.mousePress(panel.canvas, Qt.MouseButton.LeftButton, pos=QPoint(150, 60))
-    qtbot.mouseMove(panel.canvas, QPoint(150, 200))
-    qtbot.mouseRelease(panel.canvas, Qt.MouseButton.LeftButton, pos=QPoint(150, 200))
-    qtbot.waitUntil(lambda: "noise images" not in panel.answer.text(), timeout=3_000)
-    assert panel.noise_batch is None
-
-
 def test_help_opens_with_f1_and_covers_every_panel(make_window, qtbot):
     """F1 opens "How it works" in a scrolling window of its own (it fits a 768-pixel screen) that names every
     panel and the keys; pressing F1 again brings back the same window."""
@@ -413,3 +390,55 @@ def test_cancel_stops_a_download_from_a_stalled_server(make_window, qtbot):
         release.set()
         httpd.shutdown()
         httpd.server_close()
+def test_a_preset_asks_first_and_no_changes_nothing(window, qtbot):
+    """Choosing a preset (↓ in the preset box) while a trained network exists asks first; No leaves the form, the
+    preset box, the live learning rate and the network as they were (the form used to be filled before asking);
+    Yes starts over with the preset."""
+    questions = []
+    window.ask = lambda title, question: questions.append(question) or False
+    for _ in range(2):
+        qtbot.keyClick(window, Qt.Key.Key_S)
+    qtbot.waitUntil(lambda: window.latest.step == 2, timeout=5_000)
+    c = window.controls
+    before = c.config()
+    c.preset_combo.setFocus()
+    qtbot.keyClick(c.preset_combo, Qt.Key.Key_Down)  # "best"
+    assert questions and "best" in questions[0]
+    assert c.config() == before and c.preset_combo.currentText() == "video"
+    qtbot.wait(300)
+    assert window.latest.learning_rate == before.learning_rate and window.latest.step == 2
+    window.ask = lambda title, question: True
+    qtbot.keyClick(c.preset_combo, Qt.Key.Key_Down)
+    qtbot.waitUntil(lambda: window.latest.step == 0 and window.latest.config.activation == "relu", timeout=10_000)
+    assert c.preset_combo.currentText() == "best" and c.activation_combo.currentText() == "relu"
+
+
+def test_diverge_preset_climbs_on_the_plot(window, qtbot):
+    """Chosen in the preset box and trained with Space, the diverge preset's average cost on the plot climbs well
+    above where it started and the run goes on (no NaN pause): a learning rate too large, seen."""
+    c = window.controls
+    c.preset_combo.setFocus()
+    for _ in range(c.preset_combo.findText("diverge")):
+        qtbot.keyClick(c.preset_combo, Qt.Key.Key_Down)
+    qtbot.waitUntil(lambda: window.latest.config.activation == "tanh" and window.latest.step == 0, timeout=10_000)
+    qtbot.keyClick(window.cost_view, Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: window.cost_view.mini_batches_drawn > 300, timeout=10_000)
+    qtbot.keyClick(window.cost_view, Qt.Key.Key_Space)
+    costs = np.asarray(window.cost_view.avg_curve.yData)
+    assert costs[-1] > 3 * costs[0] and not window.banner.isVisible()
+
+
+def test_images_per_second_reads_a_dash_while_paused_and_stepping(window, qtbot):
+    """The status bar's speed is a number while training runs and "—" after Pause and while stepping by hand
+    (a step is no speed)."""
+    label = window.status_labels["speed"]
+    qtbot.keyClick(window.cost_view, Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: label.text()[0].isdigit(), timeout=10_000)
+    qtbot.keyClick(window.cost_view, Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: label.text() == "— images/s", timeout=3_000)
+    step = window.latest.step
+    for _ in range(3):
+        qtbot.keyClick(window.cost_view, Qt.Key.Key_S)
+    qtbot.waitUntil(lambda: window.latest.step == step + 3, timeout=5_000)
+    qtbot.wait(100)
+    assert label.text() == "— images/s"

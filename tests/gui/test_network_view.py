@@ -295,3 +295,16 @@ def test_neuron_fills_follow_each_new_input(view):
         acts = np.concatenate([a[0] for a in net.forward(x[None]).activations[1:]])
         greys = np.array([spot.brush().color().red() for spot in view.neurons.points()])
         np.testing.assert_allclose(greys, acts * 255, atol=255 / 32 / 2 + 1)
+
+
+def test_a_resized_graph_resizes_its_neurons_and_labels_without_a_new_frame(view, qtbot):
+    """Shrunk (while paused: no frame comes), the neurons and the output digits' labels shrink with the graph; they
+    used to keep their size and overlap at the window's minimum size."""
+    view.show_network(Network(seed=0), np.zeros(784, np.float32))
+    big = view._neuron_size_drawn[0]
+    label_before = view.labels[0].textItem.font().pixelSize()
+    view.resize(260, 300)
+    qtbot.waitUntil(lambda: view._neuron_size_drawn[0] < big, timeout=2_000)
+    spacing = view.layout.spacing / view.vb.viewPixelSize()[1]
+    assert view._neuron_size_drawn[0] <= 0.8 * spacing + 1e-6
+    assert view.labels[0].textItem.font().pixelSize() < label_before

@@ -192,3 +192,18 @@ def test_weight_images_keep_a_readable_size(shown, qtbot):
     corner = panel.view.mapFromScene(panel.view.vb.mapViewToScene(r.topLeft()))
     far = panel.view.mapFromScene(panel.view.vb.mapViewToScene(r.bottomRight()))
     assert far.x() - corner.x() >= 35  # each 28-pixel image drawn at least 35 px wide, at the smallest
+
+
+def test_colour_bar_label_fits_along_a_short_bar(view, qtbot):
+    """The colour bar's label runs along the bar: in a short dock it takes its short form instead of being cut at
+    both ends ("eight ÷ unit's ma"); tall, it says it all."""
+    from PySide6.QtGui import QFontMetrics
+
+    view.set_per_unit(True)
+    view.show_network(Network(seed=0), np.zeros(784, np.float32))
+    assert view.colorbar.getAxis("left").labelText == "weight ÷ unit's max"
+    view.resize(600, 150)
+    qtbot.waitUntil(lambda: view.colorbar.getAxis("left").labelText != "weight ÷ unit's max", timeout=2_000)
+    text = view.colorbar.getAxis("left").labelText
+    assert "unit's max" in text
+    assert QFontMetrics(view.font()).horizontalAdvance(text) <= view.colorbar.geometry().height()
