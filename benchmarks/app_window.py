@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import tempfile
 import time
+from pathlib import Path
 
 
 def open_window(data_path: str | None, size=(1366, 768), **options):
@@ -33,3 +34,14 @@ def wait_for_data(app, window, seconds: float = 30.0) -> bool:
         app.processEvents()
         time.sleep(0.01)
     return window.has_data
+
+
+def memory_mb(pid: int, field: str = "VmRSS") -> float:
+    """A process's memory from /proc (Linux; NaN elsewhere): ``VmRSS`` now, ``VmHWM`` its peak."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith(field + ":"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return float("nan")

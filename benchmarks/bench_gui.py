@@ -29,7 +29,7 @@ if not os.environ.get("DISPLAY"):
 
 import numpy as np  # noqa: E402
 
-from app_window import open_window  # noqa: E402
+from app_window import memory_mb, open_window  # noqa: E402
 from bench_train import get_data  # noqa: E402
 from nnviz.core.training import Trainer, preset  # noqa: E402
 
@@ -85,21 +85,10 @@ def app_run(data_path: str | None, seconds: float, mode: str = "process") -> dic
     last_snap = window.latest
     rate = (last_snap.samples_seen - first.samples_seen) / (time.perf_counter() - t0)
     process = window.worker.process
-    child_rss = _peak_rss_mb(process.pid) if process is not None else 0.0
+    child_rss = memory_mb(process.pid, "VmHWM") if process is not None else 0.0
     window.close()
     app.processEvents()
     return {"rate": rate, "lateness": lateness, "redraw": redraw, "child_rss": child_rss}
-
-
-def _peak_rss_mb(pid: int) -> float:
-    """Peak resident memory of a process (Linux /proc; NaN elsewhere)."""
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return float("nan")
 
 
 def summary(r: dict, headless: float) -> dict:

@@ -23,19 +23,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 if not os.environ.get("DISPLAY"):
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from app_window import open_window  # noqa: E402
+from app_window import memory_mb, open_window  # noqa: E402
 from bench_train import get_data  # noqa: E402
-
-
-def rss_mb(pid: int) -> float:
-    """Resident memory of a process now (Linux /proc; NaN elsewhere)."""
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return float("nan")
 
 
 def headless(path: str, first: float, last: float) -> dict:
@@ -48,7 +37,7 @@ def headless(path: str, first: float, last: float) -> dict:
     for mark in (first, last):
         while time.perf_counter() - t0 < mark:
             tr.run_steps(256)
-        readings[mark] = rss_mb(os.getpid())
+        readings[mark] = memory_mb(os.getpid())
     return {"first_mb": readings[first], "last_mb": readings[last], "steps": tr.step_count}
 
 
@@ -62,7 +51,7 @@ def app(path: str, first: float, last: float) -> dict:
         while time.perf_counter() - t0 < mark:
             qt.processEvents()
             time.sleep(0.002)
-        readings[mark] = (rss_mb(os.getpid()), rss_mb(child))
+        readings[mark] = (memory_mb(os.getpid()), memory_mb(child))
     steps = window.latest.step
     window.close()
     qt.processEvents()

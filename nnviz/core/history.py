@@ -17,6 +17,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .snapshot import frozen as _frozen
+
 # 2**16 mini-batches one by one: 11 epochs of MNIST at batch 10, so a 10-epoch run keeps every cost, and zooming
 # into the plot or exporting the recent costs shows real mini-batches; costs 12 bytes each (0.8 MB). The buffer
 # holds twice that, so the fold into the summary (copying the kept half to a new buffer) happens once every
@@ -67,11 +69,6 @@ class CostEnvelope:
     def is_open(self) -> bool:
         """True if the last bucket is not full yet (the next mini-batches fold into it)."""
         return len(self) > 0 and int(self.count[-1]) < self.size
-
-
-def _frozen(a: np.ndarray) -> np.ndarray:
-    a.flags.writeable = False
-    return a
 
 
 _INT_FIELDS = ("start", "end", "count", "first_sample", "last_sample")
