@@ -224,6 +224,25 @@ def edge_at(layout: NetworkLayout, drawn: list[np.ndarray], x: float, y: float,
     return best
 
 
+def neuron_name(sizes: tuple[int, ...], layer: int, index: int) -> str:
+    """A neuron's name in words: "input pixel (3, 7)", "hidden layer 1, neuron 5", "output neuron 3"."""
+    if layer == 0:
+        return "input pixel ({}, {})".format(*divmod(index, INPUT_SIDE)) if sizes[0] == INPUT_SIDE**2 else \
+            f"input {index}"
+    return f"output neuron {index}" if layer == len(sizes) - 1 else f"hidden layer {layer}, neuron {index}"
+
+
+def edge_description(network, layer: int, j: int, k: int, steps: list[np.ndarray] | None = None) -> str:
+    """Hover text for the edge of weight ``(layer, j, k)``: which weight, its value (and backpropagation's step
+    for it, ``steps[layer - 1][j, k]``, when given), and what a click on it does (HTML)."""
+    sizes = network.sizes
+    text = (f"weight <b>w = {network.weights[layer - 1][j, k]:+.3f}</b><br>from {neuron_name(sizes, layer - 1, k)}"
+            f"<br>to {neuron_name(sizes, layer, j)}")
+    if steps is not None:
+        text += f"<br>backprop's step −∂C/∂w = {steps[layer - 1][j, k]:+.2e}"
+    return text + "<br><i>click: the cost over this weight and one more (Gradient descent)</i>"
+
+
 def weight_segments(layout: NetworkLayout, chosen: list[tuple[int, int, int]]) -> np.ndarray:
     """The edges of chosen weights ``(layer, j, k)`` as 'pairs' points ``(2m, 2)`` (a bias, ``k = n_in``, has no edge)."""
     starts, ends = [], []
