@@ -47,7 +47,8 @@ def test_landscape_panel_fills_its_views(qtbot, shown, jobs, sample, example):
 
 
 def test_path_plane_with_a_given_trajectory(qtbot, shown, jobs, sample, example):
-    """Given a trajectory, the whole-network surface is drawn on the path's plane, with the path on it."""
+    """Given a trajectory, the whole-network surface is drawn on the path's plane, with the path on it, ending at the
+    network shown (the current point, after the last checkpoint)."""
     panel = shown(LandscapePanel(jobs), 700, 800)
     panel.tabs.setCurrentIndex(1)
     rng = np.random.default_rng(0)
@@ -56,7 +57,8 @@ def test_path_plane_with_a_given_trajectory(qtbot, shown, jobs, sample, example)
     panel.show_network(example, 3.0, sample, trajectory, np.arange(5) * 100)
     qtbot.waitUntil(lambda: panel.surface_view.surface is not None, timeout=20_000)
     surface = panel.surface_view.surface
-    assert surface.kind == "path" and len(surface.path) == 5 and list(surface.steps) == [0, 100, 200, 300, 400]
+    assert surface.kind == "path" and len(surface.path) == 6 and list(surface.steps) == [0, 100, 200, 300, 400, 401]
+    np.testing.assert_allclose(surface.path[-1], (0.0, 0.0), atol=1e-6)
     panel.shutdown()
 
 
