@@ -7,6 +7,8 @@ from PySide6.QtCore import QPointF, Qt
 from nnviz.core.network import Network
 from nnviz.gui.network_view import STRENGTHS, NetworkView
 
+from .picking import edge_pixel
+
 
 @pytest.fixture
 def view(shown):
@@ -308,17 +310,6 @@ def test_a_resized_graph_resizes_its_neurons_and_labels_without_a_new_frame(view
     spacing = view.layout.spacing / view.vb.viewPixelSize()[1]
     assert view._neuron_size_drawn[0] <= 0.8 * spacing + 1e-6
     assert view.labels[0].textItem.font().pixelSize() < label_before
-
-
-def edge_pixel(view, layer, j, k):
-    """A pixel on the edge where the view names that very edge (edges cross, and meet at neurons: not every point
-    of one is its own)."""
-    for t in np.linspace(0.3, 0.9, 61):
-        pos = view.edge_point(layer, j, k, t)
-        p = view.vb.mapSceneToView(view.mapToScene(pos))
-        if view.layout.neuron_at(p.x(), p.y()) is None and view.edge_at(p.x(), p.y()) == (layer, j, k):
-            return pos
-    raise AssertionError(f"no pixel of edge {(layer, j, k)} is its own")
 
 
 def test_a_click_on_an_edge_names_its_weight_and_keeps_the_selection(view, qtbot):
