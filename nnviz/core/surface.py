@@ -150,10 +150,10 @@ def ending_at(trajectory: np.ndarray, steps: np.ndarray, current: np.ndarray,
     current = np.asarray(current, np.float32)
     if len(trajectory) and np.array_equal(trajectory[-1], current):
         return trajectory, steps
-    before = np.asarray(steps) < step
-    trajectory, steps = np.asarray(trajectory)[before], np.asarray(steps)[before]
-    trajectory = np.concatenate([np.asarray(trajectory, np.float32).reshape(-1, current.size), current[None]])
-    return trajectory, np.append(np.asarray(steps, np.int64), np.int64(step))
+    before = int(np.searchsorted(steps, step))  # the checkpoints' steps increase
+    path = np.empty((before + 1, current.size), np.float32)
+    path[:before], path[before] = np.asarray(trajectory).reshape(-1, current.size)[:before], current
+    return path, np.append(np.asarray(steps[:before], np.int64), np.int64(step))
 
 
 class PathRecorder:
