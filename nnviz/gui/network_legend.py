@@ -32,9 +32,11 @@ def key_html(palette: str, hidden_activation: str, backprop: bool, selected: str
                  f"<span style='color:rgb{neg}'>negative weight</span>, brighter = larger |w|")
     if selected:
         lines += (f"<br>bold edges: the weights into and out of {selected} (<span style='color:rgb{pos}'>positive"
-                  f"</span>, <span style='color:rgb{neg}'>negative</span>), the rest dimmed; click it again to clear")
+                  f"</span>, <span style='color:rgb{neg}'>negative</span>), the rest dimmed; click it again to clear, "
+                  "or click two of its edges to see the cost over those two weights")
     else:
-        lines += "<br>hover a neuron for its numbers, click to follow its connections"
+        lines += ("<br>hover a neuron or an edge for its numbers; click a neuron to follow its connections, "
+                  "an edge to see the cost over its weight (Gradient descent)")
     return f"<span style='color:{theme.TEXT}; font-size:9pt'>{lines}</span>"
 
 
