@@ -53,6 +53,9 @@ class AnalysisDocks(QObject):
         self.landscape_panel.marked.connect(graph.mark_weights)
         self.landscape_panel.marked.connect(images.mark_weights)
         self._path_key, self._path = None, None  # the recorded path, made again only when the recording changes
+        # asked for when a surface is computed, not per frame: a paused window gets no frames, and the surface
+        # opened then must still lie on the run's path
+        self.landscape_panel.path_source = self.recorded_path
 
     def data_arrived(self, data) -> None:
         """MNIST is here: the landscape is measured on its first training images (built once)."""
@@ -68,14 +71,11 @@ class AnalysisDocks(QObject):
             self.dreams_panel.show_network(net)
 
     def _show_landscape(self) -> None:
-        """The shown network to the landscape, with the run's recorded path while the whole surface is in view."""
+        """The shown network to the landscape (which asks :meth:`recorded_path` for the run's path when it needs it)."""
         run = self.window.run
         net, snap = run.graph_network(), run.shown()
-        if net is None:
-            return
-        path = self.recorded_path() if self.landscape_panel.surface_view.isVisible() else None
-        trajectory, steps = path or (None, None)
-        self.landscape_panel.show_network(net, snap.learning_rate, trajectory=trajectory, steps=steps, step=snap.step)
+        if net is not None:
+            self.landscape_panel.show_network(net, snap.learning_rate, step=snap.step)
 
     def recorded_path(self):
         """The run's path up to the moment shown, from the timeline's recording: ≤ 64 checkpoints ``(k, n_params)``

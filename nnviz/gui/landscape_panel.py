@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import Qt, QTimer, Signal, Slot
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QSizePolicy, QTabWidget, QVBoxLayout, QWidget
 
 from ..core.background import LatestJobs, Recompute, gradient_slice_job, surface_job, two_weights_job
 from ..core.landscape import Sample, TwoWeights, parameter_index, steepest_pair
@@ -27,22 +27,26 @@ KEYS = ("slice", "two weights", "surface")
 TICK_MS = 100
 TWO_WEIGHT_POINTS = 41
 SPANS = (1.0, 2.0, 4.0, 8.0)
-HOW_TO_CHOOSE = "click two edges of the graph, or Ctrl+click two pixels of a weight image"
+HOW_TO_CHOOSE = "click two edges of the graph or Ctrl+click two pixels of a weight image"
 
 
-def caption(html: str) -> QLabel:
-    """A view's explanation: a sentence or two in the app's words, wrapped."""
+def caption(html: str, more: str = "") -> QLabel:
+    """A view's explanation: a sentence or two in the app's words, wrapped (``more``: the longer one, its tooltip)."""
     label = QLabel(html)
     label.setWordWrap(True)
     label.setTextFormat(Qt.TextFormat.RichText)
+    if more:
+        label.setToolTip(more)
     return label
 
 
-def _tab(explanation: str, controls: list[QWidget], view: QWidget, note: QWidget | None = None) -> QWidget:
-    """A tab: the view's explanation, a row of its controls (and a note under them), the view."""
+def _tab(explanation: tuple[str, str], controls: list[QWidget], view: QWidget, note: QWidget | None = None) -> QWidget:
+    """A tab: the view's explanation (one sentence, and the longer one as its tooltip), a row of its controls (and a
+    note under them), the view."""
     tab = QWidget()
     layout = QVBoxLayout(tab)
-    layout.addWidget(caption(explanation))
+    layout.setContentsMargins(4, 4, 4, 4)
+    layout.addWidget(caption(*explanation))
     if note is not None:
         layout.addWidget(note)
     row = QHBoxLayout()
@@ -74,6 +78,9 @@ class LandscapePanel(QWidget):
         self.plane.setToolTip("The plane through the current weights: the two directions the run moved along most "
                               "(its path lies in it), or two random filter-normalised directions (Li et al. 2018).")
         self.plane_note = QLabel()
+        # the note wraps into the room the row has left: it must never widen the dock (and squeeze the graph)
+        self.plane_note.setWordWrap(True)
+        self.plane_note.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.choice = caption("")  # which two weights are mapped, and how to choose others
         self.choice.setToolTip("A weight is an edge of the graph (click it), or a pixel of a first-layer weight "
                                "image (Ctrl+click it; the strip under a tile is the unit's bias). The last two "
@@ -91,6 +98,9 @@ class LandscapePanel(QWidget):
         self._step: int | None = None  # the shown network's mini-batch count (where the path of training ends)
         self.recorder = PathRecorder()
         self._given_path: tuple[np.ndarray, np.ndarray] | None = None
+        #: Where the run's path comes from when none is given: a function returning (trajectory, steps) or None,
+        #: asked only when a surface is about to be computed (the window's timeline recording; see AnalysisDocks).
+        self.path_source = None
         self._asked: dict[str, tuple] = {}  # what each running job was computed from
         # each kind's share of one core at most (all four panels' kinds together: about a sixth of one core)
         self.schedule = {"slice": Recompute("slice", 0.25, duty=0.05),
@@ -105,15 +115,18 @@ class LandscapePanel(QWidget):
         self._timer.start()
 
     def _build_layout(self) -> None:
-        two = _tab(two_weights_view.EXPLANATION, [QLabel("Reach"), self.span, self.steepest], self.two_view,
-                   self.choice)
-        whole = _tab(surface_view.EXPLANATION, [QLabel("Plane"), self.plane, self.plane_note], self.surface_view)
+        # One sentence each, the longer explanation in its tooltip: in a dock a third of the window wide, the
+        # explanations in full left the two-weight map a sliver of 30 px at 1280 × 800.
+        two = _tab((two_weights_view.SUMMARY, two_weights_view.EXPLANATION),
+                   [QLabel("Reach"), self.span, self.steepest], self.two_view, self.choice)
+        whole = _tab((surface_view.SUMMARY, surface_view.EXPLANATION), [QLabel("Plane"), self.plane, self.plane_note],
+                     self.surface_view)
         self.tabs = QTabWidget()
         self.tabs.addTab(two, "Two weights")
         self.tabs.addTab(whole, "Whole network")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(2, 2, 2, 2)
-        layout.addWidget(caption(step_view.EXPLANATION))
+        layout.addWidget(caption(step_view.SUMMARY, step_view.EXPLANATION))
         layout.addWidget(self.step_view, 1)
         layout.addWidget(self.tabs, 2)
 
@@ -205,12 +218,12 @@ class LandscapePanel(QWidget):
         name = (lambda w: weight_label(w, self._inputs_of(w))) if self.network is not None else str
         if len(self._picks) == 1:
             marked = list(self._picks)
-            text = f"<b>{name(self._picks[0])}</b> picked: choose one more weight to map the cost over both."
+            text = f"<b>{name(self._picks[0])}</b> picked: click one more edge, or Ctrl+click one more pixel."
         elif self.pair is not None:
             marked = list(self.pair)
             how = "the two steepest now" if self._steepest else "chosen"
-            text = (f"<b>{name(self.pair[0])}</b> and <b>{name(self.pair[1])}</b> ({how}): {HOW_TO_CHOOSE} "
-                    "to map others.")
+            text = (f"<b>{name(self.pair[0])}</b> and <b>{name(self.pair[1])}</b> ({how}). Others: click two edges "
+                    "or Ctrl+click two pixels.")
         else:
             marked, text = [], f"To choose two weights, {HOW_TO_CHOOSE}."
         if text != self.choice.text():
@@ -243,20 +256,33 @@ class LandscapePanel(QWidget):
             self._ask("two weights", state, two_weights_job, config, params.copy(), self._shared, *self.pair, span,
                       TWO_WEIGHT_POINTS)
         if self.surface_view.isVisible():
-            trajectory, steps = self._given_path or self.recorder.trajectory()
-            if len(trajectory):  # the path of training leads to the point shown (after it, if its step is unknown)
-                end = self._step if self._step is not None else int(steps[-1]) + 1
-                trajectory, steps = ending_at(trajectory, steps, params, end)
-            kind = "path" if self.plane.currentIndex() == 0 else "random"
-            moved = len(trajectory) > 1 and np.any(trajectory != params)
-            if kind == "path" and not moved:
-                kind = "random"
-                self.plane_note.setText("No path recorded yet: random directions until training moves.")
-            else:
-                self.plane_note.setText("")
-            state = (self._version, kind)
-            self._ask("surface", state, surface_job, config, params.copy(), self._shared, kind,
-                      trajectory if len(trajectory) else None, steps, SURFACE_POINTS, 0)
+            self._ask_surface(config, params)
+
+    def _path(self) -> tuple[np.ndarray, np.ndarray]:
+        """The run's path: the one given, else the path source's, else the one recorded from the networks shown."""
+        if self._given_path is not None:
+            return self._given_path
+        path = self.path_source() if self.path_source is not None else None
+        return path if path is not None else self.recorder.trajectory()
+
+    def _ask_surface(self, config: dict, params: np.ndarray) -> None:
+        trajectory, steps = self._path()
+        kind = "path" if self.plane.currentIndex() == 0 else "random"
+        # (the first checkpoint, the random start, almost always differs: most ticks compare one row, not 64)
+        moved = len(trajectory) > 0 and (np.any(trajectory[0] != params) or np.any(trajectory != params))
+        if kind == "path" and not moved:
+            kind = "random"
+            self.plane_note.setText("No path recorded yet: random directions until training moves.")
+        else:
+            self.plane_note.setText("")
+        state = (self._version, kind, len(steps), int(steps[-1]) if len(steps) else None)  # new weights or path
+        if not self.schedule["surface"].wanted(state, self.jobs):
+            return
+        if len(trajectory):  # the path of training leads to the point shown (after it, if its step is unknown)
+            end = self._step if self._step is not None else int(steps[-1]) + 1
+            trajectory, steps = ending_at(trajectory, steps, params, end)
+        self._ask("surface", state, surface_job, config, params.copy(), self._shared, kind,
+                  trajectory if len(trajectory) else None, steps, SURFACE_POINTS, 0)
 
     def _ask(self, key: str, state, fn, *args) -> None:
         if self.schedule[key].submit_if_wanted(state, self.jobs, fn, *args):

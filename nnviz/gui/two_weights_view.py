@@ -19,6 +19,8 @@ EXPLANATION = ("<b>Two weights, everything else frozen.</b> The colour is the co
                "two (darker is lower); the cross is where they are now. Click anywhere to drop a ball: it rolls "
                "downhill by gradient descent with the current learning rate. Different starts can end in different "
                "valleys.")
+SUMMARY = ("<b>Two weights, everything else frozen:</b> the cost over just these two, darker is lower; click the map "
+           "to roll a ball downhill.")
 STEPS_PER_FRAME = 8
 FRAME_MS = 16
 

@@ -62,6 +62,25 @@ def test_path_plane_with_a_given_trajectory(qtbot, shown, jobs, sample, example)
     panel.shutdown()
 
 
+def test_the_path_source_is_asked_when_the_surface_is_computed(qtbot, shown, jobs, sample, example):
+    """Shown a network once (a paused window sends no more frames), the whole-network tab opened later still lies on
+    the run's path: the panel asks its path source then, and a longer path brings a new surface."""
+    panel = shown(LandscapePanel(jobs), 700, 800)
+    rng = np.random.default_rng(0)
+    direction = rng.standard_normal(example.params.size).astype(np.float32) * 0.1
+    path = [example.params + np.outer(np.linspace(1, 0.2, 4), direction), np.arange(4) * 10]
+    panel.path_source = lambda: tuple(path)
+    panel.show_network(example, 3.0, sample, step=50)
+    panel.tabs.setCurrentIndex(1)
+    qtbot.waitUntil(lambda: panel.surface_view.surface is not None, timeout=20_000)
+    surface = panel.surface_view.surface
+    assert surface.kind == "path" and list(surface.steps) == [0, 10, 20, 30, 50]
+    path[0] = np.vstack([path[0], example.params + 0.1 * direction])
+    path[1] = np.arange(5) * 10  # the same weights: only the path is new (no hurrying the schedule)
+    qtbot.waitUntil(lambda: len(panel.surface_view.surface.steps) == 6, timeout=20_000)
+    panel.shutdown()
+
+
 def test_unchanged_weights_ask_for_nothing_new(qtbot, shown, jobs, sample, example):
     """Shown the same network again and again, the panel computes each picture once; new weights bring a new one."""
     panel = shown(LandscapePanel(jobs), 700, 800)
