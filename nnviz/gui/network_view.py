@@ -113,7 +113,8 @@ class NetworkView(pg.PlotWidget):
     def _update_legend(self) -> None:
         kinds = self._activation_kinds()
         self.legend.show_key(self.palette_name, kinds[0] if kinds else "sigmoid", self.edge_steps is not None,
-                             self.neuron_name(*self.selected) if self.selected and self.network else None)
+                             self.neuron_name(*self.selected) if self.selected and self.network else None,
+                             len(self.chosen))
 
     def neuron_name(self, layer: int, index: int) -> str:
         """How the key and the hover text name a neuron: "output neuron 3", "hidden layer 1, neuron 5"."""
@@ -322,6 +323,7 @@ class NetworkView(pg.PlotWidget):
         self.chosen = [tuple(w) for w in chosen]
         pts = gl.weight_segments(self.layout, self.chosen) if self.layout is not None else np.empty((0, 2))
         self.chosen_item.setData(pts[:, 0], pts[:, 1], connect="pairs")
+        self._update_legend()
 
     def edge_at(self, x: float, y: float) -> tuple[int, int, int] | None:
         """The drawn edge ``(layer, j, k)`` under view point (x, y), within a few pixels; a selected neuron's own

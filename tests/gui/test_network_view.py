@@ -348,12 +348,14 @@ def test_hovering_an_edge_says_which_weight_it_is(view, qtbot):
 
 
 def test_chosen_weights_are_marked_on_their_edges(view):
-    """Chosen weights are drawn over the graph as their own edges (a bias has none); a new architecture forgets
-    them."""
+    """Chosen weights are drawn over the graph as their own edges (a bias has none) and the key says what they are;
+    a new architecture forgets them."""
     view.show_network(hand_set_network(), np.zeros(784, np.float32))
     view.mark_weights([(1, 2, 400), (3, 4, 1), (2, 0, 3)])  # the last is neuron 0's bias in layer 2 (n_in = 3)
     x = view.chosen_item.xData
     assert len(x) == 4
     np.testing.assert_allclose([x[0], view.chosen_item.yData[0]], view.layout.position(0, 400))
+    assert "mapped in Gradient descent" in view.legend.text()  # the key says what the thick edges are
     view.show_network(Network((784, 16, 10), seed=0), np.zeros(784, np.float32))
     assert view.chosen == [] and len(view.chosen_item.xData) == 0
+    assert "mapped in Gradient descent" not in view.legend.text()
