@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from nnviz.core.background import LatestJobs
+from nnviz.core.background import LatestJobs, Recompute
 from nnviz.core.landscape import Sample, network_cost, parameter_index
 from nnviz.core.model_io import load_model
 from nnviz.gui.dreams_panel import DreamsPanel
@@ -70,13 +70,14 @@ def test_the_path_source_is_asked_when_the_surface_is_computed(qtbot, shown, job
     direction = rng.standard_normal(example.params.size).astype(np.float32) * 0.1
     path = [example.params + np.outer(np.linspace(1, 0.2, 4), direction), np.arange(4) * 10]
     panel.path_source = lambda: tuple(path)
+    panel.schedule["surface"] = Recompute("surface", 0.0, duty=1.0)  # no pause between two surfaces
     panel.show_network(example, 3.0, sample, step=50)
     panel.tabs.setCurrentIndex(1)
     qtbot.waitUntil(lambda: panel.surface_view.surface is not None, timeout=20_000)
     surface = panel.surface_view.surface
     assert surface.kind == "path" and list(surface.steps) == [0, 10, 20, 30, 50]
     path[0] = np.vstack([path[0], example.params + 0.1 * direction])
-    path[1] = np.arange(5) * 10  # the same weights: only the path is new (no hurrying the schedule)
+    path[1] = np.arange(5) * 10  # the same weights: only the path is new
     qtbot.waitUntil(lambda: len(panel.surface_view.surface.steps) == 6, timeout=20_000)
     panel.shutdown()
 
