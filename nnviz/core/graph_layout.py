@@ -168,22 +168,89 @@ def strength_buckets(values: np.ndarray) -> np.ndarray:
     return np.where(values >= 0, 0, STRENGTHS) + strength
 
 
-def neuron_edges(layout: NetworkLayout, weights: list[np.ndarray], layer: int, index: int,
-                 k: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """A selected neuron's edges: (start ``(n, 2)``, end ``(n, 2)``, weight ``(n,)``).
+def neuron_edge_indices(weights: list[np.ndarray], layer: int, index: int, k: int) -> list[np.ndarray]:
+    """A selected neuron's edges as indices into each weight layer's ``W.ravel()`` (one array per layer).
 
     Its incoming edges (of a first-layer neuron only the ``k`` strongest) and all its outgoing ones.
     """
+    chosen = [np.empty(0, np.intp) for _ in weights]
     w_in = weights[layer - 1][index]
     keep = strongest(w_in, k) if layer == 1 else np.arange(len(w_in))
-    me = layout.columns[layer - 1][index]
-    starts, ends, values = [layout.sources(layer)[keep]], [np.tile(me, (len(keep), 1))], [w_in[keep]]
+    chosen[layer - 1] = index * len(w_in) + keep
     if layer < len(weights):
-        w_out = weights[layer][:, index]
-        starts.append(np.tile(me, (len(w_out), 1)))
-        ends.append(layout.columns[layer])
-        values.append(w_out)
-    return np.concatenate(starts), np.concatenate(ends), np.concatenate(values)
+        n_out, n_in = weights[layer].shape
+        chosen[layer] = np.arange(n_out) * n_in + index
+    return chosen
+
+
+def neuron_edges(layout: NetworkLayout, weights: list[np.ndarray], layer: int, index: int,
+                 k: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """A selected neuron's edges (:func:`neuron_edge_indices`): (start ``(n, 2)``, end ``(n, 2)``, weight ``(n,)``)."""
+    chosen = neuron_edge_indices(weights, layer, index, k)
+    return (np.concatenate([s[i] for s, i in zip(layout.edge_start, chosen)]),
+            np.concatenate([e[i] for e, i in zip(layout.edge_end, chosen)]),
+            np.concatenate([w.reshape(-1)[i] for w, i in zip(weights, chosen)]))
+
+
+def distances_to_segments(x: float, y: float, start: np.ndarray, end: np.ndarray) -> np.ndarray:
+    """How far point (x, y) is from each segment start → end, ``(n,)`` (segments ``(n, 2)``)."""
+    d = end - start
+    px, py = x - start[:, 0], y - start[:, 1]
+    t = np.clip((px * d[:, 0] + py * d[:, 1]) / np.maximum(d[:, 0] ** 2 + d[:, 1] ** 2, 1e-18), 0.0, 1.0)
+    return np.hypot(px - t * d[:, 0], py - t * d[:, 1])
+
+
+def edge_at(layout: NetworkLayout, drawn: list[np.ndarray], x: float, y: float,
+            tolerance: float) -> tuple[int, int, int] | None:
+    """The drawn edge nearest view point (x, y), as ``(layer, j, k)`` (weight layer 1 … L, into neuron j from
+    neuron k of the layer below), if it passes within ``tolerance``; else None.
+
+    ``drawn[l - 1]`` holds the indices into weight layer l's ``W.ravel()`` of its edges on screen (only those can be
+    clicked). Inside the input image there is no edge: the image covers where the input edges leave their pixels,
+    and a click there is on a pixel.
+    """
+    left, bottom, width, height = INPUT_BOUNDS
+    if left <= x <= left + width and bottom <= y <= bottom + height:
+        return None
+    best, best_d = None, float(tolerance)
+    for layer, idx in enumerate(drawn, start=1):
+        if not len(idx):
+            continue
+        d = distances_to_segments(x, y, layout.edge_start[layer - 1][idx], layout.edge_end[layer - 1][idx])
+        i = int(np.argmin(d))
+        if d[i] <= best_d:
+            n_in = layout.sizes[layer - 1]
+            best, best_d = (layer, *map(int, divmod(int(idx[i]), n_in))), float(d[i])
+    return best
+
+
+def neuron_name(sizes: tuple[int, ...], layer: int, index: int) -> str:
+    """A neuron's name in words: "input pixel (3, 7)", "hidden layer 1, neuron 5", "output neuron 3"."""
+    if layer == 0:
+        return "input pixel ({}, {})".format(*divmod(index, INPUT_SIDE)) if sizes[0] == INPUT_SIDE**2 else \
+            f"input {index}"
+    return f"output neuron {index}" if layer == len(sizes) - 1 else f"hidden layer {layer}, neuron {index}"
+
+
+def edge_description(network, layer: int, j: int, k: int, steps: list[np.ndarray] | None = None) -> str:
+    """Hover text for the edge of weight ``(layer, j, k)``: which weight, its value (and backpropagation's step
+    for it, ``steps[layer - 1][j, k]``, when given), and what a click on it does (HTML)."""
+    sizes = network.sizes
+    text = (f"weight <b>w = {network.weights[layer - 1][j, k]:+.3f}</b><br>from {neuron_name(sizes, layer - 1, k)}"
+            f"<br>to {neuron_name(sizes, layer, j)}")
+    if steps is not None:
+        text += f"<br>backprop's step −∂C/∂w = {steps[layer - 1][j, k]:+.2e}"
+    return text + "<br><i>click: the cost over this weight and one more (Gradient descent)</i>"
+
+
+def weight_segments(layout: NetworkLayout, chosen: list[tuple[int, int, int]]) -> np.ndarray:
+    """The edges of chosen weights ``(layer, j, k)`` as 'pairs' points ``(2m, 2)`` (a bias, ``k = n_in``, has no edge)."""
+    starts, ends = [], []
+    for layer, j, k in chosen:
+        if 1 <= layer < len(layout.sizes) and k < layout.sizes[layer - 1] and j < layout.sizes[layer]:
+            starts.append(layout.sources(layer)[k])
+            ends.append(layout.columns[layer - 1][j])
+    return pairs(np.array(starts).reshape(-1, 2), np.array(ends).reshape(-1, 2))
 
 
 def nudge_bars(layout: NetworkLayout, nudges: list[np.ndarray | None]) -> tuple[np.ndarray, np.ndarray]:

@@ -18,8 +18,10 @@ import numpy as np
 
 from .landscape import PlaneCosts, Sample, layer_blocks, network_cost
 from .network import Network
+from .recording import Recording
 
 SURFACE_POINTS = 41
+PATH_POINTS = 64  # checkpoints of the recorded run the plane is fitted to (and drawn): enough for its shape
 PATH_MARGIN = 0.25  # the plane's grid reaches this fraction of the path's extent beyond it on every side
 RANDOM_REACH = 1.0  # random directions: the grid spans ±1 filter-normalised step (as in Li et al.)
 
@@ -124,6 +126,34 @@ def network_surface(network: Network, sample: Sample, kind: str = "path", trajec
     costs = PlaneCosts(network, sample, directions).costs(np.column_stack([aa.ravel(), bb.ravel()]))
     return CostSurface(kind, a, b, costs.reshape(points, points), network_cost(network, sample), path, steps,
                        explained)
+
+
+def recorded_path(recording: Recording, last: int | None = None,
+                  points: int = PATH_POINTS) -> tuple[np.ndarray, np.ndarray]:
+    """The run's path from its recording: up to ``points`` checkpoints from the first to checkpoint ``last`` (the
+    newest if None), evenly spread over them and always both ends; copies ``(k, n_params)`` and their steps ``(k,)``.
+
+    Evenly by checkpoint, not by step: the recording is dense where the network changed fastest, and so is the
+    path that is drawn.
+    """
+    n = len(recording) if last is None else min(int(last), len(recording) - 1) + 1
+    if n <= 0:
+        return np.empty((0, recording.n_params), np.float32), np.empty(0, np.int64)
+    idx = np.unique(np.rint(np.linspace(0, n - 1, min(points, n))).astype(np.intp))
+    return recording.all_params()[idx], recording.steps[idx].copy()
+
+
+def ending_at(trajectory: np.ndarray, steps: np.ndarray, current: np.ndarray,
+              step: int) -> tuple[np.ndarray, np.ndarray]:
+    """The path that led to the current weights ``(n_params,)`` at ``step``, ending there: they are added after the
+    path's checkpoints before ``step`` (a live network is usually a little past the last one)."""
+    current = np.asarray(current, np.float32)
+    if len(trajectory) and np.array_equal(trajectory[-1], current):
+        return trajectory, steps
+    before = int(np.searchsorted(steps, step))  # the checkpoints' steps increase
+    path = np.empty((before + 1, current.size), np.float32)
+    path[:before], path[before] = np.asarray(trajectory).reshape(-1, current.size)[:before], current
+    return path, np.append(np.asarray(steps[:before], np.int64), np.int64(step))
 
 
 class PathRecorder:

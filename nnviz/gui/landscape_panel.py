@@ -10,38 +10,45 @@ a choice have changed. Nothing here waits for a worker."""
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import Qt, QTimer, Slot
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt, QTimer, Signal, Slot
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QSizePolicy, QTabWidget, QVBoxLayout, QWidget
 
 from ..core.background import LatestJobs, Recompute, gradient_slice_job, surface_job, two_weights_job
 from ..core.landscape import Sample, TwoWeights, parameter_index, steepest_pair
 from ..core.network import Network
-from ..core.surface import SURFACE_POINTS, PathRecorder
+from ..core.surface import SURFACE_POINTS, PathRecorder, ending_at
 from . import step_view, surface_view, two_weights_view
 from .step_view import GradientStepView
 from .surface_view import SurfaceView
-from .two_weights_view import TwoWeightsView, weight_name
+from .two_weights_view import TwoWeightsView, weight_label, weight_name
 from .widgets import button
 
 KEYS = ("slice", "two weights", "surface")
 TICK_MS = 100
 TWO_WEIGHT_POINTS = 41
 SPANS = (1.0, 2.0, 4.0, 8.0)
+HOW_TO_CHOOSE = "click two edges of the graph or Ctrl+click two pixels of a weight image"
 
 
-def caption(html: str) -> QLabel:
-    """A view's explanation: a sentence or two in the app's words, wrapped."""
+def caption(html: str, more: str = "") -> QLabel:
+    """A view's explanation: a sentence or two in the app's words, wrapped (``more``: the longer one, its tooltip)."""
     label = QLabel(html)
     label.setWordWrap(True)
     label.setTextFormat(Qt.TextFormat.RichText)
+    if more:
+        label.setToolTip(more)
     return label
 
 
-def _tab(explanation: str, controls: list[QWidget], view: QWidget) -> QWidget:
-    """A tab: the view's explanation, a row of its controls, the view."""
+def _tab(explanation: tuple[str, str], controls: list[QWidget], view: QWidget, note: QWidget | None = None) -> QWidget:
+    """A tab: the view's explanation (one sentence, and the longer one as its tooltip), a row of its controls (and a
+    note under them), the view."""
     tab = QWidget()
     layout = QVBoxLayout(tab)
-    layout.addWidget(caption(explanation))
+    layout.setContentsMargins(4, 4, 4, 4)
+    layout.addWidget(caption(*explanation))
+    if note is not None:
+        layout.addWidget(note)
     row = QHBoxLayout()
     for w in controls:
         row.addWidget(w)
@@ -53,6 +60,8 @@ def _tab(explanation: str, controls: list[QWidget], view: QWidget) -> QWidget:
 
 class LandscapePanel(QWidget):
     """The cost as a landscape, and gradient descent walking on it, for the network being shown."""
+
+    marked = Signal(list)  #: the weights ``(layer, j, k)`` to mark in the graph and the weight images (0 to 2)
 
     def __init__(self, jobs: LatestJobs | None = None, parent=None):
         super().__init__(parent)
@@ -69,6 +78,13 @@ class LandscapePanel(QWidget):
         self.plane.setToolTip("The plane through the current weights: the two directions the run moved along most "
                               "(its path lies in it), or two random filter-normalised directions (Li et al. 2018).")
         self.plane_note = QLabel()
+        # the note wraps into the room the row has left: it must never widen the dock (and squeeze the graph)
+        self.plane_note.setWordWrap(True)
+        self.plane_note.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.choice = caption("")  # which two weights are mapped, and how to choose others
+        self.choice.setToolTip("A weight is an edge of the graph (click it), or a pixel of a first-layer weight "
+                               "image (Ctrl+click it; the strip under a tile is the unit's bias). The last two "
+                               "chosen are mapped; the next one replaces the older.")
         self._build_layout()
 
         self.network: Network | None = None
@@ -78,8 +94,13 @@ class LandscapePanel(QWidget):
         self._version = 0  # bumped whenever the weights change
         self.pair: tuple[tuple[int, int, int], tuple[int, int, int]] | None = None
         self._picks: list[tuple[int, int, int]] = []
+        self._steepest = False  # the pair is the steepest two (not chosen by hand)
+        self._step: int | None = None  # the shown network's mini-batch count (where the path of training ends)
         self.recorder = PathRecorder()
         self._given_path: tuple[np.ndarray, np.ndarray] | None = None
+        #: Where the run's path comes from when none is given: a function returning (trajectory, steps) or None,
+        #: asked only when a surface is about to be computed (the window's timeline recording; see AnalysisDocks).
+        self.path_source = None
         self._asked: dict[str, tuple] = {}  # what each running job was computed from
         # each kind's share of one core at most (all four panels' kinds together: about a sixth of one core)
         self.schedule = {"slice": Recompute("slice", 0.25, duty=0.05),
@@ -94,14 +115,18 @@ class LandscapePanel(QWidget):
         self._timer.start()
 
     def _build_layout(self) -> None:
-        two = _tab(two_weights_view.EXPLANATION, [QLabel("Reach"), self.span, self.steepest], self.two_view)
-        whole = _tab(surface_view.EXPLANATION, [QLabel("Plane"), self.plane, self.plane_note], self.surface_view)
+        # One sentence each, the longer explanation in its tooltip: in a dock a third of the window wide, the
+        # explanations in full left the two-weight map a sliver of 30 px at 1280 × 800.
+        two = _tab((two_weights_view.SUMMARY, two_weights_view.EXPLANATION),
+                   [QLabel("Reach"), self.span, self.steepest], self.two_view, self.choice)
+        whole = _tab((surface_view.SUMMARY, surface_view.EXPLANATION), [QLabel("Plane"), self.plane, self.plane_note],
+                     self.surface_view)
         self.tabs = QTabWidget()
         self.tabs.addTab(two, "Two weights")
         self.tabs.addTab(whole, "Whole network")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(2, 2, 2, 2)
-        layout.addWidget(caption(step_view.EXPLANATION))
+        layout.addWidget(caption(step_view.SUMMARY, step_view.EXPLANATION))
         layout.addWidget(self.step_view, 1)
         layout.addWidget(self.tabs, 2)
 
@@ -123,11 +148,13 @@ class LandscapePanel(QWidget):
             self.recorder.clear()
             self.pair, self._picks = None, []
             self._version += 1
+            self._show_choice()
         elif not np.array_equal(network.params, self.network.params):
             self.network.set_params(network.params)
             self._version += 1
         self.learning_rate = float(learning_rate)
         self.two_view.set_learning_rate(self.learning_rate)
+        self._step = None if step is None else int(step)
         if trajectory is not None:
             self._given_path = (np.asarray(trajectory), np.arange(len(trajectory)) if steps is None else steps)
         else:
@@ -148,7 +175,10 @@ class LandscapePanel(QWidget):
     def choose_steepest(self) -> None:
         """Show the two weights with the steepest slope of the cost right now."""
         if self.network is not None and self.sample is not None:
+            self._picks = []
             self.choose_weights(*steepest_pair(self.network, self.sample))
+            self._steepest = True
+            self._show_choice()
 
     def choose_weights(self, first: tuple[int, int, int], second: tuple[int, int, int]) -> None:
         """Map the cost over these two parameters, each ``(layer, j, k)``: layer 1 … L, into neuron j from neuron k
@@ -164,16 +194,41 @@ class LandscapePanel(QWidget):
             self.two_view.show_message("Choose two different weights.")
             return
         self.pair = (tuple(first), tuple(second))
-        n_in = [self.network.layer_shapes[w[0] - 1][0] for w in self.pair]
-        self.two_view.set_names(weight_name(self.pair[0], n_in[0]), weight_name(self.pair[1], n_in[1]))
+        self._steepest = False
+        self.two_view.set_names(*(weight_name(w, self._inputs_of(w)) for w in self.pair))
         self.two_view.clear_ball()
         self.schedule["two weights"].now()
+        self._show_choice()
 
     def choose_weight(self, layer: int, j: int, k: int) -> None:
         """One more weight picked (a click on an edge or a weight-image pixel): the last two picked are mapped."""
         self._picks = [w for w in self._picks if w != (layer, j, k)][-1:] + [(layer, j, k)]
         if len(self._picks) == 2:
             self.choose_weights(*self._picks)
+        else:
+            self._show_choice()
+
+    def _inputs_of(self, weight: tuple[int, int, int]) -> int | None:
+        """n_in of the weight's layer (its bias is k = n_in), if the layer exists."""
+        layer = weight[0]
+        return self.network.layer_shapes[layer - 1][0] if 1 <= layer < self.network.num_layers else None
+
+    def _show_choice(self) -> None:
+        """Say which two weights are mapped (or the one picked so far) and how to choose others; mark them."""
+        name = (lambda w: weight_label(w, self._inputs_of(w))) if self.network is not None else str
+        if len(self._picks) == 1:
+            marked = list(self._picks)
+            text = f"<b>{name(self._picks[0])}</b> picked: click one more edge, or Ctrl+click one more pixel."
+        elif self.pair is not None:
+            marked = list(self.pair)
+            how = "the two steepest now" if self._steepest else "chosen"
+            text = (f"<b>{name(self.pair[0])}</b> and <b>{name(self.pair[1])}</b> ({how}). Others: click two edges "
+                    "or Ctrl+click two pixels.")
+        else:
+            marked, text = [], f"To choose two weights, {HOW_TO_CHOOSE}."
+        if text != self.choice.text():
+            self.choice.setText(text)
+        self.marked.emit(marked)
 
     def shutdown(self) -> None:
         """Stop asking for work; stop the workers if this panel started them."""
@@ -201,17 +256,33 @@ class LandscapePanel(QWidget):
             self._ask("two weights", state, two_weights_job, config, params.copy(), self._shared, *self.pair, span,
                       TWO_WEIGHT_POINTS)
         if self.surface_view.isVisible():
-            trajectory, steps = self._given_path or self.recorder.trajectory()
-            kind = "path" if self.plane.currentIndex() == 0 else "random"
-            moved = len(trajectory) > 1 and np.any(trajectory != params)
-            if kind == "path" and not moved:
-                kind = "random"
-                self.plane_note.setText("No path recorded yet: random directions until training moves.")
-            else:
-                self.plane_note.setText("")
-            state = (self._version, kind)
-            self._ask("surface", state, surface_job, config, params.copy(), self._shared, kind,
-                      trajectory if len(trajectory) else None, steps, SURFACE_POINTS, 0)
+            self._ask_surface(config, params)
+
+    def _path(self) -> tuple[np.ndarray, np.ndarray]:
+        """The run's path: the one given, else the path source's, else the one recorded from the networks shown."""
+        if self._given_path is not None:
+            return self._given_path
+        path = self.path_source() if self.path_source is not None else None
+        return path if path is not None else self.recorder.trajectory()
+
+    def _ask_surface(self, config: dict, params: np.ndarray) -> None:
+        trajectory, steps = self._path()
+        kind = "path" if self.plane.currentIndex() == 0 else "random"
+        # (the first checkpoint, the random start, almost always differs: most ticks compare one row, not 64)
+        moved = len(trajectory) > 0 and (np.any(trajectory[0] != params) or np.any(trajectory != params))
+        if kind == "path" and not moved:
+            kind = "random"
+            self.plane_note.setText("No path recorded yet: random directions until training moves.")
+        else:
+            self.plane_note.setText("")
+        state = (self._version, kind, len(steps), int(steps[-1]) if len(steps) else None)  # new weights or path
+        if not self.schedule["surface"].wanted(state, self.jobs):
+            return
+        if len(trajectory):  # the path of training leads to the point shown (after it, if its step is unknown)
+            end = self._step if self._step is not None else int(steps[-1]) + 1
+            trajectory, steps = ending_at(trajectory, steps, params, end)
+        self._ask("surface", state, surface_job, config, params.copy(), self._shared, kind,
+                  trajectory if len(trajectory) else None, steps, SURFACE_POINTS, 0)
 
     def _ask(self, key: str, state, fn, *args) -> None:
         if self.schedule[key].submit_if_wanted(state, self.jobs, fn, *args):

@@ -17,9 +17,11 @@ def fill_key(hidden_activation: str) -> str:
     return "neuron fill = activation: black 0 → white 1"
 
 
-def key_html(palette: str, hidden_activation: str, backprop: bool, selected: str | None = None) -> str:
+def key_html(palette: str, hidden_activation: str, backprop: bool, selected: str | None = None,
+             chosen: int = 0) -> str:
     """The key's text (HTML): the weights' colours, or what the backpropagation overlay's bars and edges mean; with
-    a neuron ``selected`` (its name, e.g. "hidden layer 1, neuron 5"), what its bright edges are."""
+    a neuron ``selected`` (its name, e.g. "hidden layer 1, neuron 5"), what its bright edges are; with ``chosen``
+    weights marked, what their edges are."""
     pos, neg = (theme.PALETTES[palette][k] for k in ("positive", "negative"))
     if backprop:
         lines = ("backpropagation for one example (or a mini-batch's average), while its tab is open"
@@ -32,9 +34,14 @@ def key_html(palette: str, hidden_activation: str, backprop: bool, selected: str
                  f"<span style='color:rgb{neg}'>negative weight</span>, brighter = larger |w|")
     if selected:
         lines += (f"<br>bold edges: the weights into and out of {selected} (<span style='color:rgb{pos}'>positive"
-                  f"</span>, <span style='color:rgb{neg}'>negative</span>), the rest dimmed; click it again to clear")
+                  f"</span>, <span style='color:rgb{neg}'>negative</span>), the rest dimmed; click it again to clear, "
+                  "or click two of its edges to see the cost over those two weights")
     else:
-        lines += "<br>hover a neuron for its numbers, click to follow its connections"
+        lines += ("<br>hover a neuron or an edge for its numbers; click a neuron to follow its connections, "
+                  "an edge to see the cost over its weight (Gradient descent)")
+    if chosen:
+        lines += (f"<br><span style='color:{theme.CHOSEN}'>thick edges</span>: the weight{'s' if chosen > 1 else ''} "
+                  "mapped in Gradient descent (a bias has no edge)")
     return f"<span style='color:{theme.TEXT}; font-size:9pt'>{lines}</span>"
 
 
@@ -48,9 +55,10 @@ class GraphLegend(QLabel):
         self.setStyleSheet(f"background:{theme.PLOT_BACKGROUND}; padding:4px 8px;")
         self.show_key("standard", "sigmoid", backprop=False)
 
-    def show_key(self, palette: str, hidden_activation: str, backprop: bool, selected: str | None = None) -> None:
-        """Say what the graph draws for this palette, hidden activation, overlay and selected neuron (its name)
-        (relaid out only on change)."""
-        html = key_html(palette, hidden_activation, backprop, selected)
+    def show_key(self, palette: str, hidden_activation: str, backprop: bool, selected: str | None = None,
+                 chosen: int = 0) -> None:
+        """Say what the graph draws for this palette, hidden activation, overlay, selected neuron (its name) and
+        number of chosen weights marked (relaid out only on change)."""
+        html = key_html(palette, hidden_activation, backprop, selected, chosen)
         if html != self.text():
             self.setText(html)

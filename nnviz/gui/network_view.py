@@ -24,12 +24,14 @@ __all__ = ["DEFAULT_INPUT_EDGES", "NetworkView", "STRENGTHS"]
 RASTER_EDGES = 2000  # with every input edge shown and more edges than this, edges are one repainted picture
 GREY_LEVELS = 32  # neuron fills are quantised to this many steps (invisible, and keeps drawing cached)
 INPUT_RECT = QRectF(*gl.INPUT_BOUNDS)  # where the 28×28 input image sits (each pixel an input neuron)
+EDGE_PICK_PX = 4  # a click this close to an edge (in screen pixels) is on it
 
 
 class NetworkView(pg.PlotWidget):
     """The network graph: the picture from the explanation, alive."""
 
     neuron_selected = Signal(int, int)  #: (layer, index) clicked; (−1, −1) when the selection is cleared
+    edge_clicked = Signal(int, int, int)  #: (layer, j, k): the edge into neuron j of layer from neuron k was clicked
 
     def __init__(self, parent=None):
         super().__init__(parent, background=theme.PLOT_BACKGROUND)
@@ -50,6 +52,8 @@ class NetworkView(pg.PlotWidget):
         self.forward = None
         self.selected: tuple[int, int] | None = None
         self.hovered: tuple[int, int] | None = None
+        self.hovered_edge: tuple[int, int, int] | None = None
+        self.chosen: list[tuple[int, int, int]] = []  # weights marked as chosen (the Gradient descent dock's two)
         self.edge_steps: list[np.ndarray] | None = None  # −∂C/∂w per layer while the backprop overlay is on
         self.nudges: list[np.ndarray | None] | None = None
 
@@ -63,6 +67,10 @@ class NetworkView(pg.PlotWidget):
         for item in self.highlight_items:
             item.setZValue(5)
             plot.addItem(item)
+        # the chosen weights' edges: above the input image, so an input edge shows the pixel it leaves
+        self.chosen_item = pg.PlotCurveItem(connect="pairs", skipFiniteCheck=True, pen=pg.mkPen(theme.CHOSEN, width=3))
+        self.chosen_item.setZValue(10.5)
+        plot.addItem(self.chosen_item)
         self.input_image = pg.ImageItem(axisOrder="row-major")
         self.input_image.setZValue(10)
         plot.addItem(self.input_image)
@@ -105,13 +113,12 @@ class NetworkView(pg.PlotWidget):
     def _update_legend(self) -> None:
         kinds = self._activation_kinds()
         self.legend.show_key(self.palette_name, kinds[0] if kinds else "sigmoid", self.edge_steps is not None,
-                             self.neuron_name(*self.selected) if self.selected and self.network else None)
+                             self.neuron_name(*self.selected) if self.selected and self.network else None,
+                             len(self.chosen))
 
     def neuron_name(self, layer: int, index: int) -> str:
         """How the key and the hover text name a neuron: "output neuron 3", "hidden layer 1, neuron 5"."""
-        if layer == len(self.network.sizes) - 1:
-            return f"output neuron {index}"
-        return f"hidden layer {layer}, neuron {index}"
+        return gl.neuron_name(self.network.sizes, layer, index)
 
     def set_palette(self, name: str) -> None:
         """Standard (blue/red) or colour-blind-safe (blue/orange) edge colours."""
@@ -160,7 +167,8 @@ class NetworkView(pg.PlotWidget):
         self.vb.setRange(xRange=x_range, yRange=y_range, padding=0)
         self.selected = None
         self._update_legend()
-        self.hovered = None
+        self.mark_weights([])
+        self.hovered = self.hovered_edge = None
         self.hover_text.hide()
         self.hover_image.hide()
 
@@ -185,6 +193,8 @@ class NetworkView(pg.PlotWidget):
         self._draw_highlight()
         if self.hovered is not None:
             self._show_hover(*self.hovered)
+        elif self.hovered_edge is not None:
+            self._show_edge_hover(*self.hovered_edge)
 
     def activations(self) -> list[np.ndarray]:
         """The activations drawn now, one ``(n_l,)`` array per layer (input first)."""
@@ -308,6 +318,27 @@ class NetworkView(pg.PlotWidget):
             pts = gl.pairs(start[sel], end[sel])
             item.setData(pts[:, 0], pts[:, 1], connect="pairs")
 
+    def mark_weights(self, chosen: list[tuple[int, int, int]]) -> None:
+        """Draw the edges of these weights ``(layer, j, k)`` in the colour of the chosen (a bias has no edge)."""
+        self.chosen = [tuple(w) for w in chosen]
+        pts = gl.weight_segments(self.layout, self.chosen) if self.layout is not None else np.empty((0, 2))
+        self.chosen_item.setData(pts[:, 0], pts[:, 1], connect="pairs")
+        self._update_legend()
+
+    def edge_at(self, x: float, y: float) -> tuple[int, int, int] | None:
+        """The drawn edge ``(layer, j, k)`` under view point (x, y), within a few pixels; a selected neuron's own
+        (bright) edges come before the dimmed rest."""
+        if self.network is None:
+            return None
+        tolerance = EDGE_PICK_PX * self.vb.viewPixelSize()[0]
+        if self.selected is not None:
+            own = gl.neuron_edge_indices(self.network.weights, *self.selected, self.input_edges_per_neuron)
+            hit = gl.edge_at(self.layout, own, x, y, tolerance)
+            if hit is not None:
+                return hit
+        drawn = [self.edge_weights(layer)[0] for layer in range(1, len(self.network.sizes))]
+        return gl.edge_at(self.layout, drawn, x, y, tolerance)
+
     def describe(self, layer: int, index: int) -> str:
         """Hover text for a neuron: activation, bias and weighted sum (HTML)."""
         acts = self.activations()
@@ -325,19 +356,7 @@ class NetworkView(pg.PlotWidget):
         note = "<br>below: its 784 incoming weights" if thumbnail else ""
         self.hover_text.setHtml(f"<div style='color:{theme.TEXT}'>{self.describe(layer, index)}{note}</div>")
         pos = self.layout.position(layer, index)
-        # The box keeps its size in pixels; in view units it is that times the view's size of a pixel. It sits
-        # up and to the right of the neuron (moved down if it would leave the top), the thumbnail under it (or
-        # over it, near the bottom).
-        px_w, px_h = self.vb.viewPixelSize()
-        box = self.hover_text.textItem.boundingRect()
-        width, height = box.width() * px_w, box.height() * px_h
-        (_, x_max), (_, y_max) = self.vb.viewRange()
-        left, bottom = float(pos[0]) + 0.05, float(pos[1]) + 0.02
-        if left + width > x_max:  # the output layer: open to the left of the neuron instead
-            left = float(pos[0]) - 0.05 - width
-        bottom = min(bottom, y_max - height)
-        self.hover_text.setPos(left, bottom)
-        self.hover_text.show()
+        left, bottom, height = self._place_hover_text(float(pos[0]), float(pos[1]))
         if thumbnail:
             w = self.network.weights[0][index].reshape(INPUT_SIDE, INPUT_SIDE)
             lim = float(np.abs(w).max()) or 1.0
@@ -349,19 +368,47 @@ class NetworkView(pg.PlotWidget):
         else:
             self.hover_image.hide()
 
+    def _place_hover_text(self, x: float, y: float) -> tuple[float, float, float]:
+        """Show the hover box beside view point (x, y); its (left, bottom, height) in view units."""
+        # The box keeps its size in pixels; in view units it is that times the view's size of a pixel. It sits
+        # up and to the right of the point (moved down if it would leave the top), a neuron's thumbnail under it
+        # (or over it, near the bottom).
+        px_w, px_h = self.vb.viewPixelSize()
+        box = self.hover_text.textItem.boundingRect()
+        width, height = box.width() * px_w, box.height() * px_h
+        (_, x_max), (_, y_max) = self.vb.viewRange()
+        left, bottom = x + 0.05, y + 0.02
+        if left + width > x_max:  # the output layer: open to the left of the neuron instead
+            left = x - 0.05 - width
+        bottom = min(bottom, y_max - height)
+        self.hover_text.setPos(left, bottom)
+        self.hover_text.show()
+        return left, bottom, height
+
+    def _show_edge_hover(self, layer: int, j: int, k: int, at: tuple[float, float] | None = None) -> None:
+        text = gl.edge_description(self.network, layer, j, k, self.edge_steps)
+        self.hover_text.setHtml(f"<div style='color:{theme.TEXT}'>{text}</div>")
+        self.hover_image.hide()
+        if at is not None:
+            self._edge_hover_at = at
+        self._place_hover_text(*self._edge_hover_at)
+
     @Slot(object)
     def _on_mouse_moved(self, scene_pos) -> None:
         if self.layout is None or self.network is None:
             return
         p = self.vb.mapSceneToView(scene_pos)
         hit = self.layout.neuron_at(p.x(), p.y())
-        if hit != self.hovered:
-            self.hovered = hit
-            if hit is None:
+        edge = self.edge_at(p.x(), p.y()) if hit is None else None
+        if hit != self.hovered or edge != self.hovered_edge:
+            self.hovered, self.hovered_edge = hit, edge
+            if hit is not None:
+                self._show_hover(*hit)
+            elif edge is not None:
+                self._show_edge_hover(*edge, at=(p.x(), p.y()))
+            else:
                 self.hover_text.hide()
                 self.hover_image.hide()
-            else:
-                self._show_hover(*hit)
 
     @Slot(object)
     def _on_mouse_clicked(self, event) -> None:
@@ -369,12 +416,22 @@ class NetworkView(pg.PlotWidget):
             return
         p = self.vb.mapSceneToView(event.scenePos())
         hit = self.layout.neuron_at(p.x(), p.y())
-        if hit is None or hit[0] == 0 or hit == self.selected:
+        edge = self.edge_at(p.x(), p.y()) if hit is None else None
+        if edge is not None:  # an edge picks its weight; a selected neuron stays selected (pick two of its edges)
+            self.edge_clicked.emit(*edge)
+        elif hit is None or hit[0] == 0 or hit == self.selected:
             self.select(-1, -1)
             self.neuron_selected.emit(-1, -1)
         else:
             self.select(*hit)
             self.neuron_selected.emit(*hit)
+
+    def edge_point(self, layer: int, j: int, k: int, t: float = 0.5) -> QPoint:
+        """Viewport pixel coordinates of the point a fraction ``t`` along an edge, from its source (for tests and
+        tools that click on it)."""
+        start, end = self.layout.sources(layer)[k], self.layout.columns[layer - 1][j]
+        at = start + t * (end - start)
+        return self.mapFromScene(self.vb.mapViewToScene(QPointF(float(at[0]), float(at[1]))))
 
     def view_point(self, layer: int, index: int) -> QPoint:
         """Viewport pixel coordinates of a neuron (for tests and tools that hover or click on it)."""

@@ -18,6 +18,7 @@ from . import theme
 EXPLANATION = ("<b>One step downhill.</b> The curve is the cost on 1,000 training images if every weight and bias "
                "moved a distance s along the negative gradient. The dot is where the current learning rate η lands: "
                "a tiny η barely goes down, a good one lands near the bottom, a huge one flies up the far side.")
+SUMMARY = "<b>One step downhill:</b> the cost along −∇C; the dot is where one step of η lands."
 
 
 class GradientStepView(pg.PlotWidget):

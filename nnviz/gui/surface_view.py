@@ -17,7 +17,9 @@ from .cost_map import CostMap
 EXPLANATION = ("<b>The cost surface of the whole network.</b> Every weight and bias moves together along two "
                "directions through the current network (the star); the colour is the cost there, darker is lower. "
                "On the 'path of training' plane the directions are the two the run moved along most, and the white "
-               "line is the run's path walking downhill into its valley.")
+               "line is the run's path walking downhill into its valley, from its start (the ring) up to the moment "
+               "shown.")
+SUMMARY = "<b>The whole network:</b> the cost on a plane through every weight; the white line is the run's path."
 CONTOURS = 8
 
 

@@ -27,6 +27,7 @@ SURFACE_ANCHORS = ((68, 1, 84), (59, 82, 139), (33, 145, 140), (94, 201, 98), (2
 TRAINING_PATH = "#ffffff"
 CONTOUR = (255, 255, 255, 90)  # faint: the lines of equal cost under the path
 CURRENT_POINT = "#ff5c8a"
+CHOSEN = CURRENT_POINT  # the two weights mapped in Gradient descent: their edges in the graph, their pixels' frames
 BALL = "#ff5c8a"
 DREAM_ANSWERED = ACCURACY  # the network reads the dream as its digit
 DREAM_MISREAD = COMPARISON  # it reads another digit

@@ -19,6 +19,8 @@ EXPLANATION = ("<b>Two weights, everything else frozen.</b> The colour is the co
                "two (darker is lower); the cross is where they are now. Click anywhere to drop a ball: it rolls "
                "downhill by gradient descent with the current learning rate. Different starts can end in different "
                "valleys.")
+SUMMARY = ("<b>Two weights, everything else frozen:</b> the cost over just these two, darker is lower; click the map "
+           "to roll a ball downhill.")
 STEPS_PER_FRAME = 8
 FRAME_MS = 16
 
@@ -30,6 +32,12 @@ def weight_name(weight: tuple[int, int, int], n_in: int | None = None) -> str:
         return f"bias of neuron {j} in layer {layer}"
     below = "pixel" if layer == 1 else f"neuron (layer {layer - 1})"
     return f"weight into neuron {j} of layer {layer} from {below} {k}"
+
+
+def weight_label(weight: tuple[int, int, int], n_in: int | None = None) -> str:
+    """A weight's short name: ``w[l][j,k]`` (into neuron j of layer l from neuron k below), or ``b[l][j]``."""
+    layer, j, k = weight
+    return f"b[{layer}][{j}]" if n_in is not None and k == n_in else f"w[{layer}][{j},{k}]"
 
 
 class TwoWeightsView(CostMap):
@@ -54,7 +62,8 @@ class TwoWeightsView(CostMap):
         self._timer.setInterval(FRAME_MS)
         self._timer.timeout.connect(self._roll)
         self.scene().sigMouseClicked.connect(self._on_mouse_clicked)
-        self.show_message("Choose two weights: click two edges of the graph, or two pixels of a weight image.")
+        self.show_message("Choose two weights: click two edges of the graph, or Ctrl+click two pixels of a weight "
+                          "image.")
 
     # --- data -------------------------------------------------------------------------------------------------
     def set_names(self, first: str, second: str) -> None:

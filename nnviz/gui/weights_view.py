@@ -63,6 +63,9 @@ class WeightsView(pg.GraphicsLayoutWidget):
     """Every unit of a hidden layer as an image of its incoming weights, in a grid that reflows."""
 
     unit_selected = Signal(int, int)  #: (layer, unit) clicked; (−1, −1) clears
+    #: Ctrl+click on one weight's cell: (layer, j, k), the weight into unit j from input (or neuron) k; k = n_in is
+    #: unit j's bias (its strip). A plain click keeps selecting units; the Ctrl key makes it a pick of one weight.
+    weight_clicked = Signal(int, int, int)
     network: Network | None = None  # (on the class too: pyqtgraph's constructor already sends a resize event)
     colorbar = None
 
@@ -83,6 +86,13 @@ class WeightsView(pg.GraphicsLayoutWidget):
         self.frame.setPen(pg.mkPen(theme.ACCURACY, width=2))
         self.frame.hide()
         self.vb.addItem(self.frame)
+        self.chosen: list[tuple[int, int, int]] = []  # weights chosen for Gradient descent, framed where shown
+        self.chosen_frames = [pg.QtWidgets.QGraphicsRectItem() for _ in range(2)]
+        for item in self.chosen_frames:
+            item.setPen(pg.mkPen(theme.CHOSEN, width=2))
+            item.setZValue(5)
+            item.hide()
+            self.vb.addItem(item)
         self.hover = pg.TextItem(color=theme.TEXT, anchor=(0, 1), fill=pg.mkBrush(theme.on_background(230)))
         self.hover.setZValue(10)
         self.hover.hide()
@@ -237,6 +247,7 @@ class WeightsView(pg.GraphicsLayoutWidget):
         if self.selected is not None and self.selected < n:
             self.frame.setRect(self.tile_rect(self.selected).adjusted(-1, -1, 1, 1))
             self.frame.show()
+        self._frame_chosen()
 
     # --- selection and hover --------------------------------------------------------------------------------
     def unit_at(self, x: float, y: float) -> int | None:
@@ -249,6 +260,49 @@ class WeightsView(pg.GraphicsLayoutWidget):
             return None
         j = r * self.columns + c
         return j if j < self.network.sizes[self.layer] else None
+
+    def weight_at(self, x: float, y: float) -> tuple[int, int, int] | None:
+        """The one weight ``(layer, j, k)`` whose cell covers image point (x, y): a pixel of a first-layer tile
+        (k = its index), a bias strip (k = n_in), a cell of a deeper unit's strip of raw incoming weights; None
+        elsewhere (a deeper tile's pixels are a product of weights, not one)."""
+        j = self.unit_at(x, y)
+        if j is None:
+            return None
+        top = self.tile_rect(j).topLeft()
+        c, r = int(x - top.x()), int(y - top.y())
+        n_in = self.network.sizes[self.layer - 1]
+        if r >= SIDE + BIAS_ROWS:
+            return self.layer, j, c * n_in // SIDE  # the strip cell's neuron (as _redraw samples them)
+        if r >= SIDE:
+            return self.layer, j, n_in
+        return (self.layer, j, r * SIDE + c) if self.layer == 1 else None
+
+    def _weight_cell(self, weight: tuple[int, int, int]) -> QRectF | None:
+        """Where a chosen weight's cell sits in image coordinates, if it is in the layer shown."""
+        layer, j, k = weight
+        if self.network is None or layer != self.layer or j >= self.network.sizes[layer]:
+            return None
+        top, n_in = self.tile_rect(j).topLeft(), self.network.sizes[layer - 1]
+        if k == n_in:
+            return QRectF(top.x(), top.y() + SIDE, SIDE, BIAS_ROWS)
+        if layer == 1:
+            return QRectF(top.x() + k % SIDE, top.y() + k // SIDE, 1, 1)
+        cell = -(-k * SIDE // n_in)  # the first strip cell that samples neuron k (see weight_at), if one does
+        if cell >= SIDE or cell * n_in // SIDE != k:
+            return None
+        return QRectF(top.x() + cell, top.y() + SIDE + BIAS_ROWS, 1, self._strip_rows())
+
+    def mark_weights(self, chosen: list[tuple[int, int, int]]) -> None:
+        """Frame the cells of these weights ``(layer, j, k)`` (those of the layer shown) in the chosen colour."""
+        self.chosen = [tuple(w) for w in chosen][-len(self.chosen_frames):]
+        self._frame_chosen()
+
+    def _frame_chosen(self) -> None:
+        cells = [self._weight_cell(w) for w in self.chosen]
+        for item, cell in zip(self.chosen_frames, cells + [None] * len(self.chosen_frames)):
+            item.setVisible(cell is not None)
+            if cell is not None:
+                item.setRect(cell.adjusted(-0.5, -0.5, 0.5, 0.5))
 
     def select(self, layer: int, unit: int) -> None:
         """Frame unit ``unit`` of ``layer`` (switching layer if needed); (−1, −1) or an output neuron clears."""
@@ -263,13 +317,24 @@ class WeightsView(pg.GraphicsLayoutWidget):
         self.frame.setRect(self.tile_rect(unit).adjusted(-1, -1, 1, 1))
         self.frame.show()
 
-    def describe(self, unit: int) -> str:
-        """Hover text: unit index, bias and current activation."""
+    def describe(self, unit: int, weight: tuple[int, int, int] | None = None) -> str:
+        """Hover text: unit index, bias and current activation; the ``weight`` ``(layer, j, k)`` under the pointer,
+        if any, and that Ctrl+click picks it."""
         # computed on demand: a forward pass per frame would cost more than drawing the mosaic
         a = self.network.forward(self.input[None]).activations[self.layer][0, unit]
         largest = float(np.abs(self.tiles()[unit]).max())
-        return (f"layer {self.layer}, unit <b>{unit}</b><br>bias {self.network.biases[self.layer - 1][unit]:+.3f}"
+        text = (f"layer {self.layer}, unit <b>{unit}</b><br>bias {self.network.biases[self.layer - 1][unit]:+.3f}"
                 f"<br>activation {a:.3f}<br>largest |{'w·x' if self.times_input else 'w'}| {largest:.3f}")
+        if weight is None:
+            return text + "<br><i>each pixel here mixes many weights: Ctrl+click a strip below for one</i>"
+        layer, j, k = weight
+        n_in = self.network.sizes[layer - 1]
+        if k == n_in:
+            what = "the bias"
+        else:
+            source = "pixel ({}, {})".format(*divmod(k, SIDE)) if layer == 1 else f"neuron {k} of layer {layer - 1}"
+            what = f"w from {source} = {self.network.weights[layer - 1][j, k]:+.3f}"
+        return text + f"<br>here: {what}<br><i>Ctrl+click: the cost over this weight (Gradient descent)</i>"
 
     @Slot(object)
     def _on_mouse_moved(self, scene_pos) -> None:
@@ -278,7 +343,8 @@ class WeightsView(pg.GraphicsLayoutWidget):
         if j is None:
             self.hover.hide()
             return
-        self.hover.setHtml(f"<div style='color:{theme.TEXT}'>{self.describe(j)}</div>")
+        text = self.describe(j, self.weight_at(p.x(), p.y()))
+        self.hover.setHtml(f"<div style='color:{theme.TEXT}'>{text}</div>")
         # toward the middle of the view from the pointer, so the box never leaves it (y grows downwards here)
         view = self.vb.viewRect()
         right, lower = p.x() > view.center().x(), p.y() > view.center().y()
@@ -291,6 +357,11 @@ class WeightsView(pg.GraphicsLayoutWidget):
         if event.button() != Qt.MouseButton.LeftButton:
             return
         p = self.vb.mapSceneToView(event.scenePos())
+        if event.modifiers() & Qt.KeyboardModifier.ControlModifier:  # one weight picked, the selection kept
+            weight = self.weight_at(p.x(), p.y())
+            if weight is not None:
+                self.weight_clicked.emit(*weight)
+            return
         j = self.unit_at(p.x(), p.y())
         if j is None or j == self.selected:
             self.select(-1, -1)
@@ -298,6 +369,10 @@ class WeightsView(pg.GraphicsLayoutWidget):
         else:
             self.select(self.layer, j)
             self.unit_selected.emit(self.layer, j)
+
+    def cell_point(self, weight: tuple[int, int, int]):
+        """Widget coordinates of the centre of a weight's cell in the layer shown (for tests and tools)."""
+        return self.mapFromScene(self.vb.mapViewToScene(self._weight_cell(weight).center()))
 
     def view_point(self, unit: int):
         """Widget coordinates of the centre of a unit's tile (for tests and tools)."""

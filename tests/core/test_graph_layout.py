@@ -143,3 +143,76 @@ def test_shades_pairs_and_upright():
     np.testing.assert_array_equal(p[:, 0], [0, 2, 1, 3])
     image = np.arange(6).reshape(3, 2)
     np.testing.assert_array_equal(gl.upright(image)[0], image[-1])
+
+
+def _reference_distances(x, y, start, end, samples=1001):
+    """Distance from (x, y) to each segment by brute force: the nearest of many points spread along it."""
+    t = np.linspace(0.0, 1.0, samples)[None, :, None]
+    points = start[:, None, :] + t * (end - start)[:, None, :]
+    return np.hypot(points[..., 0] - x, points[..., 1] - y).min(axis=1)
+
+
+def test_edge_at_names_the_nearest_drawn_edge_like_a_brute_force_search(rng):
+    """Wherever one clicks outside the input image, the edge named is the drawn edge nearest the point (checked
+    against sampling every segment densely), as (layer, j, k) with j its target and k its source, and only within
+    the tolerance."""
+    sizes = (784, 16, 16, 10)
+    layout, w = NetworkLayout(sizes), weights_for(sizes, rng)
+    drawn = [gl.strongest_edges(w[0], 8)[0], np.arange(16 * 16), np.arange(10 * 16)]
+    starts = np.concatenate([layout.edge_start[l][i] for l, i in enumerate(drawn)])
+    ends = np.concatenate([layout.edge_end[l][i] for l, i in enumerate(drawn)])
+    names = [(l + 1, int(i) // sizes[l], int(i) % sizes[l]) for l, idx in enumerate(drawn) for i in idx]
+    (x0, x1), (y0, y1) = layout.view_range()
+    checked = 0
+    for x, y in zip(rng.uniform(1.0, x1, 200), rng.uniform(y0, y1, 200)):
+        ref = _reference_distances(x, y, starts, ends)
+        order = np.argsort(ref)
+        if ref[order[1]] - ref[order[0]] < 2e-3:
+            continue  # two edges equally near (within the sampling's error): either would be right
+        hit = gl.edge_at(layout, drawn, x, y, tolerance=10.0)
+        assert hit == names[order[0]]
+        if ref[order[0]] > 2e-3:  # (the sampled distance is at most half a sample's spacing too long)
+            assert gl.edge_at(layout, drawn, x, y, tolerance=ref[order[0]] - 1e-3) is None
+        checked += 1
+    assert checked > 80
+
+
+def test_edge_at_ignores_edges_not_drawn_and_the_input_image(rng):
+    """A point on an edge that is not drawn names the nearest one that is (or none); a point inside the input image
+    is a pixel, never an edge, even where an input edge starts."""
+    layout = NetworkLayout((784, 4, 3))
+    start, end = layout.edge_start[1][5], layout.edge_end[1][5]  # into neuron 1 of layer 2 from neuron 1
+    mid = (start + end) / 2
+    assert gl.edge_at(layout, [np.empty(0, np.intp), np.array([5])], *mid, 0.01) == (2, 1, 1)
+    assert gl.edge_at(layout, [np.empty(0, np.intp), np.array([0])], *mid, 0.01) is None
+    pixel_edge = np.array([3 * 784 + 400])
+    inside = layout.edge_start[0][pixel_edge[0]] + [0.01, 0.0]
+    assert gl.edge_at(layout, [pixel_edge, np.empty(0, np.intp)], *inside, 0.1) is None
+    beyond = layout.edge_start[0][pixel_edge[0]] + 0.9 * (layout.edge_end[0][pixel_edge[0]] - layout.edge_start[0][pixel_edge[0]])
+    assert gl.edge_at(layout, [pixel_edge, np.empty(0, np.intp)], *beyond, 0.01) == (1, 3, 400)
+
+
+def test_selected_neuron_edge_indices_name_its_edges(rng):
+    """The indices of a selected neuron's edges point, in each layer's W.ravel(), at its incoming row and outgoing
+    column: the same edges :func:`neuron_edges` draws."""
+    sizes = (784, 16, 16, 10)
+    layout, w = NetworkLayout(sizes), weights_for(sizes, rng)
+    chosen = gl.neuron_edge_indices(w, 2, 3, k=32)
+    assert len(chosen[0]) == 0
+    np.testing.assert_array_equal(chosen[1], 3 * 16 + np.arange(16))
+    np.testing.assert_array_equal(chosen[2], np.arange(10) * 16 + 3)
+    first = gl.neuron_edge_indices(w, 1, 7, k=5)[0]
+    assert set(first // 784) == {7} and set(np.abs(w[0].ravel()[first])) == set(np.sort(np.abs(w[0][7]))[-5:])
+
+
+def test_chosen_weights_become_their_edges():
+    """A chosen weight is drawn as its own edge, from its source neuron (an input pixel in layer 1) to its target; a
+    bias has no edge and draws nothing."""
+    layout = NetworkLayout((784, 16, 16, 10))
+    pts = gl.weight_segments(layout, [(1, 3, 400), (3, 9, 2), (2, 5, 16)])
+    assert pts.shape == (4, 2)
+    np.testing.assert_array_equal(pts[0], layout.position(0, 400))
+    np.testing.assert_array_equal(pts[1], layout.position(1, 3))
+    np.testing.assert_array_equal(pts[2], layout.position(2, 2))
+    np.testing.assert_array_equal(pts[3], layout.position(3, 9))
+    assert gl.weight_segments(layout, []).shape == (0, 2)

@@ -3,9 +3,11 @@
 import numpy as np
 import pytest
 
-from nnviz.core.landscape import Sample, layer_blocks, network_cost
+from nnviz.core.landscape import Sample, flat_gradient, layer_blocks, network_cost
 from nnviz.core.network import Network
-from nnviz.core.surface import network_surface, path_directions, project, random_directions
+from nnviz.core.recording import Recording
+from nnviz.core.surface import (ending_at, network_surface, path_directions, project, random_directions,
+                                recorded_path)
 
 
 @pytest.fixture
@@ -116,3 +118,65 @@ def test_path_recorder_keeps_an_even_bounded_path():
     assert list(rec.trajectory()[1]) == [5] and rec.stride == 1
     rec.clear()
     assert rec.trajectory()[0].shape[0] == 0
+
+
+def descent_recording(net, sample, steps=200, learning_rate=3.0):
+    """A recording of real gradient descent on the sample (every step a checkpoint); ``net`` ends at its last."""
+    rec = Recording(net.params.size, capacity=1000)
+    for step in range(steps):
+        rec.add(step, step * len(sample.x), step / 10, np.nan, net.params)
+        _, g = flat_gradient(net, sample)
+        net.set_params(net.params - learning_rate * g)
+    return rec
+
+
+def test_recorded_path_is_an_even_bounded_part_of_the_recording(setup):
+    """The path handed to the surface is at most 64 of the recording's checkpoints, in order, from the first to the
+    one asked for (the newest by default), copied out of the store."""
+    net, sample = setup
+    rec = descent_recording(net, sample)
+    trajectory, steps = recorded_path(rec)
+    assert len(trajectory) == len(steps) == 64 and steps[0] == 0 and steps[-1] == 199
+    assert np.all(np.diff(steps) > 0) and np.all(np.diff(steps) <= 4)  # evenly spread: no gap of more than 4
+    np.testing.assert_array_equal(trajectory[10], rec.params(int(steps[10])))
+    trajectory[0] += 1.0  # a copy: the store is untouched
+    assert not np.array_equal(trajectory[0], rec.params(0))
+    trajectory, steps = recorded_path(rec, last=30)  # the timeline's cursor at checkpoint 30: the path up to it
+    assert len(steps) == 31 and steps[-1] == 30
+    assert len(recorded_path(Recording(5, capacity=10))[0]) == 0
+
+
+def test_the_path_ends_at_the_current_point_and_spans_the_plane(setup):
+    """A live network a little past the last checkpoint is the path's last point, so it projects onto the surface's
+    current point (0, 0); the plane's directions are combinations of the path's checkpoints (they span it), and
+    the path drawn is the recorded one projected."""
+    net, sample = setup
+    rec = descent_recording(net, sample)
+    _, g = flat_gradient(net, sample)
+    net.set_params(net.params - 3.0 * g)  # one step past the last checkpoint
+    trajectory, steps = ending_at(*recorded_path(rec), net.params, 200)
+    assert len(trajectory) == 65 and steps[-1] == 200
+    np.testing.assert_array_equal(trajectory[-1], net.params.astype(np.float32))
+    assert ending_at(trajectory, steps, net.params, 200)[0] is trajectory  # already there: unchanged
+    surface = network_surface(net, sample, "path", trajectory, steps, points=5)
+    np.testing.assert_allclose(surface.path[-1], (0.0, 0.0), atol=1e-6)
+    assert surface.path.shape == (65, 2) and list(surface.steps) == list(steps)
+    d, explained = path_directions(trajectory, net.params)
+    offsets = trajectory.astype(np.float64) - net.params
+    coeffs, *_ = np.linalg.lstsq(offsets.T, d.T, rcond=None)
+    np.testing.assert_allclose(offsets.T @ coeffs, d.T, atol=1e-6)  # each direction is a mix of the checkpoints
+    assert explained[0] > 0.5 and explained.sum() <= 1.0 + 1e-9
+    np.testing.assert_allclose(surface.path, project(d, trajectory, net.params), atol=1e-6)
+
+
+def test_a_moment_of_the_timeline_ends_its_path_there(setup):
+    """At a recorded moment the path is the run up to it, ending exactly on its checkpoint: nothing is added, and a
+    later checkpoint given by mistake is left out."""
+    net, sample = setup
+    rec = descent_recording(net, sample, steps=50)
+    moment = rec.params(20).copy()
+    trajectory, steps = ending_at(*recorded_path(rec, last=20), moment, 20)
+    assert len(trajectory) == 21 and steps[-1] == 20
+    trajectory, steps = ending_at(*recorded_path(rec), moment, 20)  # the whole run given: cut at the moment
+    assert steps[-1] == 20 and len(steps) == 21
+    np.testing.assert_array_equal(trajectory[-1], moment)

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from nnviz.core.background import LatestJobs
+from nnviz.core.background import LatestJobs, Recompute
 from nnviz.core.landscape import Sample, network_cost, parameter_index
 from nnviz.core.model_io import load_model
 from nnviz.gui.dreams_panel import DreamsPanel
@@ -47,7 +47,8 @@ def test_landscape_panel_fills_its_views(qtbot, shown, jobs, sample, example):
 
 
 def test_path_plane_with_a_given_trajectory(qtbot, shown, jobs, sample, example):
-    """Given a trajectory, the whole-network surface is drawn on the path's plane, with the path on it."""
+    """Given a trajectory, the whole-network surface is drawn on the path's plane, with the path on it, ending at the
+    network shown (the current point, after the last checkpoint)."""
     panel = shown(LandscapePanel(jobs), 700, 800)
     panel.tabs.setCurrentIndex(1)
     rng = np.random.default_rng(0)
@@ -56,7 +57,28 @@ def test_path_plane_with_a_given_trajectory(qtbot, shown, jobs, sample, example)
     panel.show_network(example, 3.0, sample, trajectory, np.arange(5) * 100)
     qtbot.waitUntil(lambda: panel.surface_view.surface is not None, timeout=20_000)
     surface = panel.surface_view.surface
-    assert surface.kind == "path" and len(surface.path) == 5 and list(surface.steps) == [0, 100, 200, 300, 400]
+    assert surface.kind == "path" and len(surface.path) == 6 and list(surface.steps) == [0, 100, 200, 300, 400, 401]
+    np.testing.assert_allclose(surface.path[-1], (0.0, 0.0), atol=1e-6)
+    panel.shutdown()
+
+
+def test_the_path_source_is_asked_when_the_surface_is_computed(qtbot, shown, jobs, sample, example):
+    """Shown a network once (a paused window sends no more frames), the whole-network tab opened later still lies on
+    the run's path: the panel asks its path source then, and a longer path brings a new surface."""
+    panel = shown(LandscapePanel(jobs), 700, 800)
+    rng = np.random.default_rng(0)
+    direction = rng.standard_normal(example.params.size).astype(np.float32) * 0.1
+    path = [example.params + np.outer(np.linspace(1, 0.2, 4), direction), np.arange(4) * 10]
+    panel.path_source = lambda: tuple(path)
+    panel.schedule["surface"] = Recompute("surface", 0.0, duty=1.0)  # no pause between two surfaces
+    panel.show_network(example, 3.0, sample, step=50)
+    panel.tabs.setCurrentIndex(1)
+    qtbot.waitUntil(lambda: panel.surface_view.surface is not None, timeout=20_000)
+    surface = panel.surface_view.surface
+    assert surface.kind == "path" and list(surface.steps) == [0, 10, 20, 30, 50]
+    path[0] = np.vstack([path[0], example.params + 0.1 * direction])
+    path[1] = np.arange(5) * 10  # the same weights: only the path is new
+    qtbot.waitUntil(lambda: len(panel.surface_view.surface.steps) == 6, timeout=20_000)
     panel.shutdown()
 
 

@@ -2,10 +2,12 @@
 
 import numpy as np
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPointF, Qt
 
 from nnviz.core.network import Network
 from nnviz.gui.network_view import STRENGTHS, NetworkView
+
+from .picking import edge_pixel
 
 
 @pytest.fixture
@@ -308,3 +310,52 @@ def test_a_resized_graph_resizes_its_neurons_and_labels_without_a_new_frame(view
     spacing = view.layout.spacing / view.vb.viewPixelSize()[1]
     assert view._neuron_size_drawn[0] <= 0.8 * spacing + 1e-6
     assert view.labels[0].textItem.font().pixelSize() < label_before
+
+
+def test_a_click_on_an_edge_names_its_weight_and_keeps_the_selection(view, qtbot):
+    """A real click on an edge emits (layer, j, k) of its weight — an input edge from its pixel, edges between
+    neurons — and leaves a selected neuron selected (two of its edges can be picked); a click on a neuron still
+    selects it, and one on empty space still clears."""
+    net = hand_set_network()
+    view.show_network(net, np.zeros(784, np.float32))
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=view.view_point(2, 1))
+    assert view.selected == (2, 1)
+    drawn = view.edge_weights(1)[0]
+    k = int(drawn[drawn // 784 == 2][0] % 784)
+    for edge in ((2, 1, 0), (3, 4, 1), (1, 2, k)):
+        with qtbot.waitSignal(view.edge_clicked, timeout=2000) as sig:
+            qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=edge_pixel(view, *edge))
+        assert sig.args == list(edge) and view.selected == (2, 1)
+    with qtbot.assertNotEmitted(view.edge_clicked):
+        with qtbot.waitSignal(view.neuron_selected, timeout=2000) as sig:
+            qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=view.view_point(3, 4))
+    assert sig.args == [3, 4]
+    empty = view.mapFromScene(view.vb.mapViewToScene(QPointF(1.2, 0.95)))
+    with qtbot.waitSignal(view.neuron_selected, timeout=2000) as sig:
+        qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=empty)
+    assert sig.args == [-1, -1]
+
+
+def test_hovering_an_edge_says_which_weight_it_is(view, qtbot):
+    """The pointer on an edge shows its weight's value, where it runs from and to, and that a click maps it."""
+    net = hand_set_network()
+    view.show_network(net, np.zeros(784, np.float32))
+    qtbot.mouseMove(view.viewport(), edge_pixel(view, 2, 1, 0))
+    qtbot.waitUntil(view.hover_text.isVisible, timeout=2000)
+    text = view.hover_text.textItem.toPlainText()
+    assert f"w = {net.weights[1][1, 0]:+.3f}" in text
+    assert "from hidden layer 1, neuron 0" in text and "to hidden layer 2, neuron 1" in text and "click" in text
+
+
+def test_chosen_weights_are_marked_on_their_edges(view):
+    """Chosen weights are drawn over the graph as their own edges (a bias has none) and the key says what they are;
+    a new architecture forgets them."""
+    view.show_network(hand_set_network(), np.zeros(784, np.float32))
+    view.mark_weights([(1, 2, 400), (3, 4, 1), (2, 0, 3)])  # the last is neuron 0's bias in layer 2 (n_in = 3)
+    x = view.chosen_item.xData
+    assert len(x) == 4
+    np.testing.assert_allclose([x[0], view.chosen_item.yData[0]], view.layout.position(0, 400))
+    assert "mapped in Gradient descent" in view.legend.text()  # the key says what the thick edges are
+    view.show_network(Network((784, 16, 10), seed=0), np.zeros(784, np.float32))
+    assert view.chosen == [] and len(view.chosen_item.xData) == 0
+    assert "mapped in Gradient descent" not in view.legend.text()

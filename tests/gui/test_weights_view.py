@@ -1,6 +1,7 @@
 """Weight images: pixels are the weights, the grid reflows, toggles work, selection follows the graph and back."""
 
 import numpy as np
+import pyqtgraph as pg
 import pytest
 from PySide6.QtCore import Qt
 
@@ -207,3 +208,40 @@ def test_colour_bar_label_fits_along_a_short_bar(view, qtbot):
     text = view.colorbar.getAxis("left").labelText
     assert "unit's max" in text
     assert QFontMetrics(view.font()).horizontalAdvance(text) <= view.colorbar.geometry().height()
+
+
+def test_ctrl_click_picks_one_weight_and_a_plain_click_still_selects(view, qtbot):
+    """Ctrl+click on a pixel of a first-layer tile emits that weight (layer 1, unit, pixel), on the strip under it
+    the unit's bias (k = 784); on a deeper layer a cell of the raw-weights strip is its weight from that neuron and
+    a tile's pixel (a product of weights) picks nothing. None of it changes the selection."""
+    net = hand_set()
+    view.show_network(net, np.zeros(784, np.float32))
+    ctrl = Qt.KeyboardModifier.ControlModifier
+    for weight in ((1, 3, 14 * SIDE + 9), (1, 5, 784), (1, 0, 0)):
+        with qtbot.waitSignal(view.weight_clicked, timeout=2000) as sig:
+            qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, ctrl, pos=view.cell_point(weight))
+        assert sig.args == list(weight)
+    assert view.selected is None
+    view.set_layer(2)
+    with qtbot.waitSignal(view.weight_clicked, timeout=2000) as sig:
+        qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, ctrl, pos=view.cell_point((2, 1, 4)))
+    assert sig.args == [2, 1, 4]
+    with qtbot.assertNotEmitted(view.weight_clicked), qtbot.assertNotEmitted(view.unit_selected):
+        qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, ctrl, pos=view.view_point(1))
+    with qtbot.waitSignal(view.unit_selected, timeout=2000) as sig:
+        qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=view.view_point(1))
+    assert sig.args == [2, 1]
+
+
+def test_chosen_weights_are_framed_in_the_layer_shown(view):
+    """A chosen weight's pixel (or bias strip, or strip cell) is framed where it is drawn, if its layer is shown."""
+    net = hand_set()
+    view.show_network(net, np.zeros(784, np.float32))
+    view.mark_weights([(1, 3, 14 * SIDE + 9), (2, 1, 5)])
+    first, second = view.chosen_frames
+    assert first.isVisible() and not second.isVisible()
+    tile = view.tile_rect(3)
+    assert first.rect().center() == tile.topLeft() + pg.QtCore.QPointF(9.5, 14.5)
+    view.set_layer(2)
+    assert not first.isVisible() and second.isVisible()
+    assert "w from neuron 5 of layer 1" in view.describe(1, (2, 1, 5)) and "here: the bias" in view.describe(1, (2, 1, 6))
