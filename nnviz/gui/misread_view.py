@@ -79,6 +79,7 @@ class MisreadView(QWidget):
         self.drawing: np.ndarray | None = None
         self.read_as: int | None = None
         self.found: dict[int, tuple[np.ndarray, np.ndarray]] = {}  #: digit → (images (k, 28, 28) uint8, distances)
+        self._asked: set[int] = set()  # the digits asked about for this drawing, answered or not
         self.no_data = False  #: the last answer came without images: MNIST is not loaded
         self.meant = QComboBox()
         self.meant.addItems([str(d) for d in range(10)])
@@ -107,7 +108,7 @@ class MisreadView(QWidget):
         the picker's digit). None: nothing to compare. Asks for the nearest images it does not have yet."""
         drawing = None if drawing is None else np.asarray(drawing, np.float32).reshape(-1)
         if drawing is None or self.drawing is None or not np.array_equal(drawing, self.drawing):
-            self.found = {}
+            self.found, self._asked = {}, set()
         self.drawing, self.read_as = drawing, None if read_as is None else int(read_as)
         if meant is not None and int(meant) != self.meant.currentIndex():
             self.meant.blockSignals(True)
@@ -122,7 +123,9 @@ class MisreadView(QWidget):
         if self.drawing is None or not np.array_equal(np.asarray(drawing, np.float32).reshape(-1), self.drawing):
             return
         self.no_data = images.shape[1] == 0
-        if not self.no_data:
+        if self.no_data:
+            self._asked.difference_update(int(d) for d in digits)  # ask again once MNIST is there
+        else:
             self.found.update({int(d): (im, di) for d, im, di in zip(digits, images, distances)})
         self._update()
 
@@ -137,8 +140,9 @@ class MisreadView(QWidget):
         self.meant_changed.emit(digit)
 
     def _ask(self) -> None:
-        missing = tuple(d for d in self.digits() if d not in self.found)
+        missing = tuple(d for d in self.digits() if d not in self.found and d not in self._asked)
         if self.drawing is not None and missing:
+            self._asked.update(missing)
             self.nearest_wanted.emit(self.drawing.copy(), missing)
 
     def _update(self) -> None:
