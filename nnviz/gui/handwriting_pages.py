@@ -33,7 +33,10 @@ PAGES = (("Outputs", "The network's ten output activations for the drawing"),
                           "the digit you meant"))
 QUIET_MS = 150  # the drawing must rest this long before its nearest images are asked for (not at every mouse move)
 # the switch costs 18 px of height: with the bars' page it keeps the window's minimum within a 768-pixel screen
-SWITCH_STYLE = "QTabBar::tab { padding: 2px 8px; }"
+SWITCH_STYLE = ("QTabBar::tab { padding: 1px 10px; margin-right: 2px; border: 1px solid palette(mid); border-bottom: "
+                "none; border-top-left-radius: 3px; border-top-right-radius: 3px; background: palette(button); }"
+                "QTabBar::tab:selected { background: palette(base); border-color: palette(highlight); }"
+                "QTabBar::tab:hover:!selected { background: palette(light); }")
 _DIGIT_KEYS = {int(Qt.Key.Key_0.value) + d: d for d in range(10)}
 
 
@@ -122,7 +125,7 @@ class HandwritingPages(QObject):
         if page == MY_DIGITS:
             self.my_digits.add_current(digit)
         if page in (MY_DIGITS, MISREAD):
-            self.misread.meant.setCurrentIndex(digit)
+            self.misread.set_meant(digit)
         else:
             self.window.statusBar().showMessage(f"Open “My digits” under the answer to keep this drawing as one "
                                                 f"of your {digit}s, or “Why misread?” to compare it with MNIST's.",

@@ -82,7 +82,9 @@ class MisreadView(QWidget):
         self._asked: set[int] = set()  # the digits asked about for this drawing, answered or not
         self.no_data = False  #: the last answer came without images: MNIST is not loaded
         self.meant = QComboBox()
-        self.meant.addItems([str(d) for d in range(10)])
+        self.meant.addItem("?", None)  # not said yet: only the digit read is shown
+        for d in range(10):
+            self.meant.addItem(str(d), d)
         self.meant.setToolTip("The digit you meant to draw (a digit key on the canvas picks it too)")
         self.meant.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.verdict = QLabel("Draw a digit to compare it with MNIST's.")
@@ -110,12 +112,16 @@ class MisreadView(QWidget):
         if drawing is None or self.drawing is None or not np.array_equal(drawing, self.drawing):
             self.found, self._asked = {}, set()
         self.drawing, self.read_as = drawing, None if read_as is None else int(read_as)
-        if meant is not None and int(meant) != self.meant.currentIndex():
+        if meant is not None and int(meant) != self.meant.currentData():
             self.meant.blockSignals(True)
-            self.meant.setCurrentIndex(int(meant))
+            self.set_meant(meant)
             self.meant.blockSignals(False)
         self._ask()
         self._update()
+
+    def set_meant(self, digit: int | None) -> None:
+        """The digit you meant (None: not said)."""
+        self.meant.setCurrentIndex(self.meant.findData(digit) if digit is not None else 0)
 
     def show_nearest(self, drawing: np.ndarray, digits, images: np.ndarray, distances: np.ndarray) -> None:
         """The answer to ``nearest_wanted``: for each of ``digits`` its nearest images uint8 ``(k, 28, 28)`` and
@@ -130,14 +136,18 @@ class MisreadView(QWidget):
         self._update()
 
     def digits(self) -> list[int]:
-        """The digits compared: the one read, then the one meant (once if they are the same)."""
-        return list(dict.fromkeys([self.read_as, self.meant.currentIndex()])) if self.read_as is not None else []
+        """The digits compared: the one read, then the one meant if said (once if they are the same)."""
+        if self.read_as is None:
+            return []
+        meant = self.meant.currentData()
+        return list(dict.fromkeys([self.read_as] + ([] if meant is None else [meant])))
 
     @Slot(int)
-    def _on_meant(self, digit: int) -> None:
+    def _on_meant(self, _index: int) -> None:
         self._ask()
         self._update()
-        self.meant_changed.emit(digit)
+        if self.meant.currentData() is not None:
+            self.meant_changed.emit(self.meant.currentData())
 
     def _ask(self) -> None:
         missing = tuple(d for d in self.digits() if d not in self.found and d not in self._asked)
@@ -151,18 +161,21 @@ class MisreadView(QWidget):
             self.strips.set_rows(np.zeros((28, 28), np.float32), [])
             self.verdict.setText("Draw a digit to compare it with MNIST's.")
             return
-        rows = [(f"MNIST's {d}s nearest to it" + (" (read as)" if d == self.read_as and len(digits) > 1 else ""),
+        rows = [(f"{'Read as' if d == self.read_as else 'Meant'} {d} · MNIST's {d}s nearest to it",
                  self.found[d][0] / 255.0) for d in digits if d in self.found]
         self.strips.set_rows(self.drawing.reshape(28, 28), rows)
         self.verdict.setText(self.verdict_text())
 
     def verdict_text(self) -> str:
         """What the comparison shows, in a sentence (or what it is waiting for)."""
-        digits, meant = self.digits(), self.meant.currentIndex()
+        digits, meant = self.digits(), self.meant.currentData()
         if self.no_data:
             return "MNIST's training images are not loaded yet: load MNIST to compare your drawing with them."
         if any(d not in self.found for d in digits):
             return "Looking for MNIST's training images nearest to your drawing…"
+        if meant is None:
+            return (f"Read as {self.read_as}. Which digit did you mean? Pick it above (or press its key on the "
+                    "canvas) to see your drawing beside MNIST's images of both.")
         if meant == self.read_as:
             return f"Read right as {meant}: these are the MNIST {meant}s most like it."
         near_read, near_meant = (float(self.found[d][1][:3].mean()) for d in digits)

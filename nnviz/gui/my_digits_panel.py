@@ -245,11 +245,13 @@ class MyDigitsPanel(QWidget):
         if not counts.sum():
             return NONE_YET
         if len(self.guesses) != len(self.store):
-            return f"{counts.sum()} digits of yours; the network reads them once there is one."
+            n = counts.sum()
+            return f"{n} digit{'s' if n > 1 else ''} of yours; the network reads them once there is one."
         right = np.bincount(self.store.labels[self.guesses == self.store.labels], minlength=10)
-        if digit != ALL:
-            return f"The network reads {right[digit]} of {counts[digit]} of your {digit}s right."
         had = np.flatnonzero(counts)
+        if digit != ALL or len(had) == 1:
+            digit = digit if digit != ALL else had[0]
+            return f"The network reads {right[digit]} of {counts[digit]} of your {digit}s right."
         worst = had[np.argmin(right[had] / counts[had])]
         text = f"The network reads {right.sum()} of your {counts.sum()} digits right"
         if right[worst] < counts[worst]:

@@ -62,12 +62,12 @@ def test_picking_the_digit_meant_asks_only_for_what_is_missing(shown, training_s
     asked = answering(view, *training_set)
     view.show_misread(np.full(784, 0.2, np.float32), read_as=3, meant=9)
     with qtbot.waitSignal(view.meant_changed) as sig:
-        view.meant.setCurrentIndex(1)
+        view.set_meant(1)
     assert sig.args == [1] and asked == [(3, 9), (1,)] and view.digits() == [3, 1]
     view.show_misread(np.full(784, 0.2, np.float32), read_as=9)
     view.show_misread(np.full(784, 0.2, np.float32), read_as=3)
     assert len(asked) == 2  # the network wavers between 9 and 3: both are known, nothing is asked
-    view.meant.setCurrentIndex(3)
+    view.set_meant(3)
     assert "Read right as 3" in view.verdict.text() and len(view.strips.rows) == 1
     view.show_misread(left_bar(), read_as=9)
     assert asked[-1] == (9, 3)
@@ -89,3 +89,13 @@ def test_without_mnist_it_says_what_is_needed(shown):
     view.show_misread(left_bar(), read_as=3, meant=9)
     view.show_nearest(left_bar(), (3, 9), np.zeros((2, 0, 28, 28), np.uint8), np.zeros((2, 0)))
     assert "load MNIST" in view.verdict.text()
+
+
+def test_until_you_say_what_you_meant_only_the_reading_is_shown(shown, training_set):
+    """With the digit meant not said ("?"), only MNIST's images of the digit read are asked for and shown, and
+    the verdict asks which digit you meant."""
+    view = shown(MisreadView(), 480, 260)
+    asked = answering(view, *training_set)
+    view.show_misread(left_bar(), read_as=3)
+    assert view.meant.currentText() == "?" and asked == [(3,)] and len(view.strips.rows) == 1
+    assert "Which digit did you mean?" in view.verdict.text()
