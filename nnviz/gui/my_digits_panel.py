@@ -118,7 +118,7 @@ class MyDigitsPanel(QWidget):
         self.train_box.toggled.connect(self._emit_train_with)
         self.weight.valueChanged.connect(self._on_weight)
         self.gallery.itemSelectionChanged.connect(self._update_buttons)
-        self.gallery.itemActivated.connect(self._open)
+        self.gallery.itemDoubleClicked.connect(self._open)
         if self.store.problem:
             self._say(self.store.problem)
         self.set_drawing(None)
