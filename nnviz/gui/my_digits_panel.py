@@ -13,7 +13,8 @@ from pathlib import Path
 import numpy as np
 from PySide6.QtCore import QSize, Qt, Signal, Slot
 from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDoubleSpinBox, QFileDialog,
-                               QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QVBoxLayout, QWidget)
+                               QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QSizePolicy, QToolButton,
+                               QVBoxLayout, QWidget)
 
 from ..core.data import DataError
 from ..core.examples_file import Examples
@@ -46,8 +47,12 @@ class MyDigitsPanel(QWidget):
         add_row = QHBoxLayout()
         add_row.setSpacing(2)
         for d in range(10):
-            b = button(str(d), f"Keep the drawing on the canvas as one of your {d}s (or press {d} on the canvas)")
-            b.setMinimumWidth(22)
+            # tool buttons: a push button's style asks 80 px for a one-digit label, and ten must fit a narrow panel
+            b = QToolButton()
+            b.setText(str(d))
+            b.setToolTip(f"Keep the drawing on the canvas as one of your {d}s (or press {d} on the canvas)")
+            b.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            b.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
             b.clicked.connect(lambda _=False, d=d: self.add_current(d))
             add_row.addWidget(b, 1)
             self.add_buttons.append(b)

@@ -16,6 +16,7 @@ from nnviz.gui.handwriting_pages import MISREAD, MY_DIGITS, OUTPUTS
 from nnviz.gui.misread_view import NEIGHBOURS
 
 from .handwriting import replay
+from .test_layout import _resized, squeezed
 
 
 @pytest.fixture(scope="module")
@@ -189,3 +190,16 @@ def test_why_misread_shows_mnists_nearest_training_images(make_window, mnist_pat
     assert f"Read as {view.read_as}, meant 3" in view.verdict.text() if view.read_as != 3 else "Read right"
     open_page(qtbot, w, OUTPUTS)
     assert not view.isVisible()
+
+
+def test_each_page_fits_the_smallest_window(make_window, qtbot):
+    """The switch keeps the window's minimum within a 1024×768 screen, and at that minimum every page (scrolled
+    where it is short) has nothing squeezed."""
+    w = make_window(None, autoload=False)
+    hint = w.minimumSizeHint()
+    assert hint.width() <= 1024 and hint.height() <= 720
+    _resized(qtbot, w, 1, 1)
+    for page in (MY_DIGITS, MISREAD, OUTPUTS):
+        open_page(qtbot, w, page)
+        qtbot.wait(50)
+        assert not squeezed(w), page
