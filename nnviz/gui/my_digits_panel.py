@@ -163,7 +163,7 @@ class MyDigitsPanel(QWidget):
             self._say(str(e))
             return
         self._changed()
-        read = f"; the network reads it as {self.guesses[-1]}" if len(self.guesses) == len(self.store) else ""
+        read = f"; read as {self.guesses[-1]}" if len(self.guesses) == len(self.store) else ""
         self._say(f"Kept as one of your {label}s ({self.store.counts()[label]} now){read}.")
 
     @Slot()
