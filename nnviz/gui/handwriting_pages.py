@@ -98,7 +98,7 @@ class HandwritingPages(QObject):
         mine.train_with_changed.connect(lambda _on, _weight: self.send_extra(announce=True))
         self.misread.nearest_wanted.connect(self._want)
         self._quiet.timeout.connect(self._ask)
-        w.training.nearest_ready.connect(self._answered, Qt.ConnectionType.QueuedConnection)
+        w.training.nearest_ready.connect(self._answered)  # already on the GUI thread: no further turn
         w.frames.add("my digits", self.read_my_digits, on=[SNAPSHOT])
         w.frames.add("misread", self.compare_drawing, on=[SNAPSHOT, INPUT])
 
