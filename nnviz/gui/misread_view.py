@@ -179,9 +179,9 @@ class MisreadView(QWidget):
         if meant == self.read_as:
             return f"Read right as {meant}: these are the MNIST {meant}s most like it."
         near_read, near_meant = (float(self.found[d][1][:3].mean()) for d in digits)
-        closer = (f"it is nearer MNIST's {self.read_as}s ({near_read:.1f}) than its {meant}s ({near_meant:.1f}): "
+        closer = (f"it is nearer MNIST's {self.read_as}s ({near_read:.2f}) than its {meant}s ({near_meant:.2f}): "
                   f"few of MNIST's writers made a {meant} like yours" if near_read < near_meant else
-                  f"it is nearer MNIST's {meant}s ({near_meant:.1f}) than its {self.read_as}s ({near_read:.1f}), "
+                  f"it is nearer MNIST's {meant}s ({near_meant:.2f}) than its {self.read_as}s ({near_read:.2f}), "
                   "yet the network learned a boundary that puts it with the others")
         return (f"Read as {self.read_as}, meant {meant}: {closer}. (Distances: the mean over the three nearest "
                 "images, in input units.)")

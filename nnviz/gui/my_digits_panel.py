@@ -105,15 +105,15 @@ class MyDigitsPanel(QWidget):
         for b in (self.delete_button, self.export_button, self.import_button):
             files.addWidget(b)
         files.addStretch(1)
-        # the most used first: at the window's default size the Draw panel shows about the first four rows
+        # the most used first: at the window's default size the Draw panel shows about the first three rows
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.setSpacing(4)
         layout.addLayout(add_row)
         layout.addLayout(score)
+        layout.addLayout(train)
         layout.addWidget(self.message)
         layout.addWidget(self.gallery, 1)
-        layout.addLayout(train)
         layout.addLayout(files)
 
         self.filter.currentIndexChanged.connect(self._refresh)
@@ -156,6 +156,7 @@ class MyDigitsPanel(QWidget):
     def add_current(self, label: int) -> None:
         """Keep the current drawing as one of my ``label``s."""
         if self.drawing is None:
+            self._say(f"Draw a {label} on the canvas first, then press {label} to keep it.")
             return
         try:
             self.store.add(self.drawing, label)
@@ -163,7 +164,9 @@ class MyDigitsPanel(QWidget):
             self._say(str(e))
             return
         self._changed()
-        read = f"; read as {self.guesses[-1]}" if len(self.guesses) == len(self.store) else ""
+        read = ""
+        if len(self.guesses) == len(self.store):
+            read = f"; read as {self.guesses[-1]}" + (" (“Why misread?” shows why)" if self.guesses[-1] != label else "")
         self._say(f"Kept as one of your {label}s ({self.store.counts()[label]} now){read}.")
 
     @Slot()
