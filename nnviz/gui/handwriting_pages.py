@@ -94,6 +94,7 @@ class HandwritingPages(QObject):
         panel.canvas.changed.connect(lambda: mine.set_drawing(panel.canvas.network_input()))
         panel.canvas.installEventFilter(self)  # digit keys
         mine.digit_opened.connect(lambda image, label: panel.show_labelled(image, label, "You meant"))
+        panel.noise_batch_requested.connect(lambda _images: self.show_page(OUTPUTS))  # its answer is on the bars
         mine.digits_changed.connect(self._digits_changed)
         mine.train_with_changed.connect(lambda _on, _weight: self.send_extra(announce=True))
         self.misread.nearest_wanted.connect(self._want)

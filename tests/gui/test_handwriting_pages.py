@@ -203,3 +203,12 @@ def test_each_page_fits_the_smallest_window(make_window, qtbot):
         open_page(qtbot, w, page)
         qtbot.wait(50)
         assert not squeezed(w), page
+
+
+def test_the_noise_experiment_brings_the_bars_back(make_window, qtbot):
+    """"100 noise images" answers on the bars: pressed while My digits is open, the Outputs page comes back."""
+    w = make_window(None, autoload=False)
+    open_page(qtbot, w, MY_DIGITS)
+    qtbot.mouseClick(w.draw_panel.noise100_button, Qt.MouseButton.LeftButton)
+    assert w.handwriting.pages.currentIndex() == OUTPUTS and w.handwriting.switch.currentIndex() == OUTPUTS
+    w.draw_panel.end_noise_batch()
