@@ -111,7 +111,7 @@ class HandwritingPages(QObject):
             self.switch.setCurrentIndex(index)  # comes back here through currentChanged
             return
         self.pages.setCurrentIndex(index)
-        QTimer.singleShot(0, self.read_my_digits if index == MY_DIGITS else self.compare_drawing)
+        QTimer.singleShot(0, self, self.read_my_digits if index == MY_DIGITS else self.compare_drawing)
 
     def eventFilter(self, obj, event) -> bool:  # noqa: N802 - Qt's name
         if event.type() == QEvent.Type.KeyPress and int(event.key()) in _DIGIT_KEYS and event.modifiers() in (
