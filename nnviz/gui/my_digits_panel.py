@@ -72,13 +72,14 @@ class MyDigitsPanel(QWidget):
         self.gallery.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.gallery.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the panel takes the keys: a list would search on digits
         self.gallery.setMinimumHeight(ICON_SIDE + 22 + 6)  # one row; more as the panel grows
-        self.gallery.setToolTip("Your digits, each with the digit you meant; “9→3” means the network reads it as 3. "
-                                "Double-click one to put it on the canvas.")
+        self.gallery.setToolTip("Your digits, each with the digit you meant; “9→3” means the network reads it as "
+                                "3. Double-click one to put it on the canvas.")
 
         self.score = QLabel(NONE_YET)
         self.score.setWordWrap(True)
         self.delete_button = button("Delete", "Delete the selected digits (Delete key)")
-        self.export_button = button("Export…", "Save a copy of your digits (an .npz that `nnviz train --extra` reads)")
+        self.export_button = button("Export…", "Save a copy of your digits (an .npz file that `nnviz train --extra` "
+                                    "reads)")
         self.import_button = button("Import…", "Add the digits of an exported file")
         self.train_box = QCheckBox("Train with my digits")
         self.train_box.setToolTip("Mix your digits into every epoch of training, from the next epoch on, so the "
@@ -166,7 +167,8 @@ class MyDigitsPanel(QWidget):
         self._changed()
         read = ""
         if len(self.guesses) == len(self.store):
-            read = f"; read as {self.guesses[-1]}" + (" (“Why misread?” shows why)" if self.guesses[-1] != label else "")
+            wrong = self.guesses[-1] != label
+            read = f"; read as {self.guesses[-1]}" + (" (“Why misread?” shows why)" if wrong else "")
         self._say(f"Kept as one of your {label}s ({self.store.counts()[label]} now){read}.")
 
     @Slot()
