@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 
+from .mixing import DEFAULT_EXTRA_WEIGHT
 from .recording import CheckpointBatch
 from .snapshot import Snapshot, TrainingState, frozen
 from .training import History
@@ -110,6 +111,27 @@ class SetParams:
 
 
 @dataclass(frozen=True)
+class SetExtra:
+    """Train with these extra examples ("Train with my digits") from the next epoch on, as ``weight`` of each epoch:
+    ``images`` uint8 ``(n, 28, 28)`` (ink 255) and ``labels`` ``(n,)``; ``images`` None: MNIST alone again."""
+
+    images: np.ndarray | None = field(default=None, repr=False)
+    labels: np.ndarray | None = field(default=None, repr=False)
+    weight: float = DEFAULT_EXTRA_WEIGHT
+
+
+@dataclass(frozen=True)
+class FindNearest:
+    """Ask for the MNIST training images nearest to ``drawing`` (784 values in [0, 1]) among each of ``digits``'s
+    (answered by :class:`Nearest`; the loop holds the training set, the window does not)."""
+
+    request: int
+    drawing: np.ndarray = field(repr=False)
+    digits: tuple[int, ...]
+    k: int = 6
+
+
+@dataclass(frozen=True)
 class Stop:
     """End the loop."""
 
@@ -180,6 +202,17 @@ class Batch:
 
     images: np.ndarray
     labels: np.ndarray
+
+
+@dataclass(frozen=True)
+class Nearest:
+    """The answer to FindNearest ``request``: per digit its ``k`` nearest training images, uint8 ``(d, k, 28, 28)``,
+    and their distances ``(d, k)`` in input units (``k`` is 0 while MNIST is not loaded)."""
+
+    request: int
+    digits: tuple[int, ...]
+    images: np.ndarray = field(repr=False)
+    distances: np.ndarray = field(repr=False)
 
 
 @dataclass(frozen=True)

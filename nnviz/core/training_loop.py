@@ -24,6 +24,9 @@ import numpy as np
 
 from . import protocol as p
 from .data import DataError, load_mnist
+from .examples_file import validate_examples
+from .mixing import DEFAULT_EXTRA_WEIGHT
+from .nearest import NearestImages
 from .recording import Branch, Recording
 from .snapshot import TrainingState
 from .training import Trainer, TrainingDiverged
@@ -60,11 +63,15 @@ class TrainingLoop:
         self.changed = False  #: what the views show changed: publish at the next turn
         self.last_publish = -1e9
         self.next_slow_step = 0.0
+        self.extra: list = []  #: the extra example sets every trainer of this loop trains with ("my digits")
+        self.extra_weight = DEFAULT_EXTRA_WEIGHT
+        self._nearest: tuple = (None, None)  # (the data, its NearestImages): built on the first question
         self._handlers = {
             p.Stop: self._stop, p.SetSpeed: self._speed, p.Step: self._step, p.LoadData: self._load_data,
             p.Reset: self._reset, p.Load: self._load, p.SetRunning: self._running,
             p.SetLearningRate: self._learning_rate, p.SetBatchSize: self._batch_size,
             p.PeekBatch: self._peek_batch, p.SetParams: self._params, p.BranchFrom: self._branch,
+            p.SetExtra: self._set_extra, p.FindNearest: self._find_nearest,
         }
 
     # --- commands ------------------------------------------------------------------------------------------
@@ -143,6 +150,30 @@ class TrainingLoop:
                 self.trainer.record_into(self.trainer.recording)
             self.changed = True
 
+    def _set_extra(self, c: p.SetExtra) -> None:
+        try:
+            extra = [] if c.images is None or not len(c.images) else \
+                [validate_examples(c.images, c.labels, source="your digits")]
+            if self.trainer is not None:  # from its next epoch on; a trainer made later starts with them
+                self.trainer.set_extra(extra, c.weight)
+        except (DataError, ValueError) as e:
+            self.send(p.Failed(f"Training cannot use your digits: {e}"))
+            return
+        self.extra, self.extra_weight = extra, c.weight
+
+    def _find_nearest(self, c: p.FindNearest) -> None:
+        digits = tuple(dict.fromkeys(int(d) for d in c.digits))
+        if self.data is None:
+            self.send(p.Nearest(c.request, digits, np.zeros((len(digits), 0, 28, 28), np.uint8),
+                                np.zeros((len(digits), 0))))
+            return
+        if self._nearest[0] is not self.data:
+            self._nearest = (self.data, NearestImages(self.data.x_train, self.data.y_train))
+        found = self._nearest[1].nearest(c.drawing, digits, c.k)
+        k = min(len(n.indices) for n in found)
+        images = np.stack([self.data.x_train[n.indices[:k]].reshape(k, 28, 28) for n in found])
+        self.send(p.Nearest(c.request, digits, images, np.stack([n.distances[:k] for n in found])))
+
     def _set_running(self, running: bool) -> None:
         if running != self.running:
             self.running = running
@@ -152,7 +183,7 @@ class TrainingLoop:
         if self.data is None or self.config is None:
             return
         try:
-            self.trainer = Trainer(self.config, self.data, self.network)
+            self.trainer = Trainer(self.config, self.data, self.network, self.extra, self.extra_weight)
         except ValueError as e:
             self.send(p.Failed(str(e)))
             self.trainer = None

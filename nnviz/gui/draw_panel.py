@@ -29,6 +29,7 @@ class DrawPanel(QWidget):
         self.test_images: np.ndarray | None = None
         self.test_labels: np.ndarray | None = None
         self.true_label: int | None = None
+        self._label_says = "MNIST says"
         self.canvas = DrawingCanvas()
         self.preview = ImagePreview("What the network sees: your drawing fitted into a 20×20 box and centred by "
                                     "its centre of mass in the 28×28 field, the way MNIST's digits were prepared.")
@@ -99,10 +100,12 @@ class DrawPanel(QWidget):
         self.show_labelled(self.test_images[i] / 255.0, int(self.test_labels[i]))
 
     @Slot(object, int)
-    def show_labelled(self, image: np.ndarray, label: int) -> None:
-        """Put a labelled image (28×28 in [0, 1]) on the canvas, its label marked under the bars."""
+    def show_labelled(self, image: np.ndarray, label: int, says: str = "MNIST says") -> None:
+        """Put a labelled image (28×28 in [0, 1]) on the canvas, its label marked under the bars; ``says`` is whose
+        label it is in the answer ("MNIST says 9", "You meant 9")."""
         self.canvas.set_image(image)
         self.true_label = label
+        self._label_says = says
         self.bars.set_true_label(label)
         self.input_changed.emit()
 
@@ -168,6 +171,6 @@ class DrawPanel(QWidget):
             self.answer.setText(f"Untrained: its “{guess}” is only a guess")
         elif self.true_label is not None:
             verdict = "right" if guess == self.true_label else "wrong"
-            self.answer.setText(f"MNIST says {self.true_label} · network says <b>{guess}</b> ({verdict})")
+            self.answer.setText(f"{self._label_says} {self.true_label} · network says <b>{guess}</b> ({verdict})")
         else:
             self.answer.setText(f"Network says <b>{guess}</b> ({float(output[guess]):.2f} {measure})")

@@ -15,7 +15,7 @@ from ..core import data as mnist_data
 from ..core import protocol as p
 from ..core.run import EXAMPLE_MODEL, RESOURCES, Run
 from ..core.training import TrainConfig
-from . import file_actions, keys, menus, timeline
+from . import file_actions, handwriting_pages, keys, menus, timeline
 from .analysis_docks import AnalysisDocks
 from .backprop_view import BackpropPanel
 from .controls import ControlsPanel
@@ -71,6 +71,7 @@ class MainWindow(QMainWindow):
         self.training = TrainingControl(self.run, training, self)
         self._wire()
         self.timeline.wire()
+        self.handwriting = handwriting_pages.HandwritingPages(self)  # My digits and Why misread? under the canvas
         self.training.start(p.Reset(self.run.config), p.SetSpeed(self.controls.speed()))
         self._update_title()
         self.frames.start()

@@ -12,8 +12,9 @@ from pathlib import Path
 
 import numpy as np
 from PySide6.QtCore import QSize, Qt, Signal, Slot
-from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDoubleSpinBox, QFileDialog, QGridLayout,
-                               QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDoubleSpinBox, QFileDialog,
+                               QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QSizePolicy, QToolButton,
+                               QVBoxLayout, QWidget)
 
 from ..core.data import DataError
 from ..core.examples_file import Examples
@@ -22,14 +23,16 @@ from ..core.my_digits import MyDigits
 from .thumbnails import digit_icon
 from .widgets import button
 
-ICON_SIDE = 36
+ICON_SIDE = 32
 ALL = -1  # the filter's "every digit"
+NONE_YET = "No digits of yours yet: draw one on the canvas and press its digit (a key there, or a button above)."
 
 
 class MyDigitsPanel(QWidget):
     """Add the drawing as a digit you meant, browse and delete yours, see how many the network reads right."""
 
     digits_changed = Signal()  #: added, deleted or imported: a run training with them should take the new set
+    digit_opened = Signal(object, int)  #: a digit double-clicked in the gallery: its image (28, 28) in [0, 1], label
     train_with_changed = Signal(bool, float)  #: the "Train with my digits" switch, and the share of each epoch
 
     def __init__(self, store: MyDigits | None = None, parent=None):
@@ -41,13 +44,17 @@ class MyDigitsPanel(QWidget):
         self.setFocusPolicy(Qt.FocusPolicy.ClickFocus)  # digit keys add, Delete deletes, while the panel has focus
 
         self.add_buttons = []
-        add_row = QGridLayout()
-        add_row.addWidget(QLabel("Add the drawing as:"), 0, 0, 1, 5)
+        add_row = QHBoxLayout()
+        add_row.setSpacing(2)
         for d in range(10):
-            b = button(str(d), f"Keep the drawing on the canvas as one of your {d}s (or press {d} here)")
-            b.setMinimumWidth(24)
+            # tool buttons: a push button's style asks 80 px for a one-digit label, and ten must fit a narrow panel
+            b = QToolButton()
+            b.setText(str(d))
+            b.setToolTip(f"Keep the drawing on the canvas as one of your {d}s (or press {d} on the canvas)")
+            b.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            b.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
             b.clicked.connect(lambda _=False, d=d: self.add_current(d))
-            add_row.addWidget(b, 1 + d // 5, d % 5)
+            add_row.addWidget(b, 1)
             self.add_buttons.append(b)
 
         self.filter = QComboBox()
@@ -64,16 +71,19 @@ class MyDigitsPanel(QWidget):
         self.gallery.setMovement(QListWidget.Movement.Static)
         self.gallery.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.gallery.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the panel takes the keys: a list would search on digits
-        self.gallery.setMinimumHeight(2 * (ICON_SIDE + 22) + 6)
-        self.gallery.setToolTip("Your digits, each with the digit you meant; “9→3” means the network reads it as 3")
+        self.gallery.setMinimumHeight(ICON_SIDE + 22 + 6)  # one row; more as the panel grows
+        self.gallery.setToolTip("Your digits, each with the digit you meant; “9→3” means the network reads it as "
+                                "3. Double-click one to put it on the canvas.")
 
-        self.score = QLabel("No digits of yours yet: draw one and press its digit above.")
+        self.score = QLabel(NONE_YET)
         self.score.setWordWrap(True)
         self.delete_button = button("Delete", "Delete the selected digits (Delete key)")
-        self.export_button = button("Export…", "Save a copy of your digits (an .npz that `nnviz train --extra` reads)")
+        self.export_button = button("Export…", "Save a copy of your digits (an .npz file that `nnviz train --extra` "
+                                    "reads)")
         self.import_button = button("Import…", "Add the digits of an exported file")
         self.train_box = QCheckBox("Train with my digits")
-        self.train_box.setToolTip("Mix your digits into every epoch of training, so the network learns your hand")
+        self.train_box.setToolTip("Mix your digits into every epoch of training, from the next epoch on, so the "
+                                  "network learns your hand")
         self.weight = QDoubleSpinBox()
         self.weight.setRange(1, 50)
         self.weight.setDecimals(0)
@@ -85,20 +95,27 @@ class MyDigitsPanel(QWidget):
         self.message.setWordWrap(True)
         self.message.setVisible(False)
 
-        files = QHBoxLayout()
-        for b in (self.delete_button, self.export_button, self.import_button):
-            files.addWidget(b)
+        score = QHBoxLayout()
+        score.addWidget(self.score, 1)
+        score.addWidget(self.filter, 0, Qt.AlignmentFlag.AlignTop)
         train = QHBoxLayout()
         train.addWidget(self.train_box)
         train.addWidget(self.weight)
+        train.addStretch(1)
+        files = QHBoxLayout()
+        for b in (self.delete_button, self.export_button, self.import_button):
+            files.addWidget(b)
+        files.addStretch(1)
+        # the most used first: at the window's default size the Draw panel shows about the first three rows
         layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.setSpacing(4)
         layout.addLayout(add_row)
-        layout.addWidget(self.filter)
-        layout.addWidget(self.gallery, 1)
-        layout.addWidget(self.score)
-        layout.addLayout(files)
+        layout.addLayout(score)
         layout.addLayout(train)
         layout.addWidget(self.message)
+        layout.addWidget(self.gallery, 1)
+        layout.addLayout(files)
 
         self.filter.currentIndexChanged.connect(self._refresh)
         self.delete_button.clicked.connect(self.delete_selected)
@@ -107,6 +124,7 @@ class MyDigitsPanel(QWidget):
         self.train_box.toggled.connect(self._emit_train_with)
         self.weight.valueChanged.connect(self._on_weight)
         self.gallery.itemSelectionChanged.connect(self._update_buttons)
+        self.gallery.itemDoubleClicked.connect(self._open)
         if self.store.problem:
             self._say(self.store.problem)
         self.set_drawing(None)
@@ -139,14 +157,19 @@ class MyDigitsPanel(QWidget):
     def add_current(self, label: int) -> None:
         """Keep the current drawing as one of my ``label``s."""
         if self.drawing is None:
+            self._say(f"Draw a {label} on the canvas first, then press {label} to keep it.")
             return
         try:
             self.store.add(self.drawing, label)
         except (DataError, ValueError) as e:
             self._say(str(e))
             return
-        self._say(f"Kept as one of your {label}s ({self.store.counts()[label]} now).")
         self._changed()
+        read = ""
+        if len(self.guesses) == len(self.store):
+            wrong = self.guesses[-1] != label
+            read = f"; read as {self.guesses[-1]}" + (" (“Why misread?” shows why)" if wrong else "")
+        self._say(f"Kept as one of your {label}s ({self.store.counts()[label]} now){read}.")
 
     @Slot()
     def delete_selected(self) -> None:
@@ -230,13 +253,15 @@ class MyDigitsPanel(QWidget):
         """“7 of 10 of your 9s” for one digit, or the total and the worst-read digit."""
         counts = self.store.counts()
         if not counts.sum():
-            return "No digits of yours yet: draw one and press its digit above."
+            return NONE_YET
         if len(self.guesses) != len(self.store):
-            return f"{counts.sum()} digits of yours; the network reads them once there is one."
+            n = counts.sum()
+            return f"{n} digit{'s' if n > 1 else ''} of yours; the network reads them once there is one."
         right = np.bincount(self.store.labels[self.guesses == self.store.labels], minlength=10)
-        if digit != ALL:
-            return f"The network reads {right[digit]} of {counts[digit]} of your {digit}s right."
         had = np.flatnonzero(counts)
+        if digit != ALL or len(had) == 1:
+            digit = digit if digit != ALL else had[0]
+            return f"The network reads {right[digit]} of {counts[digit]} of your {digit}s right."
         worst = had[np.argmin(right[had] / counts[had])]
         text = f"The network reads {right.sum()} of your {counts.sum()} digits right"
         if right[worst] < counts[worst]:
@@ -256,6 +281,11 @@ class MyDigitsPanel(QWidget):
     def _on_weight(self, _value: float) -> None:
         if self.train_box.isChecked():
             self._emit_train_with()
+
+    @Slot(QListWidgetItem)
+    def _open(self, item: QListWidgetItem) -> None:
+        i = item.data(Qt.ItemDataRole.UserRole)
+        self.digit_opened.emit(self.store.images[i] / 255.0, int(self.store.labels[i]))
 
     @Slot()
     def _ask_export(self) -> None:

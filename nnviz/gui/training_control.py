@@ -26,6 +26,7 @@ class TrainingControl(QObject):
     data_ready = Signal(object)
     data_failed = Signal(str)
     batch_ready = Signal(object, object)
+    nearest_ready = Signal(object)
     died = Signal(str)
     notice = Signal(str)  #: something worth a line in the status bar
 
@@ -36,6 +37,7 @@ class TrainingControl(QObject):
         self.dead = False  #: the training process stopped unexpectedly; the next Train starts a new one
         self.comparison: TrainingRelay | None = None
         self._told_fallback = False
+        self.standing: dict[type, object] = {}  #: the last command of each kind that a new loop must be given again
         self.relay = self._new_relay()
         self._forward(self.relay)
 
@@ -45,7 +47,7 @@ class TrainingControl(QObject):
     def _forward(self, relay: TrainingRelay) -> None:
         queued = Qt.ConnectionType.QueuedConnection
         for name in ("snapshot_ready", "running_changed", "diverged", "failed", "data_ready", "data_failed",
-                     "batch_ready"):
+                     "batch_ready", "nearest_ready"):
             getattr(relay, name).connect(getattr(self, name), queued)
         relay.died.connect(self._on_died, queued)
         relay.checkpoints_ready.connect(self._on_checkpoints, queued)
@@ -69,6 +71,11 @@ class TrainingControl(QObject):
             self.revive()
         self.relay.post(command)
 
+    def post_standing(self, command) -> None:
+        """Post a setting the live run keeps (e.g. SetExtra: train with my digits); a revived loop gets it again."""
+        self.standing[type(command)] = command
+        self.post(command)
+
     def post_all(self, command) -> None:
         """Hand a command to both runs of the experiment (Train/Pause, speed)."""
         self.post(command)
@@ -91,7 +98,7 @@ class TrainingControl(QObject):
         snap = self.run.latest
         if snap is not None:
             commands.append(p.Load(snap.config, snap.network(), self.run.resume_point(history)))
-        self.start(*commands)
+        self.start(*commands, *self.standing.values())
 
     def start_comparison(self, config, speed) -> None:
         """Train a second network on shuffled labels beside the live one (the random-labels experiment)."""

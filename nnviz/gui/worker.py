@@ -63,6 +63,7 @@ class TrainingRelay(QObject):
     data_ready = Signal(object)  #: a protocol.DataLoaded
     data_failed = Signal(str)  #: MNIST could not be loaded (the sentence names the file)
     batch_ready = Signal(object, object)  #: the next mini-batch: images uint8 (m, 784), labels (m,)
+    nearest_ready = Signal(object)  #: a protocol.Nearest: MNIST's training images nearest to a drawing
     died = Signal(str)  #: the training process ended unexpectedly (the sentence says so)
     finished = Signal()
 
@@ -78,6 +79,7 @@ class TrainingRelay(QObject):
             p.Diverged: lambda e: self.diverged.emit(e.message), p.Failed: lambda e: self.failed.emit(e.message),
             p.DataLoaded: lambda e: self.data_ready.emit(e), p.DataFailed: lambda e: self.data_failed.emit(e.message),
             p.Batch: lambda e: self.batch_ready.emit(e.images, e.labels),
+            p.Nearest: lambda e: self.nearest_ready.emit(e),
             p.Finished: lambda e: None,  # thread mode: serve() returns right after it
         }
         self.process = None

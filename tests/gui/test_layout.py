@@ -126,7 +126,12 @@ def test_nothing_is_squeezed_at_the_minimum_size(make_window, qtbot):
     Training form's rows used to overlap; it scrolls now)."""
     w = make_window(None, autoload=False)
     _resized(qtbot, w, 1, 1)
-    squeezed = []
+    assert not squeezed(w)
+
+
+def squeezed(w) -> list:
+    """The buttons, labels, boxes and fields of ``w`` on screen that are smaller than they need."""
+    found = []
     for kind in (QAbstractButton, QLabel, QComboBox, QAbstractSpinBox, QLineEdit):
         for x in w.findChildren(kind):
             if not x.isVisible() or x.window() is not w or x.visibleRegion().isEmpty():
@@ -135,5 +140,5 @@ def test_nothing_is_squeezed_at_the_minimum_size(make_window, qtbot):
                 continue  # a spin box's own text field sits inside its frame
             hint = x.minimumSizeHint()
             if x.width() < hint.width() or x.height() < hint.height():
-                squeezed.append((type(x).__name__, getattr(x, "text", str)(), x.size().toTuple(), hint.toTuple()))
-    assert not squeezed
+                found.append((type(x).__name__, getattr(x, "text", str)(), x.size().toTuple(), hint.toTuple()))
+    return found
