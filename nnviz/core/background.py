@@ -119,6 +119,7 @@ class LatestJobs:
         self._waiting: dict[str, tuple] = {}
         self._tmp = tempfile.TemporaryDirectory(prefix="nnviz-landscape-")
         self._shared = 0
+        self.closed = False  #: after close(): requests are ignored (an event can still arrive as a window closes)
 
     def _pool(self):
         if self._executor is None:
@@ -135,11 +136,15 @@ class LatestJobs:
         """Write ``sample`` where the workers can read it; pass the handle to the jobs."""
         self._shared += 1
         path = Path(self._tmp.name) / f"sample-{self._shared}.npz"
+        if self.closed:  # the folder is gone: nothing will read the sample
+            return SharedSample(str(path))
         np.savez(path, x=sample.x, y=sample.y)
         return SharedSample(str(path))
 
     def submit(self, key: str, fn, *args) -> None:
         """Run ``fn(*args)`` as job ``key``: now if no ``key`` job is running, else after it (replacing an older wait)."""
+        if self.closed:
+            return
         if key in self._running:
             self._waiting[key] = (fn, args)
             return
@@ -180,6 +185,7 @@ class LatestJobs:
 
     def close(self) -> None:
         """Stop the workers (a running job is abandoned, not waited for) and remove the shared files."""
+        self.closed = True
         self._waiting.clear()
         self._running.clear()
         if self._executor is not None:

@@ -125,3 +125,13 @@ def test_recompute_waits_for_change_turn_and_idle():
     finally:
         _gate.set()
         jobs.close()
+
+
+def test_requests_after_close_are_ignored(rng):
+    """MNIST can arrive as the window closes: sharing a sample or submitting a job after close() raises nothing
+    and starts no worker (it once failed with FileNotFoundError on the removed folder)."""
+    jobs = LatestJobs(processes=False)
+    jobs.close()
+    jobs.share(Sample.from_images(rng.uniform(0, 1, (3, 784)), np.arange(3)))
+    jobs.submit("slice", _fails)
+    assert not jobs.busy("slice") and jobs._executor is None
