@@ -1,0 +1,182 @@
+"""The neuron inspector's two pictures: the layer's squishification curve with this neuron's z on it, and the layer as a
+matrix, ``a′ = f(W a + b)``, with this neuron's row framed.
+
+Each builds its pyqtgraph items once; ``show_…`` only moves them (``setData`` / ``setImage``), with fixed ranges.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QRectF, QSize, Qt
+
+from ..core.graph_layout import activation_shade
+from ..core.inspection import NeuronReading
+from . import theme
+from .theme import nice_limit
+
+SYMBOLS = {"sigmoid": "σ", "softmax": "softmax", "relu": "ReLU", "tanh": "tanh"}
+
+CURVE_TIP = ("The squishification function of this neuron's layer, the network's own: a = f(z).\n"
+             "Blue curve: a for every weighted sum z. Yellow: this neuron's z now (the vertical line), where it meets "
+             "the curve (the dot), and the activation a read off across to the left (the horizontal line).\n"
+             "Sigmoid squishes any z into 0…1, tanh into −1…1; ReLU keeps a positive z and turns a negative one "
+             "into 0. Softmax (the output layer, if chosen) depends on all ten outputs' z: the curve is this output "
+             "with the other nine held where they are now.")
+
+MATRIX_TIP = ("The whole layer at once: a′ = f(W a + b).\n"
+              "W: one row per neuron of this layer, one column per neuron of the previous layer; each cell a weight "
+              "(blue positive, red negative, brighter = larger |w|, scaled to the layer's largest).\n"
+              "a (the strip under W, one cell per column of W): the previous layer's activations, black 0 → white "
+              "1. b: the biases, coloured like W. a′: this layer's activations, black 0 → white 1.\n"
+              "Row j of W times a, plus b_j, squished, is a′_j: the green frames mark this neuron's row, bias and "
+              "activation — the sum written out above.")
+
+# where the pieces of the matrix picture sit (view units; y grows downwards, as a matrix is read)
+W_RECT = QRectF(0.0, 0.0, 1.0, 1.0)
+A_RECT = QRectF(0.0, 1.1, 1.0, 0.12)
+B_RECT = QRectF(1.09, 0.0, 0.06, 1.0)
+OUT_RECT = QRectF(1.29, 0.0, 0.06, 1.0)
+LABEL_PX = 11  # the labels' font size
+MARGIN_PX = 16  # room above and below the picture for them
+
+
+class SquishView(pg.PlotWidget):
+    """The squishification curve a = f(z), this neuron's z marked on it and its a read off it."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent, background=theme.PLOT_BACKGROUND)
+        self.setMenuEnabled(False)
+        self.setMouseEnabled(False, False)
+        self.hideButtons()
+        self.setMinimumHeight(90)
+        self.setToolTip(CURVE_TIP)
+        item = self.getPlotItem()
+        item.setLabel("bottom", "weighted sum z")
+        item.setLabel("left", "activation a")
+        for side in ("left", "bottom"):
+            item.getAxis(side).enableAutoSIPrefix(False)
+        item.showGrid(x=True, y=True, alpha=0.15)
+        self.curve = pg.PlotCurveItem(pen=pg.mkPen(theme.SQUISH_CURVE, width=2))
+        self.guides = pg.PlotCurveItem(connect="pairs",
+                                       pen=pg.mkPen(theme.READING, width=1, style=Qt.PenStyle.DashLine))
+        self.dot = pg.ScatterPlotItem(size=9, brush=pg.mkBrush(theme.READING), pen=pg.mkPen(theme.TEXT))
+        self.label = pg.TextItem(color=theme.READING)
+        for it in (self.curve, self.guides, self.dot, self.label):
+            self.addItem(it)
+        self._ranges = None
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt's name
+        return QSize(280, 120)  # the dock's column is narrow and short: the plot grows into what is left
+
+    def show_curve(self, z: np.ndarray, a: np.ndarray, z_range: tuple[float, float],
+                   a_range: tuple[float, float], weighted_sum: float, activation: float) -> None:
+        """Draw the curve ``(z, a)`` over the fixed ranges and mark the point ``(weighted_sum, activation)``."""
+        if self._ranges != (z_range, a_range):  # ranges move in round steps only (see core.inspection)
+            self._ranges = (z_range, a_range)
+            self.setXRange(*z_range, padding=0)
+            self.setYRange(*a_range, padding=0)
+        self.curve.setData(z, a)
+        x0, y0 = z_range[0], a_range[0]
+        self.guides.setData([weighted_sum, weighted_sum, weighted_sum, x0],
+                            [y0, activation, activation, activation], connect="pairs")
+        self.dot.setData([weighted_sum], [activation])
+        self.label.setText(f"z = {number(weighted_sum)}\na = {number(activation, sign=False)}")
+        # beside the dot, towards the middle of the plot, and off the curve: every squishification rises, so
+        # below the dot on its right and above it on its left (unless that leaves the plot)
+        to_right = weighted_sum < (z_range[0] + z_range[1]) / 2
+        low, high = a_range[0] + 0.3 * (a_range[1] - a_range[0]), a_range[1] - 0.3 * (a_range[1] - a_range[0])
+        below = (to_right and activation > low) or (not to_right and activation > high)
+        self.label.setAnchor((-0.05 if to_right else 1.05, 0 if below else 1))
+        self.label.setPos(weighted_sum, activation)
+
+
+class MatrixView(pg.PlotWidget):
+    """One layer as ``W · a + b → a′``: W as a heat map, a laid along W's columns, b and a′ as columns; this neuron's
+    row framed."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent, background=theme.PLOT_BACKGROUND)
+        self.setMenuEnabled(False)
+        self.setMouseEnabled(False, False)
+        self.hideButtons()
+        self.setMinimumHeight(80)
+        self.setToolTip(MATRIX_TIP)
+        plot = self.getPlotItem()
+        plot.hideAxis("left")
+        plot.hideAxis("bottom")
+        plot.vb.invertY(True)
+        plot.vb.sigResized.connect(self._fit)
+        self.w_image, self.a_image, self.b_image, self.out_image = (pg.ImageItem(axisOrder="row-major")
+                                                                     for _ in range(4))
+        for image in (self.w_image, self.a_image, self.b_image, self.out_image):
+            plot.addItem(image)
+        self.frames = pg.PlotCurveItem(connect="pairs", pen=pg.mkPen(theme.SELECTED_ROW, width=2))
+        self.frames.setZValue(5)
+        plot.addItem(self.frames)
+        self.w_label = self._text(W_RECT.center().x(), 0.0, (0.5, 1))
+        self.a_label = self._text(A_RECT.center().x(), A_RECT.bottom(), (0.5, 0))
+        self.b_label = self._text(B_RECT.center().x(), 0.0, (0.5, 1), "b")
+        self.out_label = self._text(OUT_RECT.center().x(), 0.0, (0.5, 1), "a′")
+        self._text((W_RECT.right() + B_RECT.left()) / 2, 0.5, (0.5, 0.5), "+")
+        self.arrow = self._text((B_RECT.right() + OUT_RECT.left()) / 2, 0.5, (0.5, 0.5), "σ→")
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt's name
+        return QSize(280, 100)
+
+    def _text(self, x: float, y: float, anchor: tuple[float, float], text: str = "") -> pg.TextItem:
+        t = pg.TextItem(text, color=theme.TEXT, anchor=anchor)
+        font = t.textItem.font()
+        font.setPixelSize(LABEL_PX)
+        t.setFont(font)
+        t.setPos(x, y)
+        self.addItem(t)
+        return t
+
+    def _fit(self, _vb=None) -> None:
+        # the labels keep their size in pixels: the picture leaves them a fixed margin of pixels above and below,
+        # however short the dock is
+        vb = self.getPlotItem().vb
+        height = max(vb.height() - 2 * MARGIN_PX, 20.0)
+        unit = A_RECT.bottom() / height  # view units per pixel
+        vb.setRange(xRange=(-0.01, OUT_RECT.right() + 0.01),
+                    yRange=(-MARGIN_PX * unit, A_RECT.bottom() + MARGIN_PX * unit), padding=0)
+
+    def show_layer(self, weights: np.ndarray, biases: np.ndarray, reading: NeuronReading, palette: str) -> None:
+        """Draw layer ``reading.layer``: ``weights`` ``(n_out, n_in)``, ``biases`` ``(n_out,)``, the reading's
+        inputs and activations, its neuron's row framed; blue/red (or blue/orange) as ``palette`` says."""
+        n_out, n_in = weights.shape
+        lut = theme.diverging_lut(palette)
+        w_limit = nice_limit(float(np.abs(weights).max()))
+        b_limit = nice_limit(float(np.abs(biases).max()))
+        grey = theme.activation_lut()
+        self.w_image.setImage(weights, levels=(-w_limit, w_limit), lut=lut, autoLevels=False, rect=W_RECT)
+        self.a_image.setImage(activation_shade(reading.inputs, reading.input_function)[None, :], levels=(0, 1), lut=grey,
+                              autoLevels=False, rect=A_RECT)
+        self.b_image.setImage(biases[:, None], levels=(-b_limit, b_limit), lut=lut, autoLevels=False, rect=B_RECT)
+        self.out_image.setImage(activation_shade(reading.layer_activations, reading.function)[:, None], levels=(0, 1),
+                                lut=grey, autoLevels=False, rect=OUT_RECT)
+        row = W_RECT.height() / n_out
+        top, bottom = reading.index * row, (reading.index + 1) * row
+        xs, ys = [], []
+        for left, right in ((W_RECT.left(), W_RECT.right()), (B_RECT.left(), B_RECT.right()),
+                            (OUT_RECT.left(), OUT_RECT.right())):
+            corners = [(left, top), (right, top), (right, bottom), (left, bottom), (left, top)]
+            for (x1, y1), (x2, y2) in zip(corners, corners[1:]):
+                xs += [x1, x2]
+                ys += [y1, y2]
+        self.frames.setData(xs, ys, connect="pairs")
+        below = "pixels" if reading.layer == 1 else f"layer {reading.layer - 1}"
+        self.w_label.setText(f"W  {n_out}×{n_in}")
+        self.a_label.setText(f"a  {n_in} ({below})")
+        self.arrow.setText(f"{SYMBOLS.get(reading.function, 'f')}→")
+
+
+def number(value: float, sign: bool = True) -> str:
+    """A number as the inspector writes it: three decimals (signed unless ``sign`` is False), a true minus sign;
+    very large or very small values in scientific notation."""
+    value = float(value)
+    text = f"{value:+.3f}" if sign else f"{value:.3f}"
+    if value != 0 and (abs(value) >= 1e5 or abs(value) < 5e-4):
+        text = f"{value:+.2e}" if sign else f"{value:.2e}"
+    return text.replace("-", "−")
