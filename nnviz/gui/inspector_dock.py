@@ -1,7 +1,7 @@
 """The neuron inspector as a dock of the main window ("Neuron", tabbed in the right-hand column), wired to the clicks.
 
 A click on a neuron in the graph or on a weight image chooses the neuron and brings the dock to the front (unless
-the user closed it); :meth:`NeuronInspector.inspect` does the same from code (the guided tour). The main window only
+the user closed it, or is reading the Backpropagation tab, whose overlay on the graph would end); :meth:`NeuronInspector.inspect` does the same from code (the guided tour). The main window only
 constructs it (with its docks) and adds :meth:`NeuronInspector.show_shown` to its frame tasks: each frame hands it
 the shown network (``run.graph_network()``, so it follows the timeline's cursor and the training) and the canvas's
 drawing. While the dock cannot be seen nothing is computed.
@@ -11,10 +11,17 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
+from PySide6.QtWidgets import QDockWidget
 
 from ..core.inspection import read_neuron
 from .inspector import InspectorPanel
 from .widgets import dock
+
+
+def in_front(d: QDockWidget) -> bool:
+    """``d`` can be seen: open, and not a tab behind another (such a dock still says it is visible; what it shows
+    of itself, its title, is then nothing)."""
+    return d.isVisible() and not d.visibleRegion().isEmpty()
 
 
 class NeuronInspector(QObject):
@@ -50,8 +57,10 @@ class NeuronInspector(QObject):
 
     @Slot(int, int)
     def _clicked(self, layer: int, index: int) -> None:
-        # a click brings the dock forward, but does not reopen it once the user has closed it
-        self._choose(layer, index, bring_forward=self.dock.toggleViewAction().isChecked())
+        # A click brings the dock forward, but does not reopen it once the user has closed it, nor push the
+        # Backpropagation tab away: its overlay on the graph (the one being clicked) lasts only while it is open.
+        closed = not self.dock.toggleViewAction().isChecked()
+        self._choose(layer, index, bring_forward=not closed and not in_front(self.window.backprop_dock))
 
     def _choose(self, layer: int, index: int, bring_forward: bool) -> None:
         chosen = (int(layer), int(index)) if layer >= 1 else None
@@ -67,7 +76,7 @@ class NeuronInspector(QObject):
     def show_shown(self) -> None:
         """A frame task: the chosen neuron of the shown network, for the canvas's drawing (only while visible)."""
         panel = self.panel
-        if not panel.isVisible() or panel.visibleRegion().isEmpty():
+        if not in_front(self.dock):
             return  # closed, or a tab behind another: drawn when it shows (see _on_visibility)
         w = self.window
         net = w.run.graph_network()
