@@ -14,8 +14,9 @@ from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
 from ..core.inspection import (NeuronReading, activation_range, curve_range, input_name, layer_shapes_text,
                                neuron_name, squish_curve)
 from ..core.network import Network
-from .inspector_plots import SYMBOLS, MatrixView, SquishView, number
+from .inspector_plots import CURVE_TIP, MATRIX_TIP, MatrixView, SquishView, number
 
+SYMBOLS = {"sigmoid": "σ", "softmax": "softmax", "relu": "ReLU", "tanh": "tanh"}  # how the formulas name them
 HINT = ("Click a neuron in the network (or a weight image) to see its arithmetic here: its weighted sum with the "
         "real numbers, its squishification, and its layer as a matrix. It follows your drawing, the training and "
         "the timeline.")
@@ -63,11 +64,9 @@ def squish_html(reading: NeuronReading) -> str:
     """How a follows from z, with the numbers, and what sets this layer's function apart."""
     f, z, a, j = reading.function, number(reading.weighted_sum), number(reading.activation, sign=False), reading.index
     if f == "softmax":
-        shift = reading.softmax_shift
-        return (f"<b>a = softmax(z)<sub>{j}</sub> = e<sup>z<sub>{j}</sub></sup> / Σ<sub>k</sub> "
-                f"e<sup>z<sub>k</sub></sup> = {a}</b><br>Unlike σ, softmax reads all ten outputs' z: the curve holds "
-                f"the other nine where they are (a σ moved right by ln Σ<sub>k≠{j}</sub> e<sup>z<sub>k</sub></sup> "
-                f"= {number(shift, sign=False)}). The ten outputs always add up to 1.")
+        shift = number(reading.softmax_shift, sign=False)
+        return (f"<b>a = exp(z{subscript(j)}) / Σₖ exp(zₖ) = {a}</b><br>Unlike σ, softmax reads all ten "
+                f"outputs' z: the curve holds the other nine fixed (a σ shifted by {shift}). The ten a's add up to 1.")
     formula = {"relu": f"max(0, {z})", "tanh": f"tanh({z})"}.get(f, f"σ({z})")
     name = SYMBOLS.get(f, f)
     text = f"<b>a = {name}(z) = {formula} = {a}</b>"
@@ -76,10 +75,15 @@ def squish_html(reading: NeuronReading) -> str:
     return text
 
 
+def subscript(n: int) -> str:
+    """``n`` in subscript digits (z₃)."""
+    return str(n).translate(str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉"))
+
+
 def matrix_html(reading: NeuronReading) -> str:
     """The layer's matrix form with this layer's indices and real shapes."""
     l, name = reading.layer, SYMBOLS.get(reading.function, "f")
-    return (f"<b>The whole layer:</b> a<sup>({l})</sup> = {name}(W<sup>({l})</sup> a<sup>({l - 1})</sup> + "
+    return (f"<b>The layer:</b> a<sup>({l})</sup> = {name}(W<sup>({l})</sup> a<sup>({l - 1})</sup> + "
             f"b<sup>({l})</sup>)<br>{layer_shapes_text(reading)}")
 
 
@@ -91,9 +95,9 @@ class InspectorPanel(QWidget):
         self.reading: NeuronReading | None = None  #: what is shown (None: the hint)
         self.title = _label()
         self.sum_text = _label(SUM_TIP)
-        self.squish_text = _label()
+        self.squish_text = _label(CURVE_TIP)
         self.curve = SquishView()
-        self.matrix_text = _label()
+        self.matrix_text = _label(MATRIX_TIP)
         self.matrix = MatrixView()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 4, 6, 4)

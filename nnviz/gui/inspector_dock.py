@@ -1,8 +1,9 @@
 """The neuron inspector as a dock of the main window ("Neuron", tabbed in the right-hand column), wired to the clicks.
 
 A click on a neuron in the graph or on a weight image chooses the neuron and brings the dock to the front (unless
-the user closed it, or is reading the Backpropagation tab, whose overlay on the graph would end); :meth:`NeuronInspector.inspect` does the same from code (the guided tour). The main window only
-constructs it (with its docks) and adds :meth:`NeuronInspector.show_shown` to its frame tasks: each frame hands it
+the user closed it, or is reading the Backpropagation tab, whose overlay on the graph would end);
+:meth:`NeuronInspector.inspect` does the same from code (the guided tour). The main window only constructs it
+(with its docks) and adds :meth:`NeuronInspector.show_shown` to its frame tasks: each frame hands it
 the shown network (``run.graph_network()``, so it follows the timeline's cursor and the training) and the canvas's
 drawing. While the dock cannot be seen nothing is computed.
 """
@@ -41,6 +42,7 @@ class NeuronInspector(QObject):
         window.inspector_dock = self.dock
         self.chosen: tuple[int, int] | None = None  #: (layer, neuron) to show
         self._drawn: tuple | None = None  # (network, chosen, palette, drawing) last shown
+        self._sizes: tuple[int, ...] | None = None  # the architecture last shown
         window.network_view.neuron_selected.connect(self._clicked)
         window.weights_panel.view.unit_selected.connect(self._clicked)
         self.dock.visibilityChanged.connect(self._on_visibility)
@@ -66,6 +68,7 @@ class NeuronInspector(QObject):
         chosen = (int(layer), int(index)) if layer >= 1 else None
         if chosen != self.chosen:
             self.chosen = chosen
+            self._sizes = None  # chosen on the network shown now, whatever its architecture
             self.inspected.emit(*(chosen or (-1, -1)))
         if chosen is not None and bring_forward:
             self.dock.raise_()
@@ -84,11 +87,14 @@ class NeuronInspector(QObject):
             self._drawn = None
             panel.clear("No network to inspect yet.")
             return
-        if self.chosen is not None:
-            layer, index = self.chosen
-            if layer >= len(net.sizes) or index >= net.sizes[layer]:  # a new architecture: that neuron is gone
-                self._choose(-1, -1, bring_forward=False)
-                return
+        new_architecture = self._sizes is not None and net.sizes != self._sizes
+        self._sizes = net.sizes
+        layer, index = self.chosen or (1, 0)
+        if self.chosen is not None and (new_architecture or layer >= len(net.sizes) or index >= net.sizes[layer]):
+            # the graph cleared its selection when the architecture changed, and so does the inspector (or inspect()
+            # asked for a neuron this network does not have)
+            self._choose(-1, -1, bring_forward=False)
+            return
         drawing = np.asarray(w.draw_panel.canvas.network_input(), np.float32)
         palette = w.network_view.palette_name  # the graph's colours (View → colour-blind safe)
         drawn = self._drawn

@@ -15,8 +15,6 @@ from ..core.inspection import NeuronReading
 from . import theme
 from .theme import nice_limit
 
-SYMBOLS = {"sigmoid": "σ", "softmax": "softmax", "relu": "ReLU", "tanh": "tanh"}
-
 CURVE_TIP = ("The squishification function of this neuron's layer, the network's own: a = f(z).\n"
              "Blue curve: a for every weighted sum z. Yellow: this neuron's z now (the vertical line), where it meets "
              "the curve (the dot), and the activation a read off across to the left (the horizontal line).\n"
@@ -92,8 +90,8 @@ class SquishView(pg.PlotWidget):
 
 
 class MatrixView(pg.PlotWidget):
-    """One layer as ``W · a + b → a′``: W as a heat map, a laid along W's columns, b and a′ as columns; this neuron's
-    row framed."""
+    """One layer as ``W · a + b → a′``: W as a heat map, a laid along W's columns, b and a′ as columns; this
+    neuron's row framed."""
 
     def __init__(self, parent=None):
         super().__init__(parent, background=theme.PLOT_BACKGROUND)
@@ -119,7 +117,7 @@ class MatrixView(pg.PlotWidget):
         self.b_label = self._text(B_RECT.center().x(), 0.0, (0.5, 1), "b")
         self.out_label = self._text(OUT_RECT.center().x(), 0.0, (0.5, 1), "a′")
         self._text((W_RECT.right() + B_RECT.left()) / 2, 0.5, (0.5, 0.5), "+")
-        self.arrow = self._text((B_RECT.right() + OUT_RECT.left()) / 2, 0.5, (0.5, 0.5), "σ→")
+        self._text((B_RECT.right() + OUT_RECT.left()) / 2, 0.5, (0.5, 0.5), "→")  # f( ): the caption says which
 
     def sizeHint(self) -> QSize:  # noqa: N802 - Qt's name
         return QSize(280, 100)
@@ -151,8 +149,8 @@ class MatrixView(pg.PlotWidget):
         b_limit = nice_limit(float(np.abs(biases).max()))
         grey = theme.activation_lut()
         self.w_image.setImage(weights, levels=(-w_limit, w_limit), lut=lut, autoLevels=False, rect=W_RECT)
-        self.a_image.setImage(activation_shade(reading.inputs, reading.input_function)[None, :], levels=(0, 1), lut=grey,
-                              autoLevels=False, rect=A_RECT)
+        inputs = activation_shade(reading.inputs, reading.input_function)[None, :]
+        self.a_image.setImage(inputs, levels=(0, 1), lut=grey, autoLevels=False, rect=A_RECT)
         self.b_image.setImage(biases[:, None], levels=(-b_limit, b_limit), lut=lut, autoLevels=False, rect=B_RECT)
         self.out_image.setImage(activation_shade(reading.layer_activations, reading.function)[:, None], levels=(0, 1),
                                 lut=grey, autoLevels=False, rect=OUT_RECT)
@@ -169,7 +167,6 @@ class MatrixView(pg.PlotWidget):
         below = "pixels" if reading.layer == 1 else f"layer {reading.layer - 1}"
         self.w_label.setText(f"W  {n_out}×{n_in}")
         self.a_label.setText(f"a  {n_in} ({below})")
-        self.arrow.setText(f"{SYMBOLS.get(reading.function, 'f')}→")
 
 
 def number(value: float, sign: bool = True) -> str:

@@ -160,3 +160,18 @@ def test_the_panel_writes_out_softmax_and_frames_the_neurons_row(shown, qtbot):
     assert "784 terms (all 0: blank pixels)" in panel.sum_text.text()
     panel.clear()
     assert not panel.curve.isVisible() and "Click a neuron" in panel.title.text()
+
+
+def test_a_new_architecture_clears_the_choice(window, qtbot):
+    """Reset to 784-30-10: the graph clears its selection, and the inspector stops showing a neuron that is gone
+    (rather than showing whichever neuron now has the same number)."""
+    w = window
+    w.inspector.inspect(2, 5)
+    qtbot.waitUntil(lambda: shows(w, 2, 5), timeout=3_000)
+    w.controls.layers_edit.setText("30")
+    qtbot.mouseClick(w.controls.reset_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: w.latest.sizes == (784, 30, 10), timeout=10_000)
+    qtbot.waitUntil(lambda: w.inspector.chosen is None and w.inspector.panel.reading is None, timeout=3_000)
+    assert w.network_view.selected is None and "Click a neuron" in w.inspector.panel.title.text()
+    click_neuron(w, qtbot, 1, 29)
+    qtbot.waitUntil(lambda: shows(w, 1, 29), timeout=3_000)
