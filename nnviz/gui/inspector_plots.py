@@ -80,12 +80,18 @@ class SquishView(pg.PlotWidget):
                             [y0, activation, activation, activation], connect="pairs")
         self.dot.setData([weighted_sum], [activation])
         self.label.setText(f"z = {number(weighted_sum)}\na = {number(activation, sign=False)}")
-        # beside the dot, towards the middle of the plot, and off the curve: every squishification rises, so
-        # below the dot on its right and above it on its left (unless that leaves the plot)
-        to_right = weighted_sum < (z_range[0] + z_range[1]) / 2
-        low, high = a_range[0] + 0.3 * (a_range[1] - a_range[0]), a_range[1] - 0.3 * (a_range[1] - a_range[0])
-        below = (to_right and activation > low) or (not to_right and activation > high)
-        self.label.setAnchor((-0.05 if to_right else 1.05, 0 if below else 1))
+        # beside the dot and off the curve: every squishification rises, so up-left and down-right of the dot are
+        # clear of it; the other corners only where those would leave the plot
+        z_span, a_span = z_range[1] - z_range[0], a_range[1] - a_range[0]
+        room_left, room_right = weighted_sum > z_range[0] + 0.4 * z_span, weighted_sum < z_range[1] - 0.4 * z_span
+        room_above, room_below = activation < a_range[1] - 0.3 * a_span, activation > a_range[0] + 0.3 * a_span
+        if room_above and room_left:
+            left, above = True, True
+        elif room_below and room_right:
+            left, above = False, False
+        else:
+            left, above = room_left, room_above
+        self.label.setAnchor((1.05 if left else -0.05, 1 if above else 0))
         self.label.setPos(weighted_sum, activation)
 
 
