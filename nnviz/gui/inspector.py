@@ -11,12 +11,11 @@ import numpy as np
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
 
-from ..core.inspection import (NeuronReading, activation_range, curve_range, input_name, layer_shapes_text,
-                               neuron_name, squish_curve)
+from ..core.inspection import NeuronReading, activation_range, curve_range, layer_shapes_text, neuron_name, squish_curve
 from ..core.network import Network
-from .inspector_plots import CURVE_TIP, MATRIX_TIP, MatrixView, SquishView, number
+from .inspector_plots import CURVE_TIP, MATRIX_TIP, MatrixView, SquishView
+from .sum_table import SYMBOLS, SumTable, sum_rows
 
-SYMBOLS = {"sigmoid": "σ", "softmax": "softmax", "relu": "ReLU", "tanh": "tanh"}  # how the formulas name them
 HINT = ("Click a neuron in the network (or a weight image) to see its arithmetic here: its weighted sum with the "
         "real numbers, its squishification, and its layer as a matrix. It follows your drawing, the training and "
         "the timeline.")
@@ -24,8 +23,8 @@ HINT = ("Click a neuron in the network (or a weight image) to see its arithmetic
 SUM_TIP = ("This neuron's weighted sum for the drawing on the canvas, with the shown network's real numbers.\n"
            "Each input's activation a is multiplied by the weight w of its connection; the terms w·a that matter "
            "most (largest |w·a|) are written out, the rest are added up in one line. A blank pixel (a = 0) adds "
-           "nothing, whatever its weight.\nThen the bias b is added: z = Σ w·a + b, the number the squishification "
-           "below turns into the neuron's activation.")
+           "nothing, whatever its weight.\nThen the bias b is added: z = Σ w·a + b, the weighted sum. Last, the layer's "
+           "squishification turns z into the neuron's activation a (the curve below shows how).")
 
 
 def _label(tip: str = "") -> QLabel:
@@ -38,46 +37,14 @@ def _label(tip: str = "") -> QLabel:
     return label
 
 
-def sum_html(reading: NeuronReading) -> str:
-    """The weighted sum as an HTML table: the largest terms, the rest in one line, + b, = z."""
-    cell = "<td align=right>{}</td>"
-    rows = ["<tr><td><i>input</i></td><td align=right><i>w</i></td><td></td><td align=right><i>a</i></td><td></td>"
-            "<td align=right><i>w·a</i></td></tr>"]
-    for t in reading.terms:
-        rows.append(f"<tr><td>{input_name(reading, t.index)}</td>{cell.format(number(t.weight))}<td>&nbsp;×</td>"
-                    f"{cell.format(number(t.activation, sign=False))}<td>&nbsp;=</td>"
-                    f"{cell.format(number(t.product))}</tr>")
-    blank = "blank pixels" if reading.layer == 1 else "inactive neurons"
-    if reading.rest_count:
-        zeros = (f" (all 0: {blank})" if reading.rest_zeros == reading.rest_count else
-                 f" ({reading.rest_zeros} are 0)" if reading.rest_zeros else "")
-        more = "smaller " if reading.terms else ""
-        rows.append(f"<tr><td colspan=5>+ {reading.rest_count} {more}terms{zeros}</td>"
-                    f"{cell.format(number(reading.rest_sum))}</tr>")
-    rows.append(f"<tr><td colspan=5>+ b (the bias)</td>{cell.format(number(reading.bias))}</tr>")
-    rows.append(f"<tr><td colspan=5><b>= z</b> (the weighted sum)</td>"
-                f"<td align=right><b>{number(reading.weighted_sum)}</b></td></tr>")
-    return "<table cellspacing=0 cellpadding=0 width=100%>" + "".join(rows) + "</table>"
-
-
-def squish_html(reading: NeuronReading) -> str:
-    """How a follows from z, with the numbers, and what sets this layer's function apart."""
-    f, z, a, j = reading.function, number(reading.weighted_sum), number(reading.activation, sign=False), reading.index
-    if f == "softmax":
-        shift = number(reading.softmax_shift, sign=False)
-        return (f"<b>a = exp(z{subscript(j)}) / Σₖ exp(zₖ) = {a}</b><br>Unlike σ, softmax reads all ten "
-                f"outputs' z: the curve holds the other nine fixed (a σ shifted by {shift}). The ten a's add up to 1.")
-    formula = {"relu": f"max(0, {z})", "tanh": f"tanh({z})"}.get(f, f"σ({z})")
-    name = SYMBOLS.get(f, f)
-    text = f"<b>a = {name}(z) = {formula} = {a}</b>"
+def squish_note(reading: NeuronReading) -> str:
+    """What sets this layer's squishification apart, if anything ('' for a hidden layer: the curve says it)."""
+    if reading.function == "softmax":
+        return ("Unlike σ, softmax reads all ten outputs' z: the curve holds the other nine where they are (it is a σ "
+                "shifted by ln Σ exp(z) of the others). The ten a's add up to 1.")
     if reading.is_output:
-        text += "<br>The output layer squishes with σ too: ten separate scores, each 0…1, not probabilities."
-    return text
-
-
-def subscript(n: int) -> str:
-    """``n`` in subscript digits (z₃)."""
-    return str(n).translate(str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉"))
+        return "The output layer squishes with σ too: ten separate scores, each 0…1, not probabilities."
+    return ""
 
 
 def matrix_html(reading: NeuronReading) -> str:
@@ -94,7 +61,8 @@ class InspectorPanel(QWidget):
         super().__init__(parent)
         self.reading: NeuronReading | None = None  #: what is shown (None: the hint)
         self.title = _label()
-        self.sum_text = _label(SUM_TIP)
+        self.sum_text = SumTable()
+        self.sum_text.setToolTip(SUM_TIP)
         self.squish_text = _label(CURVE_TIP)
         self.curve = SquishView()
         self.matrix_text = _label(MATRIX_TIP)
@@ -119,8 +87,8 @@ class InspectorPanel(QWidget):
         """Write out and draw ``reading``, a neuron of ``network`` (its weights, biases and squishification)."""
         self.reading = reading
         self.title.setText(f"<b>{neuron_name(reading)}</b>: z = Σ w·a + b")
-        self.sum_text.setText(sum_html(reading))
-        self.squish_text.setText(squish_html(reading))
+        self.sum_text.show_rows(sum_rows(reading))
+        self.squish_text.setText(squish_note(reading))
         z_range = curve_range(reading)
         z, a = squish_curve(network, reading, *z_range)
         self.curve.show_curve(z, a, z_range, activation_range(reading, *z_range), reading.weighted_sum,
@@ -130,4 +98,4 @@ class InspectorPanel(QWidget):
         self.matrix.show_layer(np.asarray(network.weights[layer]), np.asarray(network.biases[layer]), reading,
                                palette)
         for widget in self.details:
-            widget.show()
+            widget.setVisible(widget is not self.squish_text or bool(self.squish_text.text()))

@@ -13,6 +13,7 @@ from PySide6.QtCore import QRectF, QSize, Qt
 from ..core.graph_layout import activation_shade
 from ..core.inspection import NeuronReading
 from . import theme
+from .sum_table import number
 from .theme import nice_limit
 
 CURVE_TIP = ("The squishification function of this neuron's layer, the network's own: a = f(z).\n"
@@ -39,6 +40,13 @@ LABEL_PX = 11  # the labels' font size
 MARGIN_PX = 16  # room above and below the picture for them
 
 
+def coloured(values: np.ndarray, low: float, high: float, lut: np.ndarray) -> np.ndarray:
+    """``values`` ``(h, w)`` as RGBA ``(h, w, 4)`` through ``lut`` from ``low`` to ``high``: coloured here, an image
+    item draws it as it is (given a table, it builds a colour table entry by entry on every frame)."""
+    t = (np.clip(values, low, high) - low) / (high - low)
+    return lut[np.rint(t * (len(lut) - 1)).astype(np.intp)]
+
+
 class SquishView(pg.PlotWidget):
     """The squishification curve a = f(z), this neuron's z marked on it and its a read off it."""
 
@@ -54,15 +62,17 @@ class SquishView(pg.PlotWidget):
         item.setLabel("left", "activation a")
         for side in ("left", "bottom"):
             item.getAxis(side).enableAutoSIPrefix(False)
-        item.showGrid(x=True, y=True, alpha=0.15)
+        # the axes' zero lines, opaque (a translucent grid took 4 of the plot's 5 ms to paint)
+        self.zero_lines = pg.PlotCurveItem(connect="pairs", pen=pg.mkPen(theme.SQUISH_AXES, width=1))
         self.curve = pg.PlotCurveItem(pen=pg.mkPen(theme.SQUISH_CURVE, width=2))
         self.guides = pg.PlotCurveItem(connect="pairs",
                                        pen=pg.mkPen(theme.READING, width=1, style=Qt.PenStyle.DashLine))
         self.dot = pg.ScatterPlotItem(size=9, brush=pg.mkBrush(theme.READING), pen=pg.mkPen(theme.TEXT))
         self.label = pg.TextItem(color=theme.READING)
-        for it in (self.curve, self.guides, self.dot, self.label):
+        for it in (self.zero_lines, self.curve, self.guides, self.dot, self.label):
             self.addItem(it)
         self._ranges = None
+        self._curve = None
 
     def sizeHint(self) -> QSize:  # noqa: N802 - Qt's name
         return QSize(280, 120)  # the dock's column is narrow and short: the plot grows into what is left
@@ -74,7 +84,10 @@ class SquishView(pg.PlotWidget):
             self._ranges = (z_range, a_range)
             self.setXRange(*z_range, padding=0)
             self.setYRange(*a_range, padding=0)
-        self.curve.setData(z, a)
+            self.zero_lines.setData([z_range[0], z_range[1], 0, 0], [0, 0, a_range[0], a_range[1]], connect="pairs")
+        if self._curve is None or not (np.array_equal(self._curve[0], z) and np.array_equal(self._curve[1], a)):
+            self._curve = (z, a)  # the same curve, frame after frame, unless the range or (softmax) the others move
+            self.curve.setData(z, a)
         x0, y0 = z_range[0], a_range[0]
         self.guides.setData([weighted_sum, weighted_sum, weighted_sum, x0],
                             [y0, activation, activation, activation], connect="pairs")
@@ -113,6 +126,7 @@ class MatrixView(pg.PlotWidget):
         plot.vb.sigResized.connect(self._fit)
         self.w_image, self.a_image, self.b_image, self.out_image = (pg.ImageItem(axisOrder="row-major")
                                                                      for _ in range(4))
+        self._grey = theme.activation_lut()
         for image in (self.w_image, self.a_image, self.b_image, self.out_image):
             plot.addItem(image)
         self.frames = pg.PlotCurveItem(connect="pairs", pen=pg.mkPen(theme.SELECTED_ROW, width=2))
@@ -153,13 +167,13 @@ class MatrixView(pg.PlotWidget):
         lut = theme.diverging_lut(palette)
         w_limit = nice_limit(float(np.abs(weights).max()))
         b_limit = nice_limit(float(np.abs(biases).max()))
-        grey = theme.activation_lut()
-        self.w_image.setImage(weights, levels=(-w_limit, w_limit), lut=lut, autoLevels=False, rect=W_RECT)
         inputs = activation_shade(reading.inputs, reading.input_function)[None, :]
-        self.a_image.setImage(inputs, levels=(0, 1), lut=grey, autoLevels=False, rect=A_RECT)
-        self.b_image.setImage(biases[:, None], levels=(-b_limit, b_limit), lut=lut, autoLevels=False, rect=B_RECT)
-        self.out_image.setImage(activation_shade(reading.layer_activations, reading.function)[:, None], levels=(0, 1),
-                                lut=grey, autoLevels=False, rect=OUT_RECT)
+        outputs = activation_shade(reading.layer_activations, reading.function)[:, None]
+        for image, rgba, rect in ((self.w_image, coloured(weights, -w_limit, w_limit, lut), W_RECT),
+                                  (self.a_image, coloured(inputs, 0.0, 1.0, self._grey), A_RECT),
+                                  (self.b_image, coloured(biases[:, None], -b_limit, b_limit, lut), B_RECT),
+                                  (self.out_image, coloured(outputs, 0.0, 1.0, self._grey), OUT_RECT)):
+            image.setImage(rgba, autoLevels=False, rect=rect)
         row = W_RECT.height() / n_out
         top, bottom = reading.index * row, (reading.index + 1) * row
         xs, ys = [], []
@@ -171,15 +185,6 @@ class MatrixView(pg.PlotWidget):
                 ys += [y1, y2]
         self.frames.setData(xs, ys, connect="pairs")
         below = "pixels" if reading.layer == 1 else f"layer {reading.layer - 1}"
-        self.w_label.setText(f"W  {n_out}×{n_in}")
-        self.a_label.setText(f"a  {n_in} ({below})")
-
-
-def number(value: float, sign: bool = True) -> str:
-    """A number as the inspector writes it: three decimals (signed unless ``sign`` is False), a true minus sign;
-    very large or very small values in scientific notation."""
-    value = float(value)
-    text = f"{value:+.3f}" if sign else f"{value:.3f}"
-    if value != 0 and (abs(value) >= 1e5 or abs(value) < 5e-4):
-        text = f"{value:+.2e}" if sign else f"{value:.2e}"
-    return text.replace("-", "−")
+        for label, text in ((self.w_label, f"W  {n_out}×{n_in}"), (self.a_label, f"a  {n_in} ({below})")):
+            if label.toPlainText() != text:  # set once per layer: a text item lays itself out again when set
+                label.setText(text)

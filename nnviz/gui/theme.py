@@ -39,6 +39,7 @@ DIGIT_COLOURS = ("#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948
 # yellow as η's step in the gradient-descent view: "where this network is now"), and its row of W framed in the
 # colour of a selected weight image
 SQUISH_CURVE = COST_AVERAGE
+SQUISH_AXES = "#3a4250"  # z = 0 and a = 0 under the curve, faint
 READING = REFERENCE
 SELECTED_ROW = ACCURACY
 WARNING_BACKGROUND = "#5a3b12"

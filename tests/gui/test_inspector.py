@@ -60,7 +60,7 @@ def test_a_click_on_the_graph_shows_the_neurons_own_numbers_and_they_follow_the_
     qtbot.waitUntil(lambda: shows(w, 2, 4), timeout=3_000)
     assert in_front(w.inspector_dock)
     z_live, _ = own_numbers(w, 2, 4)
-    assert f"<b>{number(z_live)}</b>" in w.inspector.panel.sum_text.text()
+    assert f"= z (the weighted sum) {number(z_live)}\na = σ(z) = σ({number(z_live)})" in w.inspector.panel.sum_text.text()
     qtbot.keyClick(w, Qt.Key.Key_Home)
     settle(w, qtbot)
     assert w.run.shown().step == 0
@@ -173,5 +173,6 @@ def test_a_new_architecture_clears_the_choice(window, qtbot):
     qtbot.waitUntil(lambda: w.latest.sizes == (784, 30, 10), timeout=10_000)
     qtbot.waitUntil(lambda: w.inspector.chosen is None and w.inspector.panel.reading is None, timeout=3_000)
     assert w.network_view.selected is None and "Click a neuron" in w.inspector.panel.title.text()
+    qtbot.waitUntil(lambda: w.network_view.layout.sizes == (784, 30, 10), timeout=3_000)
     click_neuron(w, qtbot, 1, 29)
     qtbot.waitUntil(lambda: shows(w, 1, 29), timeout=3_000)
