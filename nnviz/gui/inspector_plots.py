@@ -47,16 +47,23 @@ def coloured(values: np.ndarray, low: float, high: float, lut: np.ndarray) -> np
     return lut[np.rint(t * (len(lut) - 1)).astype(np.intp)]
 
 
-class SquishView(pg.PlotWidget):
-    """The squishification curve a = f(z), this neuron's z marked on it and its a read off it."""
+class StillPlot(pg.PlotWidget):
+    """A plot that only shows: no mouse panning or zooming, no menu, no auto-range button; explained by ``tip``."""
 
-    def __init__(self, parent=None):
+    def __init__(self, tip: str, minimum_height: int, parent=None):
         super().__init__(parent, background=theme.PLOT_BACKGROUND)
         self.setMenuEnabled(False)
         self.setMouseEnabled(False, False)
         self.hideButtons()
-        self.setMinimumHeight(90)
-        self.setToolTip(CURVE_TIP)
+        self.setMinimumHeight(minimum_height)
+        self.setToolTip(tip)
+
+
+class SquishView(StillPlot):
+    """The squishification curve a = f(z), this neuron's z marked on it and its a read off it."""
+
+    def __init__(self, parent=None):
+        super().__init__(CURVE_TIP, 90, parent)
         item = self.getPlotItem()
         item.setLabel("bottom", "weighted sum z")
         item.setLabel("left", "activation a")
@@ -108,17 +115,12 @@ class SquishView(pg.PlotWidget):
         self.label.setPos(weighted_sum, activation)
 
 
-class MatrixView(pg.PlotWidget):
+class MatrixView(StillPlot):
     """One layer as ``W · a + b → a′``: W as a heat map, a laid along W's columns, b and a′ as columns; this
     neuron's row framed."""
 
     def __init__(self, parent=None):
-        super().__init__(parent, background=theme.PLOT_BACKGROUND)
-        self.setMenuEnabled(False)
-        self.setMouseEnabled(False, False)
-        self.hideButtons()
-        self.setMinimumHeight(80)
-        self.setToolTip(MATRIX_TIP)
+        super().__init__(MATRIX_TIP, 80, parent)
         plot = self.getPlotItem()
         plot.hideAxis("left")
         plot.hideAxis("bottom")
