@@ -29,7 +29,7 @@ class NeuronInspector(QObject):
     """Owns the inspector panel and its dock; sets ``window.inspector_dock``. Layers are numbered as in the graph's
     selection (1 … L; 0, the input, has no weighted sum)."""
 
-    inspected = Signal(int, int)  #: (layer, neuron) now shown; (−1, −1) when the choice is cleared
+    inspected = Signal(int, int)  #: (layer, neuron) clicked or asked for; (−1, −1) when the choice is cleared
 
     def __init__(self, window):
         super().__init__(window)
@@ -51,9 +51,9 @@ class NeuronInspector(QObject):
     def inspect(self, layer: int, index: int) -> None:
         """Show neuron ``index`` of layer ``layer`` (1 … L): selected in the graph and the weight images too, the dock
         opened and in front; (−1, −1) clears."""
+        self.window.network_view.select(layer, index)
+        self.window.weights_panel.view.select(layer, index)
         if layer >= 1:
-            self.window.network_view.select(layer, index)
-            self.window.weights_panel.view.select(layer, index)
             self.dock.show()
         self._choose(layer, index, bring_forward=True)
 
@@ -66,9 +66,10 @@ class NeuronInspector(QObject):
 
     def _choose(self, layer: int, index: int, bring_forward: bool) -> None:
         chosen = (int(layer), int(index)) if layer >= 1 else None
-        if chosen != self.chosen:
-            self.chosen = chosen
+        previous, self.chosen = self.chosen, chosen
+        if chosen != previous:
             self._sizes = None  # chosen on the network shown now, whatever its architecture
+        if chosen is not None or previous is not None:  # every neuron inspected, and the end of an inspection
             self.inspected.emit(*(chosen or (-1, -1)))
         if chosen is not None and bring_forward:
             self.dock.raise_()

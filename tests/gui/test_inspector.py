@@ -121,8 +121,8 @@ def test_the_inspector_computes_only_while_it_can_be_seen(window, qtbot):
 
 def test_inspect_opens_the_dock_and_selects_the_neuron_everywhere(make_window, qtbot):
     """The tour's way in, without MNIST (the example network): ``inspect(layer, j)`` reopens a closed dock, puts it
-    in front, selects the neuron in the graph and the weight images, and says so with ``inspected``; a click on the
-    graph does not reopen a dock the user closed."""
+    in front, selects the neuron in the graph and the weight images, and says so with ``inspected`` (each time it is
+    asked); ``inspect(-1, -1)`` clears all three; a click on the graph does not reopen a dock the user closed."""
     w = make_window(None)
     qtbot.waitUntil(lambda: w.weights_panel.view.network is not None, timeout=5_000)
     w.inspector_dock.close()
@@ -136,6 +136,12 @@ def test_inspect_opens_the_dock_and_selects_the_neuron_everywhere(make_window, q
     qtbot.waitUntil(lambda: shows(w, 2, 9), timeout=3_000)
     assert "h1 neuron" in w.inspector.panel.sum_text.text()
     assert "16×16 · 16 + 16 → 16" in w.inspector.panel.matrix_text.text()
+    with qtbot.waitSignal(w.inspector.inspected, timeout=2_000) as again:  # the same neuron asked for again
+        w.inspector.inspect(2, 9)
+    assert again.args == [2, 9]
+    with qtbot.waitSignal(w.inspector.inspected, timeout=2_000) as cleared:
+        w.inspector.inspect(-1, -1)
+    assert cleared.args == [-1, -1] and w.network_view.selected is None and w.inspector.panel.reading is None
 
 
 def test_the_panel_writes_out_softmax_and_frames_the_neurons_row(shown, qtbot):
