@@ -40,7 +40,7 @@ def _label(tip: str = "") -> QLabel:
 def squish_note(reading: NeuronReading) -> str:
     """What sets this layer's squishification apart, if anything ('' for a hidden layer: the curve says it)."""
     if reading.function == "softmax":
-        return "Unlike σ, softmax reads all ten z's: the curve holds the other nine still. The ten a's add up to 1."
+        return "Softmax reads all ten z's (the curve holds the other nine still); the ten a's add up to 1."
     if reading.is_output:
         return "The output layer squishes with σ too: ten separate scores, each 0…1, not probabilities."
     return ""

@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF, QSize, Qt
+from PySide6.QtWidgets import QGraphicsView
 
 from ..core.graph_layout import activation_shade
 from ..core.inspection import NeuronReading
@@ -57,6 +58,9 @@ class StillPlot(pg.PlotWidget):
         self.hideButtons()
         self.setMinimumHeight(minimum_height)
         self.setToolTip(tip)
+        # repaint only what moved (the dot, its guides, a frame) rather than pyqtgraph's default of the whole view
+        # every time: it halves what a frame of the inspector costs to paint
+        self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.MinimalViewportUpdate)
 
 
 class SquishView(StillPlot):
@@ -80,6 +84,8 @@ class SquishView(StillPlot):
             self.addItem(it)
         self._ranges = None
         self._curve = None
+        self._marked = None  # (z, a, z range, a range) last marked: the label is placed again when the plot resizes
+        self.getPlotItem().vb.sigResized.connect(lambda _vb: self._marked and self._place_label(*self._marked))
 
     def sizeHint(self) -> QSize:  # noqa: N802 - Qt's name
         return QSize(280, 120)  # the dock's column is narrow and short: the plot grows into what is left
@@ -100,19 +106,35 @@ class SquishView(StillPlot):
                             [y0, activation, activation, activation], connect="pairs")
         self.dot.setData([weighted_sum], [activation])
         self.label.setText(f"z = {number(weighted_sum)}\na = {number(activation, sign=False)}")
-        # beside the dot and off the curve: every squishification rises, so up-left and down-right of the dot are
-        # clear of it; the other corners only where those would leave the plot
-        z_span, a_span = z_range[1] - z_range[0], a_range[1] - a_range[0]
-        room_left, room_right = weighted_sum > z_range[0] + 0.4 * z_span, weighted_sum < z_range[1] - 0.4 * z_span
-        room_above, room_below = activation < a_range[1] - 0.3 * a_span, activation > a_range[0] + 0.3 * a_span
-        if room_above and room_left:
-            left, above = True, True
-        elif room_below and room_right:
-            left, above = False, False
-        else:
-            left, above = room_left, room_above
-        self.label.setAnchor((1.05 if left else -0.05, 1 if above else 0))
-        self.label.setPos(weighted_sum, activation)
+        self._marked = (weighted_sum, activation, z_range, a_range)
+        self._place_label(*self._marked)
+
+    def _place_label(self, z: float, a: float, z_range: tuple[float, float], a_range: tuple[float, float]) -> None:
+        """Put the z/a label where it covers no part of the curve: beside the dot if a side has room, else in a
+        corner of the plot (the label keeps its size in pixels, so the candidates are measured in pixels too)."""
+        vb = self.getPlotItem().vb
+        # the view's size of a pixel from the ranges just set (the view box updates its own only when it repaints)
+        px_w, px_h = (z_range[1] - z_range[0]) / max(vb.width(), 1.0), (a_range[1] - a_range[0]) / max(vb.height(), 1.0)
+        box = self.label.textItem.boundingRect()
+        w, h, gap_x, gap_y = box.width() * px_w, box.height() * px_h, 6 * px_w, 3 * px_h
+        (z0, z1), (a0, a1) = z_range, a_range
+        candidates = [(z - gap_x - w, a + gap_y), (z + gap_x, a - gap_y - h), (z - gap_x - w, a - gap_y - h),
+                      (z + gap_x, a + gap_y),  # beside the dot: up-left, down-right, down-left, up-right
+                      (z0 + gap_x, a1 - gap_y - h), (z1 - gap_x - w, a0 + gap_y)]  # the plot's top-left, bottom-right
+        curve_z, curve_a = self._curve
+
+        def cost(corner: tuple[float, float]) -> tuple[bool, int, bool]:
+            x, y = corner
+            outside = x < z0 or x + w > z1 or y < a0 or y + h > a1
+            under = (curve_z >= x) & (curve_z <= x + w)
+            on_curve = int(np.count_nonzero((curve_a[under] >= y) & (curve_a[under] <= y + h)))
+            # the dashed guides run from the dot down to the z axis and across to the a axis
+            on_guides = (x <= z <= x + w and y <= a) or (y <= a <= y + h and x <= z)
+            return outside, on_curve, on_guides
+
+        x, y = min(candidates, key=cost)  # the first of the best: beside the dot if it can be
+        self.label.setAnchor((0, 0))  # its top-left corner at (x, y + h): y grows upwards here
+        self.label.setPos(x, y + h)
 
 
 class MatrixView(StillPlot):

@@ -153,7 +153,7 @@ def test_the_panel_writes_out_softmax_and_frames_the_neurons_row(shown, qtbot):
     x[300:420] = 0.8
     r = read_neuron(net, x, 2, 6)
     panel.show_neuron(net, r)
-    assert "add up to 1" in panel.squish_text.text() and "softmax" in panel.squish_text.text()
+    assert "add up to 1" in panel.squish_text.text() and "Softmax reads all ten" in panel.squish_text.text()
     assert "10×16 · 16 + 10 → 10" in panel.matrix_text.text()
     curve_z, curve_a = panel.curve.curve.getData()
     dot_z, dot_a = panel.curve.dot.getData()
@@ -182,3 +182,21 @@ def test_a_new_architecture_clears_the_choice(window, qtbot):
     qtbot.waitUntil(lambda: w.network_view.layout.sizes == (784, 30, 10), timeout=3_000)
     click_neuron(w, qtbot, 1, 29)
     qtbot.waitUntil(lambda: shows(w, 1, 29), timeout=3_000)
+
+
+@pytest.mark.parametrize("z", [-5.5, -1.5, 0.0, 1.5, 5.8])
+def test_the_curves_label_covers_neither_the_curve_nor_leaves_the_plot(shown, qtbot, z):
+    """Wherever z falls on the sigmoid, the yellow z/a label sits inside the plot and no point of the curve is under
+    it (next to the dot it covered the rising curve)."""
+    from nnviz.gui.inspector_plots import SquishView
+
+    view = shown(SquishView(), 300, 150)
+    curve_z = np.linspace(-7, 7, 241)
+    curve_a = 1 / (1 + np.exp(-curve_z))
+    a = float(1 / (1 + np.exp(-z)))
+    view.show_curve(curve_z, curve_a, (-7.0, 7.0), (-0.06, 1.06), z, a)
+    qtbot.wait(50)
+    box = view.label.mapRectToView(view.label.boundingRect())
+    assert -7.0 <= box.left() and box.right() <= 7.0 and -0.06 <= box.top() and box.bottom() <= 1.06
+    under = (curve_z >= box.left()) & (curve_z <= box.right())
+    assert not np.any((curve_a[under] >= box.top()) & (curve_a[under] <= box.bottom()))
