@@ -10,7 +10,9 @@ from nnviz.core.inspection import read_neuron
 from nnviz.core.network import Network
 from nnviz.gui.inspector import InspectorPanel
 from nnviz.gui.inspector_dock import in_front
-from nnviz.gui.inspector_plots import number
+from nnviz.gui import theme
+from nnviz.gui.inspector_plots import coloured, number
+from nnviz.gui.theme import nice_limit
 
 
 def settle(w, qtbot) -> None:
@@ -60,7 +62,8 @@ def test_a_click_on_the_graph_shows_the_neurons_own_numbers_and_they_follow_the_
     qtbot.waitUntil(lambda: shows(w, 2, 4), timeout=3_000)
     assert in_front(w.inspector_dock)
     z_live, _ = own_numbers(w, 2, 4)
-    assert f"= z (the weighted sum) {number(z_live)}\na = σ(z) = σ({number(z_live)})" in w.inspector.panel.sum_text.text()
+    written = w.inspector.panel.sum_text.text()
+    assert f"= z (the weighted sum) {number(z_live)}\na = σ(z) = σ({number(z_live)})" in written
     qtbot.keyClick(w, Qt.Key.Key_Home)
     settle(w, qtbot)
     assert w.run.shown().step == 0
@@ -122,7 +125,8 @@ def test_the_inspector_computes_only_while_it_can_be_seen(window, qtbot):
 def test_inspect_opens_the_dock_and_selects_the_neuron_everywhere(make_window, qtbot):
     """The tour's way in, without MNIST (the example network): ``inspect(layer, j)`` reopens a closed dock, puts it
     in front, selects the neuron in the graph and the weight images, and says so with ``inspected`` (each time it is
-    asked); ``inspect(-1, -1)`` clears all three; a click on the graph does not reopen a dock the user closed."""
+    asked); its matrix takes the colour-blind-safe palette with the graph; ``inspect(-1, -1)`` clears all three; a
+    click on the graph does not reopen a dock the user closed."""
     w = make_window(None)
     qtbot.waitUntil(lambda: w.weights_panel.view.network is not None, timeout=5_000)
     w.inspector_dock.close()
@@ -136,6 +140,15 @@ def test_inspect_opens_the_dock_and_selects_the_neuron_everywhere(make_window, q
     qtbot.waitUntil(lambda: shows(w, 2, 9), timeout=3_000)
     assert "h1 neuron" in w.inspector.panel.sum_text.text()
     assert "16×16 · 16 + 16 → 16" in w.inspector.panel.matrix_text.text()
+    w.colourblind_action.setChecked(True)  # View → colour-blind-safe colours: the matrix follows the graph's
+
+    def matrix_in(palette: str) -> bool:
+        weights = w.run.graph_network().weights[1]
+        limit = nice_limit(float(np.abs(weights).max()))
+        expected = coloured(weights, -limit, limit, theme.diverging_lut(palette))
+        return np.array_equal(w.inspector.panel.matrix.w_image.image, expected)
+
+    qtbot.waitUntil(lambda: matrix_in("colour-blind safe"), timeout=3_000)
     with qtbot.waitSignal(w.inspector.inspected, timeout=2_000) as again:  # the same neuron asked for again
         w.inspector.inspect(2, 9)
     assert again.args == [2, 9]
