@@ -7,7 +7,8 @@ frame gets fresh weights.
 
     python benchmarks/bench_inspector.py [--frames 100] [--json]
 
-The inspector runs only while its tab is in front; a frame of it should cost no more than the weight images'.
+The inspector runs only while its tab is in front (it draws more than the weight images: a table of numbers and two
+plots); the frame scheduler then spaces frames out so that drawing keeps at most a third of the window's time.
 """
 
 from __future__ import annotations

@@ -151,6 +151,7 @@ class MatrixView(StillPlot):
         self.w_image, self.a_image, self.b_image, self.out_image = (pg.ImageItem(axisOrder="row-major")
                                                                      for _ in range(4))
         self._grey = theme.activation_lut()
+        self._luts: dict[str, np.ndarray] = {}  # each palette's colours for W and b, made once
         for image in (self.w_image, self.a_image, self.b_image, self.out_image):
             plot.addItem(image)
         self.frames = pg.PlotCurveItem(connect="pairs", pen=pg.mkPen(theme.SELECTED_ROW, width=2))
@@ -188,7 +189,9 @@ class MatrixView(StillPlot):
         """Draw layer ``reading.layer``: ``weights`` ``(n_out, n_in)``, ``biases`` ``(n_out,)``, the reading's
         inputs and activations, its neuron's row framed; blue/red (or blue/orange) as ``palette`` says."""
         n_out, n_in = weights.shape
-        lut = theme.diverging_lut(palette)
+        if palette not in self._luts:
+            self._luts[palette] = theme.diverging_lut(palette)
+        lut = self._luts[palette]
         w_limit = nice_limit(float(np.abs(weights).max()))
         b_limit = nice_limit(float(np.abs(biases).max()))
         inputs = activation_shade(reading.inputs, reading.input_function)[None, :]
