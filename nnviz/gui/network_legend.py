@@ -34,8 +34,7 @@ def key_html(palette: str, hidden_activation: str, backprop: bool, selected: str
         lines += (f"<br>bold edges: the weights into and out of {selected} (<span style='color:rgb{pos}'>positive"
                   f"</span>, <span style='color:rgb{neg}'>negative</span>), the rest dimmed; click it again to clear")
     else:
-        lines += ("<br>hover a neuron for its numbers, click it to follow its connections and work out its sum "
-                  "(Neuron tab)")
+        lines += "<br>hover a neuron for its numbers, click to follow its connections"
     return f"<span style='color:{theme.TEXT}; font-size:9pt'>{lines}</span>"
 
 
