@@ -15,7 +15,7 @@ from ..core import data as mnist_data
 from ..core import protocol as p
 from ..core.run import EXAMPLE_MODEL, RESOURCES, Run
 from ..core.training import TrainConfig
-from . import file_actions, inspector_dock, keys, menus, timeline
+from . import file_actions, keys, menus, timeline
 from .analysis_docks import AnalysisDocks
 from .backprop_view import BackpropPanel
 from .controls import ControlsPanel
@@ -24,6 +24,7 @@ from .data_panel import DataPanel
 from .draw_panel import DrawPanel
 from .frames import LIVE, SNAPSHOT, FrameScheduler
 from .help_window import HelpWindow
+from .inspector_dock import NeuronInspector
 from .layout import DockProportions
 from .network_panel import NetworkPanel
 from .settings import restore, save
@@ -105,7 +106,7 @@ class MainWindow(QMainWindow):
         self.controls_dock.raise_()
         self.weights_dock = dock(self, "Weight images", "dock-weights", self.weights_panel, area.BottomDockWidgetArea)
         self.splitDockWidget(self.cost_dock, self.weights_dock, Qt.Orientation.Horizontal)
-        self.inspector = inspector_dock.NeuronInspector(self)  # the "Neuron" dock: a clicked neuron worked out
+        self.inspector = NeuronInspector(self)  # the "Neuron" dock: a clicked neuron worked out
 
     def _add_frame_tasks(self) -> None:
         """Each view's share of a frame, in drawing order: update, then paint in a turn of its own."""
