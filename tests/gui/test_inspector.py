@@ -190,11 +190,12 @@ def test_a_new_architecture_clears_the_choice(window, qtbot):
     w.controls.layers_edit.setText("30")
     qtbot.mouseClick(w.controls.reset_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: w.latest.sizes == (784, 30, 10), timeout=10_000)
-    qtbot.waitUntil(lambda: w.inspector.chosen is None and w.inspector.panel.reading is None, timeout=3_000)
+    qtbot.waitUntil(lambda: w.network_view.layout.sizes == (784, 30, 10), timeout=5_000)
+    qtbot.waitUntil(lambda: w.inspector.chosen is None and w.inspector.panel.reading is None, timeout=5_000)
     assert w.network_view.selected is None and "Click a neuron" in w.inspector.panel.title.text()
-    qtbot.waitUntil(lambda: w.network_view.layout.sizes == (784, 30, 10), timeout=3_000)
+    settle(w, qtbot)  # the weight images too have the new layer before the click selects one of its 30 units
     click_neuron(w, qtbot, 1, 29)
-    qtbot.waitUntil(lambda: shows(w, 1, 29), timeout=3_000)
+    qtbot.waitUntil(lambda: shows(w, 1, 29), timeout=5_000)
 
 
 @pytest.mark.parametrize("z", [-5.5, -1.5, 0.0, 1.5, 5.8])
