@@ -29,7 +29,8 @@ DEFAULT_SHARES: dict[str, tuple[float, float]] = {
 }
 _AREAS = {Area.LeftDockWidgetArea: "left", Area.RightDockWidgetArea: "right", Area.TopDockWidgetArea: "top",
           Area.BottomDockWidgetArea: "bottom"}
-_TABBED_WITH = {"dock-backprop": "dock-controls", "dock-landscape": "dock-controls", "dock-dreams": "dock-controls"}
+_TABBED_WITH = {"dock-backprop": "dock-controls", "dock-landscape": "dock-controls", "dock-dreams": "dock-controls",
+                "dock-inspector": "dock-controls"}
 DEFAULT_SIZE = (1280, 760)
 GEOMETRY_MAGIC = 0x1D9D0CB  # the first four bytes of QWidget.saveGeometry's format
 

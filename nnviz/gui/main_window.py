@@ -24,6 +24,7 @@ from .data_panel import DataPanel
 from .draw_panel import DrawPanel
 from .frames import LIVE, SNAPSHOT, FrameScheduler
 from .help_window import HelpWindow
+from .inspector_dock import NeuronInspector
 from .layout import DockProportions
 from .network_panel import NetworkPanel
 from .settings import restore, save
@@ -106,6 +107,7 @@ class MainWindow(QMainWindow):
         self.controls_dock.raise_()
         self.weights_dock = dock(self, "Weight images", "dock-weights", self.weights_panel, area.BottomDockWidgetArea)
         self.splitDockWidget(self.cost_dock, self.weights_dock, Qt.Orientation.Horizontal)
+        self.inspector = NeuronInspector(self)  # the "Neuron" dock: a clicked neuron worked out
 
     def _add_frame_tasks(self) -> None:
         """Each view's share of a frame, in drawing order: update, then paint in a turn of its own."""
@@ -121,6 +123,7 @@ class MainWindow(QMainWindow):
         f.add("weights paint", lambda: self.weights_dock.isVisible() and self.weights_panel.view.viewport().repaint())
         f.add("analysis", self.analysis.show_shown)
         f.add("insight", self.insight.show_shown, on=[SNAPSHOT])
+        f.add("inspector", self.inspector.show_shown)
 
     def _wire(self) -> None:
         queued = Qt.ConnectionType.QueuedConnection

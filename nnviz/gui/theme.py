@@ -36,6 +36,13 @@ MOMENT = "#f2f2f2"  # the timeline: the recorded moment the views show, marked o
 # with its digit too, so no colour has to be told apart alone)
 DIGIT_COLOURS = ("#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1", "#ff9da7",
                  "#9c755f", "#bab0ac")
+# the neuron inspector: the layer's squishification curve, this neuron's z on it and the a read off it (the same
+# yellow as η's step in the gradient-descent view: "where this network is now"), and its row of W framed in the
+# colour of a selected weight image
+SQUISH_CURVE = COST_AVERAGE
+SQUISH_AXES = "#3a4250"  # z = 0 and a = 0 under the curve, faint
+READING = REFERENCE
+SELECTED_ROW = ACCURACY
 WARNING_BACKGROUND = "#5a3b12"
 WARNING_TEXT = "#ffe2b0"
 
@@ -91,3 +98,9 @@ def sequential_lut(n: int = 256):
     t = np.linspace(0.0, len(anchors) - 1, n)
     rgb = np.column_stack([np.interp(t, np.arange(len(anchors)), anchors[:, i]) for i in range(3)])
     return np.column_stack([rgb, np.full(n, 255.0)]).astype(np.uint8)
+
+
+def activation_lut(n: int = 256) -> np.ndarray:
+    """A lookup table ``(n, 4)`` uint8 for activations shaded as in the graph: black 0 → white 1."""
+    grey = np.linspace(0.0, 255.0, n)
+    return np.column_stack([grey, grey, grey, np.full(n, 255.0)]).astype(np.uint8)
