@@ -142,6 +142,19 @@ class DrawingCanvas(QWidget):
         self._base = np.clip(image, 0.0, 1.0)
         self._rebuild()
 
+    def drawing(self) -> tuple:
+        """What is on the canvas (its strokes and any loaded image), to put back with :meth:`set_drawing`."""
+        strokes = [(erase, width, list(points)) for erase, width, points in self.strokes]
+        return strokes, None if self._base is None else self._base.copy()
+
+    def set_drawing(self, drawing: tuple) -> None:
+        """Put back what :meth:`drawing` returned (the guided tour gives the learner's drawing back)."""
+        strokes, base = drawing
+        self.strokes = [(erase, width, list(points)) for erase, width, points in strokes]
+        self._base = None if base is None else base.copy()
+        self._current = None
+        self._rebuild()
+
     # --- drawing -------------------------------------------------------------------------------------------
     def _grid_rect(self) -> QRectF:
         side = min(self.width(), self.height())

@@ -35,6 +35,12 @@ MOMENT = "#f2f2f2"  # the timeline: the recorded moment the views show, marked o
 # with its digit too, so no colour has to be told apart alone)
 DIGIT_COLOURS = ("#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1", "#ff9da7",
                  "#9c755f", "#bab0ac")
+# the guided tour: a frame around the view a step is about and a veil over the rest (no sign or digit in them:
+# the same in both palettes), and its "done" mark on the window's light panels (4.5:1 contrast or more)
+TOUR_FRAME = "#f5b301"
+TOUR_VEIL = (8, 10, 14, 115)
+TOUR_DONE = NUDGE_UP_ON_LIGHT
+TOUR_MUTED = "#5c636e"  # its secondary lines (step counter, keys)
 WARNING_BACKGROUND = "#5a3b12"
 WARNING_TEXT = "#ffe2b0"
 
