@@ -84,8 +84,9 @@ STEPS: tuple[Step, ...] = (
     Step("neuron", "A neuron holds a number",
          "This tour walks through the explanation on this window, one idea at a time; Leave puts everything back as "
          "you had it. First the <b>neuron</b>: a thing that holds one number, its <b>activation</b>. Each circle in "
-         "the graph is a neuron, shaded by its activation: black is 0, white is fully on. The 784 small ones on the "
-         "left are the input neurons, one per pixel of the 2 on the canvas: a pixel's brightness is its activation.",
+         "the graph is a neuron, shaded by its activation: black is 0, white is fully on. The picture on the left "
+         "stands for 784 more, the input neurons: one per pixel of the 2 on the canvas, with that pixel's "
+         "brightness as its activation.",
          "Hover a neuron to read its activation, then click one in a hidden layer.",
          "Its connections now stand out from the rest.",
          "neuron clicked", ("graph",), Setup(network="example", two=True)),

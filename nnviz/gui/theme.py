@@ -38,7 +38,7 @@ DIGIT_COLOURS = ("#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948
 # the guided tour: a frame around the view a step is about and a veil over the rest (no sign or digit in them:
 # the same in both palettes), and its "done" mark on the window's light panels (4.5:1 contrast or more)
 TOUR_FRAME = "#f5b301"
-TOUR_VEIL = (8, 10, 14, 115)
+TOUR_VEIL = (8, 10, 14, 140)
 TOUR_DONE = NUDGE_UP_ON_LIGHT
 TOUR_MUTED = "#5c636e"  # its secondary lines (step counter, keys)
 WARNING_BACKGROUND = "#5a3b12"

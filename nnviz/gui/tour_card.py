@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 from . import theme
 from .widgets import button
 
-CARD_WIDTH = 380  # px: room for a few sentences in lines short enough to read
+CARD_WIDTH = 420  # px: room for a few sentences in lines short enough to read
 MARGIN = 8  # px between the card and the view it points at, or the window's edge
 
 
@@ -65,14 +65,14 @@ class _Panel(QFrame):
         self.setObjectName(name)
         self.setFrameShape(QFrame.Shape.NoFrame)
         self.setAutoFillBackground(True)
-        self.setStyleSheet(f"QFrame#{name} {{ border: 2px solid {theme.TOUR_FRAME}; border-radius: 6px; }}")
+        self.setStyleSheet(f"QFrame#{name} {{ background-color: palette(window); border: 2px solid {theme.TOUR_FRAME};"
+                           " border-radius: 6px; }")
         self.setFixedWidth(CARD_WIDTH)
         self.hide()
 
     def fit(self) -> None:
         """Take the height its text needs at the card's width."""
-        self.setFixedHeight(self.layout().heightForWidth(CARD_WIDTH) if self.layout().hasHeightForWidth()
-                            else self.sizeHint().height())
+        self.setFixedHeight(self.heightForWidth(CARD_WIDTH))  # with its frame: the layout's own figure is short
 
 
 class TourCard(_Panel):
@@ -162,28 +162,17 @@ class TourOffer(_Panel):
         self.later_button.clicked.connect(self.hide)
 
 
-def place_beside(size: tuple[int, int], target: QRect, area: QRect) -> tuple[int, int]:
-    """Where a card of ``size`` goes in ``area`` (window coordinates): beside ``target`` on the side with the most
-    room that fits it, else in the corner of ``area`` farthest from it."""
+def place_card(size: tuple[int, int], holes: list[QRect], area: QRect) -> tuple[int, int]:
+    """Where a card of ``size`` goes in ``area`` (window coordinates): the first corner — bottom left (the cost
+    plot), bottom right, top right, top left (the canvas, wanted most often) — where it covers none of the framed
+    ``holes``, else the corner where it covers least of them."""
     w, h = size
-    room = {"right": area.right() - target.right() - 2 * MARGIN, "left": target.left() - area.left() - 2 * MARGIN,
-            "below": area.bottom() - target.bottom() - 2 * MARGIN, "above": target.top() - area.top() - 2 * MARGIN}
-    need = {"right": w, "left": w, "below": h, "above": h}
-    fitting = [side for side in room if room[side] >= need[side]]
+    left, right = area.left() + MARGIN, area.right() - w - MARGIN
+    top, bottom = area.top() + MARGIN, area.bottom() - h - MARGIN
+    corners = [(left, bottom), (right, bottom), (right, top), (left, top)]
 
-    def clamp(x: int, y: int) -> tuple[int, int]:
-        return (min(max(x, area.left() + MARGIN), area.right() - w - MARGIN),
-                min(max(y, area.top() + MARGIN), area.bottom() - h - MARGIN))
+    def covered(corner: tuple[int, int]) -> int:
+        card = QRect(corner[0], corner[1], w, h)
+        return sum(max(0, r.width()) * max(0, r.height()) for r in (card.intersected(hole) for hole in holes))
 
-    if fitting:
-        side = max(fitting, key=lambda s: room[s] - need[s])
-        if side == "right":
-            return clamp(target.right() + MARGIN, target.top())
-        if side == "left":
-            return clamp(target.left() - w - MARGIN, target.top())
-        if side == "below":
-            return clamp(target.center().x() - w // 2, target.bottom() + MARGIN)
-        return clamp(target.center().x() - w // 2, target.top() - h - MARGIN)
-    right = target.center().x() < area.center().x()
-    lower = target.center().y() < area.center().y()
-    return clamp(area.right() if right else area.left(), area.bottom() if lower else area.top())
+    return min(corners, key=covered)  # min keeps the first of equals: the order above
