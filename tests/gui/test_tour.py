@@ -186,7 +186,7 @@ def test_leave_puts_back_a_trained_network_that_then_trains_on(window, qtbot):
     w = window
     for _ in range(5):
         qtbot.keyClick(w, Qt.Key.Key_S)
-    qtbot.waitUntil(lambda: w.latest.step == 5 and len(w.run.recording) == 6, timeout=10_000)
+    qtbot.waitUntil(lambda: w.latest.step == 5 and w.run.checkpoints == 6, timeout=10_000)
     w.controls.lr_spin.setValue(1.5)
     qtbot.waitUntil(lambda: w.latest.learning_rate == pytest.approx(1.5), timeout=5_000)
     w.backprop_dock.raise_()
