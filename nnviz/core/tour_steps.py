@@ -202,7 +202,8 @@ STEPS: tuple[Step, ...] = (
          "random. It learns properly labelled data much faster. Here both train side by side: the true labels' cost "
          "falls while the <b>random labels</b>' cost (orange) stalls near 0.45 — a network this small cannot "
          "memorise 60,000 arbitrary answers.",
-         "Choose Training → Experiment: true vs random labels, and watch the two costs part.",
+         "Choose Training → Experiment: true vs random labels (the network it offers to throw away is the tour's, "
+         "not yours), and watch the two costs part.",
          "Two networks now train at once; watch which learns.",
          "experiment started", ("cost",), Setup(speed=100, dock="training"), needs_data=True),
     Step("noise", "Experiment: pure noise",

@@ -259,8 +259,10 @@ class Tour(QObject):
         top = w.menuBar().height()
         area = QRect(0, top, w.width(), w.height() - top - w.statusBar().height())
         self.card.move(*place_card((self.card.width(), self.card.height()), holes, area))
-        self.veil.raise_()
-        self.card.raise_()
+        on_top = [c for c in w.children() if isinstance(c, QWidget) and not c.isWindow()][-2:]
+        if on_top != [self.veil, self.card]:  # (raising repaints the whole window under the veil: only if needed)
+            self.veil.raise_()
+            self.card.raise_()
 
     # --- noticing ------------------------------------------------------------------------------------------------
     def _connect(self) -> None:

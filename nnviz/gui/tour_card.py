@@ -80,6 +80,8 @@ class TourCard(_Panel):
 
     def __init__(self, window: QWidget):
         super().__init__(window, "tour-card")
+        self.setToolTip("The guided tour. The part of the window framed in yellow is what this step is about; the "
+                        "rest is dimmed but works as always.")
         self.counter = _label(rich=False)
         self.counter.setStyleSheet(f"color: {theme.TOUR_MUTED};")
         self.title = _label()

@@ -168,6 +168,7 @@ def test_leave_without_mnist_puts_the_window_back(make_window, qtbot):
     w.controls.speed_slider.setValue(SPEEDS.index(2))
     w.weights_dock.hide()
     w.controls.layers_edit.setText("30, 20")
+    qtbot.waitUntil(lambda: w.run.checkpoints == 1, timeout=10_000)  # the timeline's store is made meanwhile
     before = learner_state(w)
     tour = start_from_help(w, qtbot)
     while tour.step().key != "backprop-nudges":
@@ -291,3 +292,39 @@ def test_each_step_notices_its_task_done_with_real_events(window, qtbot):
         tasks[key]()
         wait_noticed(qtbot, tour, timeout=30_000 if key in ("gradient-descent", "random-labels") else 10_000)
         click(qtbot, tour.card.next_button)
+
+
+def test_with_the_neuron_inspector_its_steps_point_at_it(make_window, qtbot):
+    """When the window has the neuron inspector (window.inspector_dock, window.inspector.inspect/inspected), the
+    weighted-sum step brings it to the front, shows a neuron in it, frames it and ticks when it inspects another."""
+    from PySide6.QtCore import QObject, Signal
+    from PySide6.QtWidgets import QDockWidget, QLabel
+
+    class Inspector(QObject):
+        inspected = Signal(int, int)
+
+        def __init__(self):
+            super().__init__()
+            self.shown = []
+
+        def inspect(self, layer, j):
+            self.shown.append((layer, j))
+            self.inspected.emit(layer, j)
+
+    w = make_window(None)
+    qtbot.waitUntil(lambda: w.latest is not None, timeout=5_000)
+    w.inspector_dock = QDockWidget("Neuron inspector", w)
+    w.inspector_dock.setObjectName("dock-inspector")
+    w.inspector_dock.setWidget(QLabel("z = w·a + b"))
+    w.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, w.inspector_dock)
+    w.tabifyDockWidget(w.controls_dock, w.inspector_dock)
+    w.controls_dock.raise_()
+    w.inspector = Inspector()
+    tour = start_from_help(w, qtbot)
+    while tour.step().key != "weighted-sum":
+        click(qtbot, tour.card.next_button)
+    assert w.inspector.shown == [(1, 0)] and w.inspector_dock.isVisible()
+    assert "inspector" in visible_text(tour) and "weighted-sum" not in tour.done  # its own inspect() is not the task
+    qtbot.waitUntil(lambda: w.inspector_dock.geometry() in tour.veil.holes, timeout=2_000)
+    w.inspector.inspect(2, 4)
+    assert "weighted-sum" in tour.done
