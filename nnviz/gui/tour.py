@@ -165,12 +165,15 @@ class Tour(QObject):
         w, setup = self.window, s.setup
         if w.run.cursor is not LIVE:
             w.timeline.end()  # the steps are about the live network
+        w.network_view.select(-1, -1)  # a neuron picked in an earlier step would dim the graph of this one
+        w.weights_panel.view.select(-1, -1)
         if setup.paused and w.controls.train_button.isChecked():
             w.controls.train_button.setChecked(False)
         if setup.network == "example" and not self._example_shown():
             w.files.open_example()
         elif setup.network == "fresh" and w.has_data and not self._fresh_kept(setup.fresh_until):
             w._start_over(w.controls.use_preset("video"))
+            w.cost_view.clear_earlier_runs()  # the curve of the run just left is no comparison here
             self._fresh = (True, True)
         if setup.speed is not None:
             w.controls.speed_slider.setValue(SPEEDS.index(setup.speed))

@@ -16,7 +16,8 @@ from . import theme
 from .widgets import button
 
 CARD_WIDTH = 420  # px: room for a few sentences in lines short enough to read
-MARGIN = 8  # px between the card and the view it points at, or the window's edge
+MARGIN = 8  # px between the card and the window's edge
+OVERLAP = 16  # px of a framed view's edge the card may cover
 
 
 class Veil(QWidget):
@@ -45,8 +46,9 @@ class Veil(QWidget):
         p.setClipping(False)
         p.setPen(QPen(QColor(theme.TOUR_FRAME), 3))
         p.setBrush(Qt.BrushStyle.NoBrush)
+        inside = self.rect().adjusted(1, 1, -2, -2)  # a view at the window's edge keeps all four sides of its frame
         for hole in self.holes:
-            p.drawRoundedRect(hole.adjusted(-2, -2, 1, 1), 4, 4)
+            p.drawRoundedRect(hole.adjusted(-2, -2, 1, 1).intersected(inside), 4, 4)
         p.end()
 
 
@@ -175,6 +177,7 @@ def place_card(size: tuple[int, int], holes: list[QRect], area: QRect) -> tuple[
 
     def covered(corner: tuple[int, int]) -> int:
         card = QRect(corner[0], corner[1], w, h)
-        return sum(max(0, r.width()) * max(0, r.height()) for r in (card.intersected(hole) for hole in holes))
+        inner = [hole.adjusted(OVERLAP, OVERLAP, -OVERLAP, -OVERLAP) for hole in holes]  # an edge is not a view
+        return sum(max(0, r.width()) * max(0, r.height()) for r in (card.intersected(hole) for hole in inner))
 
     return min(corners, key=covered)  # min keeps the first of equals: the order above
