@@ -1,17 +1,28 @@
 """The learner's run kept aside while the tour borrows the window, and put back exactly (no Qt)."""
 
 import numpy as np
+import pytest
 
 from nnviz.core import kept_run
 from nnviz.core import protocol as p
+from nnviz.core.data import MNIST
 from nnviz.core.model_io import save_model
 from nnviz.core.network import Network
 from nnviz.core.run import EXAMPLE_MODEL, LIVE, Run
 from nnviz.core.training import TrainConfig, preset
-from tests.core.test_timeline import Window, small  # noqa: F401 - the fixture, and the loop-fed window
+from tests.core.test_timeline import Window  # the window's side, fed by a real training loop
 
 
-def test_put_back_restores_the_network_its_history_and_timeline_and_the_loop_goes_on_from_it(small):  # noqa: F811
+@pytest.fixture(scope="module")
+def small():
+    """Digit-shaped random data: enough for a training loop to run (no need for the real MNIST here)."""
+    rng = np.random.default_rng(7)
+    x = rng.integers(0, 256, (600, 28, 28), dtype=np.uint8)
+    y = rng.integers(0, 10, 600).astype(np.uint8)
+    return MNIST(x, y, x[:100], y[:100], "random")
+
+
+def test_put_back_restores_the_network_its_history_and_timeline_and_the_loop_goes_on_from_it(small):
     """After a run of the tour's own, put_back shows the kept snapshot again (weights, mini-batches, costs), the
     timeline holds the kept checkpoints, and the Load it returns makes the training loop continue that run."""
     w = Window(small)
@@ -38,7 +49,7 @@ def test_put_back_restores_the_network_its_history_and_timeline_and_the_loop_goe
     assert w.run.recording.steps.tolist() == steps_before + [31]
 
 
-def test_the_moment_the_views_showed_is_shown_again(small):  # noqa: F811
+def test_the_moment_the_views_showed_is_shown_again(small):
     """A learner looking at a recorded moment gets that moment back, not the live one."""
     w = Window(small)
     w.steps(12)
@@ -72,7 +83,7 @@ def test_a_learner_with_no_network_yet_gets_no_load():
     assert kept_run.put_back(run, kept_run.keep(run)) is None
 
 
-def test_history_of_a_snapshot_holds_its_costs_and_accuracies(small):  # noqa: F811
+def test_history_of_a_snapshot_holds_its_costs_and_accuracies(small):
     """The history rebuilt from a snapshot has its mini-batches, costs and accuracy rows."""
     w = Window(small)
     w.steps(8)
