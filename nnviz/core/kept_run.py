@@ -59,14 +59,24 @@ def put_back(run: Run, kept: KeptRun) -> Load | None:
     if snap is None:
         return None
     network = snap.network()
-    recording, next_ordinal = None, 1  # without checkpoints the network becomes checkpoint 0 (as an opened file)
-    if kept.checkpoints is not None and len(kept.checkpoints):
-        recording = Recording(network.params.size)
-        recording.extend(kept.checkpoints)
-        next_ordinal = recording.next_ordinal
+    checkpoints = kept.checkpoints if kept.checkpoints is not None and len(kept.checkpoints) else None
+    # without checkpoints the network becomes checkpoint 0 (as an opened file does)
+    next_ordinal = int(checkpoints.ordinals[-1]) + 1 if checkpoints is not None else 1
     resume = Resume(snap.step, snap.samples_seen, snap.epoch_progress, history_of(snap), next_ordinal)
+    store = run.recording
+    # The tour's store (128 MiB) takes the kept checkpoints back in place when it fits them; a second store beside
+    # it would double the window's memory for a moment.
+    in_place = checkpoints is not None and store is not None and store.n_params == network.params.size
+    recording = None
+    if checkpoints is not None and not in_place:
+        recording = Recording(network.params.size)
+        recording.extend(checkpoints)
     opened = OpenedModel(kept.model_path or run.example, network, snap.config, resume, recording)
     run.model_opened(opened, kept.example_standing_in)
+    if in_place:
+        store.clear()
+        store.extend(checkpoints)
+        run.timeline.adopt(store)
     run.model_path, run.title_name = kept.model_path, kept.title_name
     run.example_standing_in = kept.example_standing_in
     run.snapshot_arrived(snap)

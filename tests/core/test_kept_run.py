@@ -57,8 +57,12 @@ def test_the_moment_the_views_showed_is_shown_again(small):
     shown = w.run.shown().step
     kept = kept_run.keep(w.run)
     w.run.started_over(preset("video"))
-    kept_run.put_back(w.run, kept)
+    w.loop.handle(p.Reset(preset("video")))
+    w.pump()
+    w.loop.handle(kept_run.put_back(w.run, kept))
     assert w.run.cursor == 4 and w.run.shown().step == shown == 4
+    w.pump()  # the loop's first snapshot of the network put back
+    assert w.run.cursor == 4 and w.run.shown().step == 4 and w.run.latest.step == 12
 
 
 def test_without_data_the_example_standing_in_comes_back_as_it_was(tmp_path):
