@@ -9,7 +9,7 @@ of it; only the card takes the mouse.
 from __future__ import annotations
 
 from PySide6.QtCore import QRect, Qt
-from PySide6.QtGui import QColor, QPainter, QPen, QRegion
+from PySide6.QtGui import QColor, QPainter, QPalette, QPen, QRegion
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from . import theme
@@ -52,25 +52,42 @@ class Veil(QWidget):
         p.end()
 
 
-def _label(rich: bool = True) -> QLabel:
+def _label(rich: bool = True, colour: str | None = None, background: str | None = None) -> QLabel:
     label = QLabel()
     label.setWordWrap(True)
     label.setTextFormat(Qt.TextFormat.RichText if rich else Qt.TextFormat.PlainText)
+    palette = label.palette()
+    if colour is not None:
+        palette.setColor(QPalette.ColorRole.WindowText, QColor(colour))
+    if background is not None:
+        palette.setColor(QPalette.ColorRole.Window, QColor(background))
+        label.setAutoFillBackground(True)
+    label.setPalette(palette)
     return label
 
 
 class _Panel(QFrame):
-    """A framed, opaque panel laid over the window."""
+    """A framed, opaque panel laid over the window.
+
+    Painted by hand, not by a style sheet: it sits over views that repaint every frame while training, so it is
+    painted again with each of them, and a style sheet made that (and every label in it) several times slower.
+    """
 
     def __init__(self, window: QWidget, name: str):
         super().__init__(window)
         self.setObjectName(name)
         self.setFrameShape(QFrame.Shape.NoFrame)
-        self.setAutoFillBackground(True)
-        self.setStyleSheet(f"QFrame#{name} {{ background-color: palette(window); border: 2px solid {theme.TOUR_FRAME};"
-                           " border-radius: 6px; }")
+        self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)  # nothing under it needs painting first
+        self.setContentsMargins(2, 2, 2, 2)  # the frame's width
         self.setFixedWidth(CARD_WIDTH)
         self.hide()
+
+    def paintEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        p = QPainter(self)
+        p.fillRect(self.rect(), self.palette().window())
+        p.setPen(QPen(QColor(theme.TOUR_FRAME), 2))
+        p.drawRect(self.rect().adjusted(1, 1, -1, -1))
+        p.end()
 
     def fit(self) -> None:
         """Take the height its text needs at the card's width."""
@@ -84,17 +101,15 @@ class TourCard(_Panel):
         super().__init__(window, "tour-card")
         self.setToolTip("The guided tour. The part of the window framed in yellow is what this step is about; the "
                         "rest is dimmed but works as always.")
-        self.counter = _label(rich=False)
-        self.counter.setStyleSheet(f"color: {theme.TOUR_MUTED};")
+        self.counter = _label(rich=False, colour=theme.TOUR_MUTED)
         self.title = _label()
         font = self.title.font()
         font.setPointSizeF(font.pointSizeF() * 1.25)
         font.setBold(True)
         self.title.setFont(font)
         self.body = _label()
-        self.note = _label()
-        self.note.setStyleSheet(f"background:{theme.WARNING_BACKGROUND}; color:{theme.WARNING_TEXT}; padding:4px;"
-                                "border-radius:3px;")
+        self.note = _label(colour=theme.WARNING_TEXT, background=theme.WARNING_BACKGROUND)
+        self.note.setMargin(4)
         self.task = _label()
         self._task = ""
         self.done = False  #: the task is ticked
@@ -102,9 +117,8 @@ class TourCard(_Panel):
         self.leave_button = button("Leave", "End the tour: your network, drawing and settings come back as you left "
                                    "them (Esc). Help → Tour starts again where you stopped.")
         self.next_button = button("Next ›", "The next step, whether or not you tried this one (Alt+N)")
-        self.keys = _label(rich=False)
+        self.keys = _label(rich=False, colour=theme.TOUR_MUTED)
         self.keys.setText("Alt+N next · Alt+B back · Esc leaves")
-        self.keys.setStyleSheet(f"color: {theme.TOUR_MUTED};")
         row = QHBoxLayout()
         row.addWidget(self.back_button)
         row.addWidget(self.leave_button)
@@ -167,13 +181,13 @@ class TourOffer(_Panel):
 
 
 def place_card(size: tuple[int, int], holes: list[QRect], area: QRect) -> tuple[int, int]:
-    """Where a card of ``size`` goes in ``area`` (window coordinates): the first corner — bottom left (the cost
-    plot), bottom right, top right, top left (the canvas, wanted most often) — where it covers none of the framed
-    ``holes``, else the corner where it covers least of them."""
+    """Where a card of ``size`` goes in ``area`` (window coordinates): the first place — the bottom left corner (the
+    cost plot), bottom right, the middle of the bottom, top right, top left (the canvas, wanted most often) — where
+    it covers none of the framed ``holes``, else the place where it covers least of them."""
     w, h = size
     left, right = area.left() + MARGIN, area.right() - w - MARGIN
     top, bottom = area.top() + MARGIN, area.bottom() - h - MARGIN
-    corners = [(left, bottom), (right, bottom), (right, top), (left, top)]
+    corners = [(left, bottom), (right, bottom), (area.center().x() - w // 2, bottom), (right, top), (left, top)]
 
     def covered(corner: tuple[int, int]) -> int:
         card = QRect(corner[0], corner[1], w, h)
