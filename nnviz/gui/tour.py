@@ -23,7 +23,7 @@ from ..core.run import LIVE
 from ..core.tour_steps import DATA_NOTE, DIGIT, STEPS, Step, cost_fell, drawn_two, index_of
 from . import tour_state
 from .controls import SPEEDS
-from .tour_card import TourCard, TourOffer, Veil, place_card
+from .tour_card import MARGIN, TourCard, TourOffer, Veil, place_card
 
 STEP_KEY = "tour/step"  #: the step where the tour stopped (removed once it is finished)
 OFFERED_KEY = "tour/offered"  #: the tour was offered at a first launch
@@ -389,8 +389,8 @@ def install(window, help_menu, add_action) -> Tour:
 
 
 def offer_at_first_launch(window) -> TourOffer | None:
-    """The first time nnviz starts, offer the tour in a corner of the window (never again: Help → Tour is there);
-    the offer waits for an answer without standing in the way."""
+    """The first time nnviz starts, offer the tour in a corner of the window (never again: Help → Guided tour is
+    there); the offer waits for an answer without standing in the way."""
     settings = window.settings
     if settings.value(OFFERED_KEY, False, type=bool):
         return None
@@ -398,9 +398,9 @@ def offer_at_first_launch(window) -> TourOffer | None:
     offer = TourOffer(window, len(STEPS))
     offer.take_button.clicked.connect(window.tour.start)
     offer.fit()
-    central = window.centralWidget()
-    corner = central.mapTo(window, central.rect().topRight())
-    offer.move(corner.x() - offer.width() - 12, corner.y() + 12)
+    # over the cost plot, which has nothing to show yet: the canvas, the graph and the data panel stay clear
+    bottom = window.height() - window.statusBar().height()
+    offer.move(MARGIN, bottom - offer.height() - MARGIN)
     offer.show()
     offer.raise_()
     window.tour_offer = offer
