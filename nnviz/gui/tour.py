@@ -1,4 +1,4 @@
-"""The guided tour (Help → Tour): the explanation step by step, on the live window.
+"""The guided tour (Help → Guided tour): the explanation step by step, on the live window.
 
 :class:`Tour` walks through :data:`nnviz.core.tour_steps.STEPS`. Each step is set up as the learner needs it
 (the example network, a 2 on the canvas, training paused or in slow motion, the right dock in front), its views are
@@ -88,7 +88,7 @@ class Tour(QObject):
 
     @Slot()
     def start(self) -> None:
-        """Help → Tour: open the tour where it last stopped (the first step once it was finished)."""
+        """Help → Guided tour: open the tour where it last stopped (the first step once it was finished)."""
         if self.active:
             self.card.raise_()
             return

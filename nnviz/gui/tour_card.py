@@ -115,7 +115,7 @@ class TourCard(_Panel):
         self.done = False  #: the task is ticked
         self.back_button = button("‹ Back", "The step before (Alt+B)")
         self.leave_button = button("Leave", "End the tour: your network, drawing and settings come back as you left "
-                                   "them (Esc). Help → Tour starts again where you stopped.")
+                                   "them (Esc). Help → Guided tour starts again where you stopped.")
         self.next_button = button("Next ›", "The next step, whether or not you tried this one (Alt+N)")
         self.keys = _label(rich=False, colour=theme.TOUR_MUTED)
         self.keys.setText("Alt+N next · Alt+B back · Esc leaves")
@@ -158,7 +158,8 @@ class TourCard(_Panel):
 
 
 class TourOffer(_Panel):
-    """The offer of the tour at first launch: take it, or not now (it is not offered again; Help → Tour is)."""
+    """The offer of the tour at first launch: take it, or not now (it is not offered again; Help → Guided tour is
+    there)."""
 
     def __init__(self, window: QWidget, steps: int):
         super().__init__(window, "tour-offer")
@@ -166,8 +167,8 @@ class TourOffer(_Panel):
         text.setText(f"<b>New to neural networks?</b> A guided tour walks through the explanation on this window, "
                      f"one idea at a time ({steps} short steps). Leave it whenever you like: your network comes "
                      "back as it was. It stays in the Help menu.")
-        self.take_button = button("Take the tour", "Start the guided tour (Help → Tour)")
-        self.later_button = button("Not now", "Close this; Help → Tour starts it later")
+        self.take_button = button("Take the tour", "Start the guided tour (Help → Guided tour)")
+        self.later_button = button("Not now", "Close this; Help → Guided tour starts it later")
         row = QHBoxLayout()
         row.addStretch(1)
         row.addWidget(self.later_button)
