@@ -25,41 +25,11 @@ if not os.environ.get("DISPLAY"):
 
 import numpy as np  # noqa: E402
 
-from app_window import open_window  # noqa: E402
+from app_window import measure_live, open_window  # noqa: E402
 
 
 def percentile(values, q):
     return float(np.percentile(np.asarray(values, dtype=float), q)) if len(values) else float("nan")
-
-
-def measure(app, window, seconds: float) -> dict:
-    """Latency of a 10 ms timer, redraw per frame and samples/s over ``seconds`` of the window as it is now."""
-    from PySide6.QtCore import QElapsedTimer, QTimer
-
-    lateness, redraw, last = [], [], [0.0]
-    clock, probe = QElapsedTimer(), QTimer()
-    probe.setInterval(10)
-
-    def tick():
-        now = clock.nsecsElapsed() / 1e6
-        if last[0]:
-            lateness.append(max(0.0, now - last[0] - 10.0))
-        last[0] = now
-
-    probe.timeout.connect(tick)
-    record = lambda s: redraw.append(1000 * s)  # noqa: E731
-    window.frames.frame_drawn.connect(record)
-    first = window.latest
-    clock.start()
-    probe.start()
-    t0 = time.perf_counter()
-    while time.perf_counter() - t0 < seconds:
-        app.processEvents()
-        time.sleep(0.001)
-    probe.stop()
-    window.frames.frame_drawn.disconnect(record)
-    rate = (window.latest.samples_seen - first.samples_seen) / (time.perf_counter() - t0)
-    return {"lateness": lateness, "redraw": redraw, "rate": rate}
 
 
 def settle(app, seconds: float) -> None:
@@ -91,7 +61,7 @@ def main() -> None:
             tour.veil.setVisible(name == "with")  # (the tour's 200 ms timer runs in both)
             tour.card.setVisible(name == "with")
             settle(app, 0.5)
-            runs[name].append(measure(app, window, args.seconds))
+            runs[name].append(measure_live(app, window, args.seconds))
     tour.leave()
     window.close()
     result = {}
