@@ -45,3 +45,50 @@ def memory_mb(pid: int, field: str = "VmRSS") -> float:
     except OSError:
         pass
     return float("nan")
+
+
+class LatencyProbe:
+    """How late a timer of ``interval_ms`` fires on the event loop, in ms, tick by tick while started
+    (``lateness``): the GUI's responsiveness as a user would feel it."""
+
+    def __init__(self, interval_ms: int = 10):
+        from PySide6.QtCore import QElapsedTimer, QTimer
+
+        self.interval = interval_ms
+        self.lateness: list[float] = []
+        self._clock, self._timer, self._last = QElapsedTimer(), QTimer(), 0.0
+        self._timer.setInterval(interval_ms)
+        self._timer.timeout.connect(self._tick)
+
+    def _tick(self) -> None:
+        now = self._clock.nsecsElapsed() / 1e6
+        if self._last:
+            self.lateness.append(max(0.0, now - self._last - self.interval))
+        self._last = now
+
+    def start(self) -> None:
+        """Start timing (ticks from now on)."""
+        self._clock.start()
+        self._timer.start()
+
+    def stop(self) -> None:
+        """Stop timing."""
+        self._timer.stop()
+
+
+def measure_live(app, window, seconds: float) -> dict:
+    """The window as it is now, for ``seconds``: how late a 10 ms timer fires (``lateness``, ms), each frame's
+    redraw (``redraw``, ms) and training's samples a second (``rate``)."""
+    probe, redraw = LatencyProbe(10), []
+    record = lambda s: redraw.append(1000 * s)  # noqa: E731 - disconnected again below
+    window.frames.frame_drawn.connect(record)
+    first = window.latest
+    probe.start()
+    t0 = time.perf_counter()
+    while time.perf_counter() - t0 < seconds:
+        app.processEvents()
+        time.sleep(0.001)
+    probe.stop()
+    window.frames.frame_drawn.disconnect(record)
+    rate = (window.latest.samples_seen - first.samples_seen) / (time.perf_counter() - t0)
+    return {"lateness": probe.lateness, "redraw": redraw, "rate": rate}

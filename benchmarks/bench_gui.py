@@ -29,7 +29,7 @@ if not os.environ.get("DISPLAY"):
 
 import numpy as np  # noqa: E402
 
-from app_window import memory_mb, open_window  # noqa: E402
+from app_window import measure_live, memory_mb, open_window  # noqa: E402
 from bench_train import get_data  # noqa: E402
 from nnviz.core.training import Trainer, preset  # noqa: E402
 
@@ -50,45 +50,19 @@ def headless_rate(path: str, seconds: float) -> float:
 
 
 def app_run(data_path: str | None, seconds: float, mode: str = "process") -> dict:
-    from PySide6.QtCore import QElapsedTimer, QTimer
-
     app, window = open_window(data_path, training=mode)
-    lateness: list[float] = []
-    clock = QElapsedTimer()
-    probe = QTimer()
-    probe.setInterval(10)
-    last = [0.0]
-
-    def tick():
-        now = clock.nsecsElapsed() / 1e6
-        if last[0]:
-            lateness.append(max(0.0, now - last[0] - 10.0))
-        last[0] = now
-
-    probe.timeout.connect(tick)
     window.controls.speed_slider.setValue(window.controls.speed_slider.maximum())  # full speed (not the default pace)
     window.toggle_training()  # Space
     # let it warm up, then measure
     t_end = time.perf_counter() + 1.0
     while time.perf_counter() < t_end:
         app.processEvents()
-    first = window.latest
-    redraw: list[float] = []
-    window.frames.frame_drawn.connect(lambda seconds: redraw.append(1000 * seconds))
-    clock.start()
-    probe.start()
-    t0 = time.perf_counter()
-    while time.perf_counter() - t0 < seconds:
-        app.processEvents()
-        time.sleep(0.001)
-    probe.stop()
-    last_snap = window.latest
-    rate = (last_snap.samples_seen - first.samples_seen) / (time.perf_counter() - t0)
+    measured = measure_live(app, window, seconds)
     process = window.worker.process
     child_rss = memory_mb(process.pid, "VmHWM") if process is not None else 0.0
     window.close()
     app.processEvents()
-    return {"rate": rate, "lateness": lateness, "redraw": redraw, "child_rss": child_rss}
+    return {**measured, "child_rss": child_rss}
 
 
 def summary(r: dict, headless: float) -> dict:

@@ -161,6 +161,16 @@ class Network:
                 w[...] = rng.standard_normal(w.shape, dtype=DTYPE) * DTYPE(np.sqrt(gain / n_in))
                 b[...] = 0.0
 
+    def __getstate__(self) -> dict:
+        """What pickling sends (to the training process): everything but the views into ``params``."""
+        return {k: v for k, v in self.__dict__.items() if k not in ("blocks", "weights", "biases")}
+
+    def __setstate__(self, state: dict) -> None:
+        # Pickled array by array, the blocks came back as copies cut loose from ``params``: training then moved
+        # them while every snapshot, read from ``params``, showed the weights the network was opened with.
+        self.__dict__.update(state)
+        self._bind_views()
+
     def copy(self) -> "Network":
         """An independent network with the same architecture and parameters."""
         twin = Network.__new__(Network)

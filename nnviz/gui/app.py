@@ -40,11 +40,13 @@ def main(data: str | None = None, training: str = "process") -> int:
     """Open the window and run until it closes; ``training`` is "process" (default) or "thread"."""
     app = make_app()
     from .main_window import MainWindow
+    from .tour import offer_at_first_launch
 
     window = MainWindow(data=data, training=training)
     if os.environ.get("NNVIZ_REPORT_SHOWN"):  # benchmarks/bench_startup.py: when was the window first painted?
         window.installEventFilter(_ShownReporter(window))
     window.show()
+    offer_at_first_launch(window)  # the guided tour, once, without standing in the way
     quit_after = os.environ.get("NNVIZ_QUIT_AFTER_MS")  # for smoke tests and screenshots: close by itself
     if quit_after:
         QTimer.singleShot(int(quit_after), window.close)

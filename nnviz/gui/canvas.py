@@ -142,6 +142,22 @@ class DrawingCanvas(QWidget):
         self._base = np.clip(image, 0.0, 1.0)
         self._rebuild()
 
+    def drawing(self) -> tuple:
+        """What is on the canvas (its strokes, any loaded image, the painted buffer), to put back with
+        :meth:`set_drawing`."""
+        strokes = [(erase, width, list(points)) for erase, width, points in self.strokes]
+        return strokes, None if self._base is None else self._base.copy(), self.buffer.copy()
+
+    def set_drawing(self, drawing: tuple) -> None:
+        """Put back what :meth:`drawing` returned, pixel for pixel (the guided tour gives the learner's drawing
+        back: painted again in one go, a stroke would differ slightly from the one painted as it was drawn)."""
+        strokes, base, buffer = drawing
+        self.strokes = [(erase, width, list(points)) for erase, width, points in strokes]
+        self._base = None if base is None else base.copy()
+        self._current = None
+        self.buffer = buffer.copy()
+        self._update_input()
+
     # --- drawing -------------------------------------------------------------------------------------------
     def _grid_rect(self) -> QRectF:
         side = min(self.width(), self.height())

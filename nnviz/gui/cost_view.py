@@ -265,17 +265,7 @@ class CostView(pg.PlotWidget):
     def start_new_run(self, keep_previous: bool = True) -> None:
         """Forget the current curves; keep them dimmed for comparison if asked (e.g. random vs true labels)."""
         if keep_previous and self.run.count:
-            ghost = pg.PlotCurveItem(pen=pg.mkPen(theme.COST_EARLIER, width=1.5), skipFiniteCheck=True)
-            ghost.setZValue(-10)
-            self.getPlotItem().addItem(ghost)
-            self.earlier.append(ghost)
-            self._earlier_points.append({log: self.run.average_points(log) for log in (False, True)})
-            self._draw_cost(ghost, self._earlier_points[-1][self.log_time])
-            while len(self.earlier) > MAX_EARLIER_RUNS:
-                self.getPlotItem().removeItem(self.earlier.pop(0))
-                self._earlier_points.pop(0)
-            if len(self.earlier) == 1:
-                self.legend.addItem(self._earlier_key, "earlier runs")
+            self._add_earlier({log: self.run.average_points(log) for log in (False, True)})
         self.run.clear()
         self.user_zoomed = False
         self._accuracy_marks = (-1, -1)
@@ -283,6 +273,30 @@ class CostView(pg.PlotWidget):
             self._draw_accuracy(item, np.empty((0, 2)))
         self._draw_run()
         self._refit()  # the axes fit the new run at once, not the old one until its first mini-batch
+
+    def _add_earlier(self, points: dict[bool, tuple[np.ndarray, np.ndarray]]) -> None:
+        """One more dimmed curve of an earlier run (its points for each time axis); the oldest go beyond a few."""
+        ghost = pg.PlotCurveItem(pen=pg.mkPen(theme.COST_EARLIER, width=1.5), skipFiniteCheck=True)
+        ghost.setZValue(-10)
+        self.getPlotItem().addItem(ghost)
+        self.earlier.append(ghost)
+        self._earlier_points.append(points)
+        self._draw_cost(ghost, points[self.log_time])
+        while len(self.earlier) > MAX_EARLIER_RUNS:
+            self.getPlotItem().removeItem(self.earlier.pop(0))
+            self._earlier_points.pop(0)
+        if len(self.earlier) == 1:
+            self.legend.addItem(self._earlier_key, "earlier runs")
+
+    def earlier_runs(self) -> list:
+        """The dimmed earlier runs' points, to put back with :meth:`set_earlier_runs`."""
+        return list(self._earlier_points)
+
+    def set_earlier_runs(self, runs: list) -> None:
+        """Exactly these dimmed earlier runs (the guided tour puts the learner's back, without its own)."""
+        self.clear_earlier_runs()
+        for points in runs:
+            self._add_earlier(points)
 
     def clear_earlier_runs(self) -> None:
         """Remove the dimmed curves of earlier runs."""

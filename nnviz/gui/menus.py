@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QMessageBox
 
 from .. import __version__
 from ..core.training import PRESETS, TrainConfig
-from . import file_actions, layout
+from . import file_actions, layout, tour
 from .network_view import DEFAULT_INPUT_EDGES
 from .settings import Setting
 
@@ -84,6 +84,7 @@ def build(w) -> None:
 
     h = mb.addMenu("&Help")
     _action(w, h, "&How it works", w.show_how_it_works, keys.HelpContents)
+    tour.install(w, h, _action)  # the guided tour: w.tour
     _action(w, h, "&About nnviz", lambda: QMessageBox.about(
         w, "About nnviz", f"<b>nnviz {__version__}</b><p>Watch a neural network learn to read handwritten digits."
         "</p><p>MNIST: Y. LeCun, C. Cortes, C. J. C. Burges (CC BY-SA 3.0).</p>"))

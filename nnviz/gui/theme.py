@@ -43,6 +43,13 @@ SQUISH_CURVE = COST_AVERAGE
 SQUISH_AXES = "#3a4250"  # z = 0 and a = 0 under the curve, faint
 READING = REFERENCE
 SELECTED_ROW = ACCURACY
+
+# the guided tour: a frame around the view a step is about and a veil over the rest (no sign or digit in them:
+# the same in both palettes), and its "done" mark on the window's light panels (4.5:1 contrast or more)
+TOUR_FRAME = "#f5b301"
+TOUR_VEIL = (8, 10, 14, 140)
+TOUR_DONE = NUDGE_UP_ON_LIGHT
+TOUR_MUTED = "#5c636e"  # its secondary lines (step counter, keys)
 WARNING_BACKGROUND = "#5a3b12"
 WARNING_TEXT = "#ffe2b0"
 

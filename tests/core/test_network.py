@@ -158,3 +158,16 @@ def test_predict_shapes_and_errors():
         Network(init="zeros")
     with pytest.raises(ValueError):
         Network((784,))
+
+
+def test_a_pickled_network_trains_its_params():
+    """A network sent to the training process (pickled) keeps its weights and biases as views of ``params``: a
+    step moves ``params``, which every snapshot reads (cut loose, an opened model seemed never to learn)."""
+    import pickle
+
+    net = pickle.loads(pickle.dumps(Network(seed=3)))
+    assert all(np.shares_memory(net.params, b) for b in (*net.blocks, *net.weights, *net.biases))
+    before = net.params.copy()
+    net.weights[0][0, 0] += 1.0
+    assert net.params[0] == before[0] + 1.0
+    np.testing.assert_array_equal(pickle.loads(pickle.dumps(net)).params, net.params)

@@ -1,0 +1,88 @@
+"""The guided tour's content: every idea of the explanation, in its order, each step complete (no Qt)."""
+
+import re
+
+import numpy as np
+import pytest
+
+from nnviz.core import tour_steps as ts
+from nnviz.core.model_io import read_model
+from nnviz.core.run import EXAMPLE_MODEL
+
+IDEAS = ("neuron", "layer", "weight", "weighted sum", "bias", "squishification", "sigmoid", "cost",
+         "gradient descent", "backpropagation", "random labels", "noise")
+VIEWS = {"graph", "draw", "bars", "weights", "cost", "training", "backprop", "landscape", "insight", "inspector"}
+
+
+def plain(html: str) -> str:
+    return re.sub(r"<[^>]+>", "", html).lower()
+
+
+def test_at_least_ten_steps_and_their_texts_name_every_idea():
+    """The issue's check: ≥ 10 steps, and the steps' texts (as they read with or without the inspector) name
+    every idea of the explanation."""
+    assert len(ts.STEPS) >= 10
+    for steps in (ts.STEPS, [s.without() for s in ts.STEPS]):
+        text = " ".join(plain(f"{s.title} {s.body()} {s.task}") for s in steps)
+        missing = [idea for idea in IDEAS if idea not in text]
+        assert not missing, f"no step names {missing}"
+
+
+def test_the_ideas_come_in_the_explanation_s_order():
+    """The step that first names each idea in bold (where it is explained) comes after the one of the idea before
+    it in the explanation."""
+    order = ("neuron", "layers", "weight", "weighted sum", "bias", "squishification function", "cost",
+             "gradient descent", "learning rate", "backpropagation", "random labels", "noise")
+    first = {}
+    for i, s in enumerate(ts.STEPS):
+        for idea in re.findall(r"<b>([^<]+)</b>", s.body()):
+            first.setdefault(idea.lower(), i)
+    at = [first[idea] for idea in order]
+    assert at == sorted(at), dict(zip(order, at))
+
+
+@pytest.mark.parametrize("step", ts.STEPS, ids=lambda s: s.key)
+def test_every_step_is_complete(step):
+    """A title, a few sentences, one thing to try and what is said once it is done; a known notice and views."""
+    for s in (step, step.without()):
+        assert s.title and s.task and s.done and "{where}" not in s.body()
+        assert 2 <= s.body().count(". ") + 1 <= 8, "a few sentences"
+        assert s.notice in ts.NOTICES and s.views and set(s.views) <= VIEWS
+    assert step.setup.speed in (None, 1, 2, 5, 10, 30, 100)
+
+
+def test_the_keys_are_unique_and_index_of_falls_back_to_the_start():
+    """Where the tour stopped is remembered by key; an unknown key (an older build's) starts at the beginning."""
+    keys = [s.key for s in ts.STEPS]
+    assert len(set(keys)) == len(keys)
+    assert ts.index_of(keys[3]) == 3 and ts.index_of("gone") == 0 and ts.index_of(None) == 0
+
+
+def test_only_the_inspector_steps_have_a_fallback_and_it_does_not_point_at_it():
+    """Without the inspector its steps point at the graph instead and listen to the graph's clicks."""
+    for s in ts.STEPS:
+        if "inspector" in s.views:
+            assert s.fallback is not None and "inspector" not in s.without().views
+        else:
+            assert s.without() is s
+
+
+def test_cost_fell_needs_a_real_fall_not_one_lucky_mini_batch():
+    """Noise around a flat cost is not a fall; a falling cost is, once there are enough mini-batches."""
+    rng = np.random.default_rng(0)
+    flat = 0.5 + 0.05 * rng.standard_normal(200)
+    assert not ts.cost_fell(flat)
+    falling = np.linspace(1.2, 0.4, 40) + 0.02 * rng.standard_normal(40)
+    assert ts.cost_fell(falling) and not ts.cost_fell(falling[:15])
+    lucky = np.full(30, 0.5)
+    lucky[-1] = 0.01
+    assert not ts.cost_fell(lucky)
+    assert not ts.cost_fell(np.full(30, np.nan))
+
+
+def test_the_drawn_two_is_read_as_a_two_by_the_example_network():
+    """Without MNIST the tour draws its own 2: MNIST-shaped, and the shipped example network reads it as 2."""
+    two = ts.drawn_two()
+    assert two.shape == (28, 28) and two.dtype == np.float32 and 0 <= two.min() and two.max() <= 1
+    net = read_model(EXAMPLE_MODEL).network
+    assert int(np.argmax(net.predict(two.reshape(1, -1))[0])) == ts.DIGIT

@@ -1,0 +1,331 @@
+"""The guided tour in the real window, driven by real clicks and keys: its steps, what each notices, and Leave
+putting the window back as the learner left it."""
+
+import re
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QPoint, QRect, Qt
+from PySide6.QtWidgets import QApplication
+
+from nnviz.core import protocol as p
+from nnviz.core.tour_steps import DIGIT, STEPS
+from nnviz.gui import tour as tour_module
+from nnviz.gui.controls import SPEEDS
+
+IDEAS = ("neuron", "layer", "weight", "weighted sum", "bias", "cost", "gradient descent", "backpropagation",
+         "random labels", "noise")
+
+
+def click(qtbot, widget):
+    qtbot.mouseClick(widget, Qt.MouseButton.LeftButton)
+
+
+def visible_text(tour) -> str:
+    card = tour.card
+    shown = [label.text() for label in (card.title, card.body, card.note, card.task) if label.isVisible()]
+    return re.sub(r"<[^>]+>", "", " ".join(shown)).lower()
+
+
+def draw_stroke(qtbot, canvas, x=60, y0=40, y1=160):
+    qtbot.mousePress(canvas, Qt.MouseButton.LeftButton, pos=QPoint(x, y0))
+    for y in range(y0, y1, 10):
+        qtbot.mouseMove(canvas, QPoint(x, y))
+    qtbot.mouseRelease(canvas, Qt.MouseButton.LeftButton, pos=QPoint(x, y1))
+
+
+def start_from_help(window, qtbot):
+    """Open the tour as a learner does: Help → Guided tour."""
+    help_menu = next(a.menu() for a in window.menuBar().actions() if a.text() == "&Help")
+    entry = next(a for a in help_menu.actions() if "tour" in a.text().lower())
+    entry.trigger()
+    assert window.tour.active and window.tour.card.isVisible() and window.tour.veil.isVisible()
+    return window.tour
+
+
+def test_walking_the_tour_with_next_names_every_idea_and_finish_ends_it(make_window, qtbot):
+    """The issue's check, without MNIST: Help has the tour; its Next button walks ≥ 10 steps, always enabled;
+    the texts on screen name every idea; the last Next says Finish and ends the tour."""
+    w = make_window(None)
+    qtbot.waitUntil(lambda: w.latest is not None, timeout=5_000)
+    tour = start_from_help(w, qtbot)
+    seen, texts = [], []
+    while tour.active:
+        seen.append(tour.step().key)
+        texts.append(visible_text(tour))
+        assert tour.card.next_button.isEnabled(), "Next is always available"
+        click(qtbot, tour.card.next_button)
+    assert len(seen) >= 10 and seen == [s.key for s in STEPS]
+    everything = " ".join(texts)
+    assert [idea for idea in IDEAS if idea not in everything] == []
+    assert "squishification" in everything or "sigmoid" in everything
+    assert "needs mnist" in everything, "the steps that need the data say so"
+    assert not w.tour.card.isVisible() and not w.tour.veil.isVisible()
+
+
+def test_the_keys_move_through_the_tour_and_escape_leaves_a_field_first(make_window, qtbot):
+    """Alt+N and Alt+B move (the window's own keys untouched); Escape in a field only leaves the field, Escape
+    again leaves the tour."""
+    w = make_window(None)
+    qtbot.waitUntil(lambda: w.latest is not None, timeout=5_000)
+    tour = start_from_help(w, qtbot)
+    qtbot.keyClick(w, Qt.Key.Key_N, Qt.KeyboardModifier.AltModifier)
+    qtbot.keyClick(w, Qt.Key.Key_N, Qt.KeyboardModifier.AltModifier)
+    assert tour.index == 2
+    qtbot.keyClick(w, Qt.Key.Key_B, Qt.KeyboardModifier.AltModifier)
+    assert tour.index == 1
+    spin = w.controls.lr_spin
+    spin.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() in (spin, spin.lineEdit()), timeout=2_000)
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Escape)
+    assert tour.active and QApplication.focusWidget() is w.cost_view
+    qtbot.keyClick(w.cost_view, Qt.Key.Key_Escape)
+    assert not tour.active
+
+
+def test_where_it_stopped_is_remembered_and_a_finished_tour_starts_afresh(make_window, qtbot, settings):
+    """Leave at step 4, reopen (even in a new window): step 4; finish it: the next tour starts at step 1."""
+    w = make_window(None)
+    qtbot.waitUntil(lambda: w.latest is not None, timeout=5_000)
+    tour = start_from_help(w, qtbot)
+    for _ in range(3):
+        click(qtbot, tour.card.next_button)
+    click(qtbot, tour.card.leave_button)
+    assert not tour.active
+    w.close()
+    again = make_window(None)
+    qtbot.waitUntil(lambda: again.latest is not None, timeout=5_000)
+    tour = start_from_help(again, qtbot)
+    assert tour.index == 3 and "step 4 of" in tour.card.counter.text()
+    while tour.active:
+        click(qtbot, tour.card.next_button)
+    assert start_from_help(again, qtbot).index == 0
+
+
+def test_the_view_is_framed_the_rest_dimmed_and_clicks_go_through(make_window, qtbot):
+    """A step frames its views (the weights step: the weight images, brought to the front) and the card hides
+    none of them; the veil takes no clicks: the view under it gets them."""
+    w = make_window(None)
+    qtbot.waitUntil(lambda: w.latest is not None, timeout=5_000)
+    w.weights_dock.hide()
+    tour = start_from_help(w, qtbot)
+    for _ in range(2):
+        click(qtbot, tour.card.next_button)
+    assert tour.step().key == "weights" and w.weights_dock.isVisible()
+    qtbot.waitUntil(lambda: len(tour.veil.holes) == 1, timeout=2_000)
+    hole = tour.veil.holes[0]
+    assert hole == w.weights_dock.geometry()
+    assert not tour.card.geometry().intersects(hole)
+    under = w.childAt(hole.center())
+    assert under is not tour.veil and w.weights_dock.isAncestorOf(under)
+    image = w.grab().toImage()
+    inside = image.pixelColor(hole.center()).lightness()
+    w.tour.veil.hide()
+    bare = w.grab().toImage()
+    w.tour.veil.show()
+    outside = QPoint(w.controls_dock.geometry().center())
+    assert image.pixelColor(outside).lightness() < bare.pixelColor(outside).lightness() - 40, "dimmed"
+    assert inside == bare.pixelColor(hole.center()).lightness(), "the framed view is not dimmed"
+
+
+def test_without_mnist_a_drawn_two_is_on_the_canvas_and_read_as_two(make_window, qtbot):
+    """The first step puts a 2 on the canvas even without the data, and the example network reads it as 2."""
+    w = make_window(None)
+    qtbot.waitUntil(lambda: w.latest is not None, timeout=5_000)
+    start_from_help(w, qtbot)
+    assert not w.draw_panel.canvas.is_blank()
+    qtbot.waitUntil(lambda: w.draw_panel.bars.guess == DIGIT, timeout=3_000)
+
+
+def learner_state(w):
+    """What a learner would notice if the tour had changed it."""
+    b = w.backprop_panel
+    return dict(params=w.latest.params.copy(), step=w.latest.step, title=w.windowTitle(),
+                model_path=w.run.model_path, drawing=w.draw_panel.canvas.network_input(),
+                strokes=len(w.draw_panel.canvas.strokes), speed=w.controls.speed_slider.value(),
+                lr=w.controls.lr_spin.value(), running=w.controls.train_button.isChecked(),
+                backprop_open=w.backprop_dock.isVisible(), controls_open=w.controls_dock.isVisible(),
+                weights_open=w.weights_dock.isVisible(), earlier=len(w.cost_view.earlier),
+                target=b.target.value(), source=b.source.currentIndex(), undo=len(b.undo_stack),
+                recording=w.run.recording.steps.tolist() if w.run.recording is not None else None,
+                costs=w.latest.costs.copy(), layers=w.controls.layers_edit.text())
+
+
+def assert_same(before, after):
+    for key, value in before.items():
+        if isinstance(value, np.ndarray):
+            np.testing.assert_array_equal(after[key], value, err_msg=key)
+        else:
+            assert after[key] == value, key
+
+
+def test_leave_without_mnist_puts_the_window_back(make_window, qtbot):
+    """Without the data: a learner's drawing, speed, open docks and layers text survive a tour that loaded the
+    example, put a 2 on the canvas and raised other docks."""
+    w = make_window(None)
+    qtbot.waitUntil(lambda: w.latest is not None, timeout=5_000)
+    draw_stroke(qtbot, w.draw_panel.canvas)
+    w.controls.speed_slider.setValue(SPEEDS.index(2))
+    w.weights_dock.hide()
+    w.controls.layers_edit.setText("30, 20")
+    qtbot.waitUntil(lambda: w.run.checkpoints == 1, timeout=10_000)  # the timeline's store is made meanwhile
+    before = learner_state(w)
+    tour = start_from_help(w, qtbot)
+    while tour.step().key != "backprop-nudges":
+        click(qtbot, tour.card.next_button)
+    changed = learner_state(w)  # the tour did change what it says Leave puts back
+    assert changed["backprop_open"] and changed["weights_open"] and changed["speed"] != before["speed"]
+    assert not np.array_equal(changed["drawing"], before["drawing"])
+    click(qtbot, tour.card.leave_button)
+    assert_same(before, learner_state(w))
+
+
+def test_leave_puts_back_a_trained_network_that_then_trains_on(window, qtbot):
+    """With MNIST: a network stepped by the learner, its costs and timeline, the learning rate and the paused
+    state come back after a tour that reset, trained and stepped networks of its own; the next Step continues the
+    learner's run."""
+    w = window
+    for _ in range(5):
+        qtbot.keyClick(w, Qt.Key.Key_S)
+    qtbot.waitUntil(lambda: w.latest.step == 5 and w.run.checkpoints == 6, timeout=10_000)
+    w.controls.lr_spin.setValue(1.5)
+    qtbot.waitUntil(lambda: w.latest.learning_rate == pytest.approx(1.5), timeout=5_000)
+    w.backprop_dock.raise_()
+    before = learner_state(w)
+    tour = start_from_help(w, qtbot)
+    while tour.step().key != "gradient-descent":
+        click(qtbot, tour.card.next_button)
+    w.controls.speed_slider.setValue(len(SPEEDS) - 1)
+    click(qtbot, w.controls.train_button)
+    qtbot.waitUntil(lambda: w.latest.step > 200 and w.latest.config.learning_rate == 3.0, timeout=20_000)
+    click(qtbot, tour.card.leave_button)
+    assert_same(before, learner_state(w))
+    qtbot.keyClick(w, Qt.Key.Key_S)
+    qtbot.waitUntil(lambda: w.latest.step == 6, timeout=10_000)
+    assert w.latest.learning_rate == pytest.approx(1.5) and w.run.recording.steps.tolist() == list(range(7))
+    assert not np.array_equal(w.latest.params, before["params"])
+
+
+def test_closing_mid_tour_saves_the_learner_s_settings_not_the_tour_s(make_window, qtbot, settings):
+    """Closing the window during the tour saves the speed and form the learner had, not the tour's slow motion
+    and example network's settings."""
+    w = make_window(None)
+    qtbot.waitUntil(lambda: w.latest is not None, timeout=5_000)
+    w.controls.speed_slider.setValue(SPEEDS.index(30))
+    tour = start_from_help(w, qtbot)
+    while tour.step().key != "gradient-descent":
+        click(qtbot, tour.card.next_button)
+    w.controls.lr_spin.setValue(0.25)
+    w.close()
+    again = make_window(None, autoload=False)
+    assert again.controls.speed_slider.value() == SPEEDS.index(30)
+    assert again.controls.lr_spin.value() == pytest.approx(3.0) and again.controls.activation_combo.currentText() \
+        == "sigmoid"
+
+
+def test_the_tour_is_offered_once_at_first_launch_and_never_forced(make_window, qtbot):
+    """First launch: an offer in a corner, not modal (the window goes on working); Take the tour starts it; the
+    next launch offers nothing."""
+    w = make_window(None)
+    offer = tour_module.offer_at_first_launch(w)
+    assert offer is not None and offer.isVisible() and not offer.isModal() and QApplication.activeModalWidget() \
+        is None
+    for view in (w.draw_dock, w.network_panel, w.controls_dock, w.data_panel):  # none of the first things to use
+        assert not offer.geometry().intersects(QRect(view.mapTo(w, QPoint(0, 0)), view.size()))
+    click(qtbot, offer.take_button)
+    assert w.tour.active and not offer.isVisible()
+    click(qtbot, w.tour.card.leave_button)
+    assert tour_module.offer_at_first_launch(w) is None
+
+
+def wait_noticed(qtbot, tour, timeout=20_000):
+    qtbot.waitUntil(lambda: tour.step().key in tour.done, timeout=timeout)
+    assert tour.card.done and "Done" in tour.card.task.text()
+
+
+def test_each_step_notices_its_task_done_with_real_events(window, qtbot):
+    """The whole tour with MNIST, doing each step's task with real clicks and keys: every step ticks it, and no
+    step ticks before its task is done."""
+    w = window
+    tour = start_from_help(w, qtbot)
+    net, canvas, b, c = w.network_view, w.draw_panel.canvas, w.backprop_panel, w.controls
+
+    def neuron(layer, j):
+        qtbot.waitUntil(lambda: net.layout is not None and net.network is not None, timeout=5_000)
+        qtbot.mouseClick(net.viewport(), Qt.MouseButton.LeftButton, pos=net.view_point(layer, j))
+
+    def focus_and_type(spin, text):
+        spin.setFocus()
+        spin.selectAll()
+        qtbot.keyClicks(spin, text)
+        qtbot.keyClick(spin, Qt.Key.Key_Enter)
+
+    def settle():  # the training loop has done what was posted before (the tour's set-up too)
+        lr = w.latest.learning_rate * (1 + 1e-6)
+        w.training.post(p.SetLearningRate(lr))
+        qtbot.waitUntil(lambda: w.latest.learning_rate == pytest.approx(lr, rel=1e-9) and not w.latest.running,
+                        timeout=10_000)
+
+    tasks = {
+        "neuron": lambda: neuron(1, 3),
+        "layers": lambda: draw_stroke(qtbot, canvas),
+        "weights": lambda: qtbot.mouseClick(w.weights_panel.view.viewport(), Qt.MouseButton.LeftButton,
+                                            pos=w.weights_panel.view.view_point(2)),
+        "weighted-sum": lambda: neuron(1, 5),
+        "bias": lambda: neuron(3, 7),
+        "squishification": lambda: draw_stroke(qtbot, canvas, x=90),
+        "cost-one": lambda: (b.target.setFocus(), qtbot.keyClick(b.target, Qt.Key.Key_Up)),
+        "cost-all": lambda: (settle(), click(qtbot, c.step_button)),
+        "gradient-descent": lambda: click(qtbot, c.train_button),
+        "learning-rate": lambda: (w.controls_dock.raise_(), focus_and_type(c.lr_spin, "0.5")),
+        "backprop-nudges": lambda: (settle(), click(qtbot, b.apply_button)),
+        "backprop-batch": lambda: (b.source.setFocus(), qtbot.keyClick(b.source, Qt.Key.Key_Down),
+                                   qtbot.keyClick(b.source, Qt.Key.Key_Down)),
+        "random-labels": lambda: next(a for a in w.findChildren(type(w.train_action))
+                                      if a.text().startswith("Experiment")).trigger(),
+        "noise": lambda: click(qtbot, w.draw_panel.noise_button),
+    }
+    assert set(tasks) == {s.key for s in STEPS}
+    while tour.active:
+        key = tour.step().key
+        qtbot.wait(300)  # whatever the set-up set off has arrived: it must not count as the task
+        assert key not in tour.done, f"{key} ticked before its task"
+        tasks[key]()
+        wait_noticed(qtbot, tour, timeout=30_000 if key in ("gradient-descent", "random-labels") else 10_000)
+        click(qtbot, tour.card.next_button)
+
+
+def test_with_the_neuron_inspector_its_steps_point_at_it(make_window, qtbot):
+    """When the window has the neuron inspector (window.inspector_dock, window.inspector.inspect/inspected), the
+    weighted-sum step brings it to the front, shows a neuron in it, frames it and ticks when it inspects another."""
+    from PySide6.QtCore import QObject, Signal
+    from PySide6.QtWidgets import QDockWidget, QLabel
+
+    class Inspector(QObject):
+        inspected = Signal(int, int)
+
+        def __init__(self):
+            super().__init__()
+            self.shown = []
+
+        def inspect(self, layer, j):
+            self.shown.append((layer, j))
+            self.inspected.emit(layer, j)
+
+    w = make_window(None)
+    qtbot.waitUntil(lambda: w.latest is not None, timeout=5_000)
+    w.inspector_dock = QDockWidget("Neuron inspector", w)
+    w.inspector_dock.setObjectName("dock-inspector")
+    w.inspector_dock.setWidget(QLabel("z = w·a + b"))
+    w.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, w.inspector_dock)
+    w.tabifyDockWidget(w.controls_dock, w.inspector_dock)
+    w.controls_dock.raise_()
+    w.inspector = Inspector()
+    tour = start_from_help(w, qtbot)
+    while tour.step().key != "weighted-sum":
+        click(qtbot, tour.card.next_button)
+    assert w.inspector.shown == [(1, 0)] and w.inspector_dock.isVisible()
+    assert "inspector" in visible_text(tour) and "weighted-sum" not in tour.done  # its own inspect() is not the task
+    qtbot.waitUntil(lambda: w.inspector_dock.geometry() in tour.veil.holes, timeout=2_000)
+    w.inspector.inspect(2, 4)
+    assert "weighted-sum" in tour.done
