@@ -34,6 +34,13 @@ LABEL_EXPERIMENT_NOTE = ("<span style='font-size:8pt'>Orange: the same network o
                          "memorise them,<br>its cost stalls near 0.45 and its test accuracy near 10 %.</span>")
 
 
+def cached(item) -> None:
+    """Keep ``item``'s (and its children's) picture as pixels: the timeline's marker moves over the curves, and
+    the strips it uncovers are then copied from those pixels, not drawn again from every curve's points."""
+    for each in (item, *item.childItems()):
+        each.setCacheMode(pg.QtWidgets.QGraphicsItem.CacheMode.DeviceCoordinateCache)
+
+
 class CostView(pg.PlotWidget):
     """The cost of each mini-batch against epochs, with test accuracy (%) on the right-hand axis."""
 
@@ -128,6 +135,9 @@ class CostView(pg.PlotWidget):
         plot.addItem(self.marker, ignoreBounds=True)
         self._marker_epochs: float | None = None
         self.scene().sigMouseClicked.connect(self._on_click)
+        for item in (self.raw_curve, self.avg_curve, self.comparison_curve, self.acc_curve, self.quick_curve,
+                     self.comparison_acc, *(plot.getAxis(side) for side in ("bottom", "left", "right"))):
+            cached(item)
         self._apply_x_range()
 
     def _sync_boxes(self) -> None:
@@ -267,6 +277,7 @@ class CostView(pg.PlotWidget):
         if keep_previous and self.run.count:
             ghost = pg.PlotCurveItem(pen=pg.mkPen(theme.COST_EARLIER, width=1.5), skipFiniteCheck=True)
             ghost.setZValue(-10)
+            cached(ghost)
             self.getPlotItem().addItem(ghost)
             self.earlier.append(ghost)
             self._earlier_points.append({log: self.run.average_points(log) for log in (False, True)})
