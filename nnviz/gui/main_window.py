@@ -116,7 +116,9 @@ class MainWindow(QMainWindow):
         f.add("weights", lambda: self.weights_dock.isVisible() and self.run.graph_network() and
               self.weights_panel.show_network(self.run.graph_network(), self.draw_panel.canvas.network_input()))
         f.add("analysis", self.analysis.show_shown)
-        f.add("insight", self.insight.show_shown, on=[SNAPSHOT])
+        # a dock in a tab behind another is "visible" (moved off screen): only one on screen measures the test set
+        f.add("insight", lambda: self.insight.panel.visibleRegion().isEmpty() or self.insight.show_shown(),
+              on=[SNAPSHOT])
 
     def _wire(self) -> None:
         queued = Qt.ConnectionType.QueuedConnection
