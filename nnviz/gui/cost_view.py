@@ -116,6 +116,7 @@ class CostView(pg.PlotWidget):
         self.acc_box.addItem(self.comparison_acc)
         self._earlier_key = pg.PlotDataItem(pen=pg.mkPen(theme.COST_EARLIER, width=2))  # the legend's sample
         self.run, self.comparison = CostCurves(), CostCurves(with_band=False)
+        self._folded: Snapshot | None = None  # the live snapshot whose costs are folded in
         self.comparing = False
         self.earlier: list[pg.PlotCurveItem] = []  # dimmed curves of earlier runs
         self._earlier_points: list[dict[bool, tuple[np.ndarray, np.ndarray]]] = []  # theirs, per time axis
@@ -288,6 +289,7 @@ class CostView(pg.PlotWidget):
             if len(self.earlier) == 1:
                 self.legend.addItem(self._earlier_key, "earlier runs")
         self.run.clear()
+        self._folded = None  # the snapshot folded in last (its costs are the run's now)
         self.user_zoomed = False
         self._accuracy_marks = (-1, -1)
         for item in (self.acc_curve, self.quick_curve):
@@ -333,6 +335,8 @@ class CostView(pg.PlotWidget):
         """Append the mini-batches that are new in ``snap`` (the live run) and redraw the accuracy points; mark the
         moment the other views show at ``moment`` epochs (None: they are live)."""
         self.show_marker(moment)
+        if snap is self._folded:  # the same live snapshot (the cursor moved): nothing new to fold in
+            return
         new = self._new_costs(snap, self.run)
         if new is None:  # a different run: start over
             self.start_new_run(keep_previous=False)
@@ -347,6 +351,7 @@ class CostView(pg.PlotWidget):
             for item, rows in ((self.acc_curve, snap.test_accuracy), (self.quick_curve, snap.quick_accuracy)):
                 acc = self._accuracy_rows(rows)
                 self._draw_accuracy(item, np.column_stack([acc[:, 0] / snap.train_size, 100 * acc[:, 1]]))
+        self._folded = snap
 
     def start_comparison(self, label: str) -> None:
         """Begin drawing a second run (moving average and test accuracy) beside the main one."""

@@ -17,6 +17,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import numpy as np
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
 FRAME_MS = 33  # ~30 frames a second at most
@@ -24,6 +25,15 @@ MAX_FRAME_MS = 250  # ...and never fewer than 4
 SNAPSHOT, INPUT = "snapshot", "input"  # what changed: the shown moment, or only the drawing / a view's options
 LIVE = "live"  # the live run moved on while the views show a recorded moment (the cost plot, the timeline follow)
 log = logging.getLogger(__name__)
+
+
+def keep(buffer: np.ndarray | None, values: np.ndarray) -> np.ndarray:
+    """``values`` copied into ``buffer`` (a new array only when the shape differs): what a view last drew, to
+    compare the next frame's with (a frame that changes nothing a view shows then leaves the view alone)."""
+    if buffer is None or buffer.shape != values.shape or buffer.dtype != values.dtype:
+        return values.copy()
+    np.copyto(buffer, values)
+    return buffer
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from ..core.graph_layout import DEFAULT_INPUT_EDGES, INPUT_SIDE, STRENGTHS, Netw
 from ..core.network import Network
 from . import theme
 from .edge_raster import EdgeLines, EdgeRaster
+from .frames import keep
 from .network_legend import GraphLegend
 
 __all__ = ["DEFAULT_INPUT_EDGES", "NetworkView", "STRENGTHS"]
@@ -25,14 +26,6 @@ __all__ = ["DEFAULT_INPUT_EDGES", "NetworkView", "STRENGTHS"]
 RASTER_EDGES = 2000  # with every input edge shown and more edges than this, edges are one repainted picture
 GREY_LEVELS = 32  # neuron fills are quantised to this many steps (invisible, and keeps drawing cached)
 INPUT_RECT = QRectF(*gl.INPUT_BOUNDS)  # where the 28×28 input image sits (each pixel an input neuron)
-
-
-def keep(buffer: np.ndarray | None, values: np.ndarray) -> np.ndarray:
-    """``values`` copied into ``buffer`` (a new array only when the shape differs): what a view last drew."""
-    if buffer is None or buffer.shape != values.shape or buffer.dtype != values.dtype:
-        return values.copy()
-    np.copyto(buffer, values)
-    return buffer
 
 
 class NetworkView(pg.PlotWidget):

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel, QSizePolicy, QWidget
 
 from ..core.network import Network
 from . import theme
+from .frames import keep
 from .theme import nice_limit
 from .widgets import controls_above
 
@@ -97,6 +98,9 @@ class WeightsView(pg.GraphicsLayoutWidget):
         self._framed = None
         self._title = ""
         self._bar_limit = None
+        self._drawn = None  # (layer, × input, own scales, size) the mosaic was last made for
+        self._params_drawn: np.ndarray | None = None  # ...and the weights and input it showed
+        self._input_drawn: np.ndarray | None = None
         self.scene().sigMouseMoved.connect(self._on_mouse_moved)
         self.scene().sigMouseClicked.connect(self._on_mouse_clicked)
         self.setToolTip("")
@@ -190,9 +194,22 @@ class WeightsView(pg.GraphicsLayoutWidget):
     def _strip_rows(self) -> int:
         return 0 if self.layer == 1 else 2
 
+    def _unchanged(self) -> bool:
+        """The mosaic would be what is shown (a stroke without × input, a paused network's frame): remember what
+        is drawn now, and say whether it was already."""
+        net, state = self.network, (self.layer, self.times_input, self.per_unit, self.width(), self.height())
+        same = (state == self._drawn and self._params_drawn is not None
+                and self._params_drawn.shape == net.params.shape and np.array_equal(self._params_drawn, net.params)
+                and (not self.times_input or np.array_equal(self._input_drawn, self.input)))
+        if not same:
+            self._drawn = state
+            self._params_drawn = keep(self._params_drawn, net.params)
+            self._input_drawn = keep(self._input_drawn, self.input)
+        return same
+
     def _redraw(self) -> None:
         net = self.network
-        if net is None or len(net.sizes) < 3:
+        if net is None or len(net.sizes) < 3 or self._unchanged():
             return
         tiles = self.tiles()
         n = len(tiles)
