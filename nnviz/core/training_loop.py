@@ -33,7 +33,7 @@ from .training import Trainer, TrainingDiverged
 PUBLISH_INTERVAL = 1 / 30  # seconds between snapshots at most
 CHUNK = 64  # steps between looks at the clock and the mailbox at full speed
 TRAIN_SAMPLE = 1000  # training images handed to the window (the backprop view's examples)
-BATCH_BYTES = 4 << 20  # checkpoints' bytes one snapshot carries at most (training waits to publish the rest)
+BATCH_BYTES = 2 << 20  # checkpoints' bytes one snapshot carries at most (training waits to publish the rest)
 
 
 class TrainingLoop:
