@@ -1,6 +1,6 @@
 """Qt view of the network itself: neurons shaded by activation, edges coloured by the sign of their weight.
 
-Everything is a handful of large pyqtgraph items: all neurons in one scatter item, all edges bucketed by sign and
+Everything is a handful of large pyqtgraph items: all neurons in one dots item, all edges bucketed by sign and
 strength into one line item (or, with every input edge shown, one incrementally repainted picture). Where things
 sit and which edges are drawn is decided in :mod:`nnviz.core.graph_layout`, once per architecture; a frame only
 recomputes activations, buckets and colours, and touches only the items whose picture changed (a stroke redraws
@@ -18,8 +18,10 @@ from ..core.graph_layout import DEFAULT_INPUT_EDGES, INPUT_SIDE, STRENGTHS, Netw
 from ..core.network import Network
 from . import theme
 from .edge_raster import EdgeLines, EdgeRaster
+from .fast_image import FastImageItem
 from .frames import keep
 from .network_legend import GraphLegend
+from .neuron_dots import NeuronDots
 
 __all__ = ["DEFAULT_INPUT_EDGES", "NetworkView", "STRENGTHS"]
 
@@ -62,7 +64,6 @@ class NetworkView(pg.PlotWidget):
         plot.addItem(self.edges)
         self._edges_drawn = None  # what the edges show: (K, params, backprop steps, raster) as last drawn
         self._input_drawn = np.full(784, np.nan, np.float32)  # the input image as last drawn
-        self._mark_drawn = None  # (top output, size) of the mark as last drawn
         self.raster = EdgeRaster(self.vb)
         self.raster.setZValue(-1)
         plot.addItem(self.raster, ignoreBounds=True)
@@ -70,19 +71,20 @@ class NetworkView(pg.PlotWidget):
         for item in self.highlight_items:
             item.setZValue(5)
             plot.addItem(item)
-        self.input_image = pg.ImageItem(axisOrder="row-major")
+        self.input_image = FastImageItem(axisOrder="row-major")
         self.input_image.setZValue(10)
+        # kept as pixels: drawn through the view's y-flipping transform, Qt's slow path took 1.5 ms a frame
+        self.input_image.setCacheMode(pg.QtWidgets.QGraphicsItem.CacheMode.DeviceCoordinateCache)
         plot.addItem(self.input_image)
-        self.neurons = pg.ScatterPlotItem(pxMode=True, pen=pg.mkPen("#8a93a3", width=1))
-        self._greys = [pg.mkBrush(int(255 * i / GREY_LEVELS), int(255 * i / GREY_LEVELS), int(255 * i / GREY_LEVELS))
-                       for i in range(GREY_LEVELS + 1)]
+        greys = [pg.mkBrush(int(255 * i / GREY_LEVELS), int(255 * i / GREY_LEVELS), int(255 * i / GREY_LEVELS))
+                 for i in range(GREY_LEVELS + 1)]
+        self.neurons = NeuronDots(pg.mkPen("#8a93a3", width=1), greys)  # every neuron, in one of 33 greys
         self._neuron_size_drawn = None
-        self._levels_drawn = np.empty(0, np.intp)
         self.neurons.setZValue(10)
-        plot.addItem(self.neurons)
-        self.marks = pg.ScatterPlotItem(pxMode=True, brush=None, pen=pg.mkPen(theme.ACCURACY, width=3))
+        plot.addItem(self.neurons, ignoreBounds=True)
+        self.marks = NeuronDots(pg.mkPen(theme.ACCURACY, width=3), [None])  # a ring round the top output
         self.marks.setZValue(11)
-        plot.addItem(self.marks)
+        plot.addItem(self.marks, ignoreBounds=True)
         self.labels: list[pg.TextItem] = []
         self.hover_text = pg.TextItem(color=theme.TEXT, anchor=(0, 1), fill=pg.mkBrush(theme.on_background(230)))
         self.hover_text.setZValue(20)
@@ -153,7 +155,7 @@ class NetworkView(pg.PlotWidget):
     def set_architecture(self, sizes: tuple[int, ...]) -> None:
         """Lay out a network of these sizes (called when the architecture changes)."""
         self.layout = NetworkLayout(sizes)
-        self._neuron_size_drawn = self._edges_drawn = self._mark_drawn = None
+        self._neuron_size_drawn = self._edges_drawn = None
         everything = np.concatenate([self.layout.all_start, self.layout.all_end])
         (x0, y0), (x1, y1) = everything.min(axis=0), everything.max(axis=0)
         self.edges.set_bounds(QRectF(x0, y0, x1 - x0, y1 - y0))
@@ -208,20 +210,15 @@ class NetworkView(pg.PlotWidget):
             self.input_image.setImage(upright(self.input.reshape(INPUT_SIDE, INPUT_SIDE)), levels=(0.0, 1.0),
                                       autoLevels=False, rect=INPUT_RECT)
         shades = np.concatenate([activation_shade(acts[l], net.activation_for(l).name) for l in range(1, len(acts))])
-        # 33 shared grey brushes: the scatter item renders each distinct brush once, then reuses it
+        # 33 greys: each is drawn once per size, and a paused network's frames change no fill (nothing repaints)
         levels = np.rint(np.clip(shades, 0, 1) * GREY_LEVELS).astype(np.intp)
-        size = self._neuron_size()
+        size, pixel = self._neuron_size(), self.vb.viewPixelSize()
+        self.neurons.show_dots(self.layout.neuron_xy, levels, size, pixel)
         if self._neuron_size_drawn != (size, len(levels)):
-            self.neurons.setData(pos=self.layout.neuron_xy, brush=[self._greys[i] for i in levels], size=size)
             self._neuron_size_drawn = (size, len(levels))
             self._fit_labels(size)
-        elif not np.array_equal(levels, self._levels_drawn):  # a paused network's frames change no fill
-            self.neurons.setBrush([self._greys[i] for i in levels])
-        self._levels_drawn = levels
         top = int(np.argmax(acts[-1]))
-        if self._mark_drawn != (top, size):
-            self._mark_drawn = (top, size)
-            self.marks.setData(pos=self.layout.columns[-1][top : top + 1], size=size + 8)
+        self.marks.show_dots(self.layout.columns[-1][top : top + 1], [0], size + 8, pixel)
 
     def _on_resized(self, _vb=None) -> None:
         # neurons and labels are sized in pixels: a resized graph redraws them (also while paused, when no frame comes)

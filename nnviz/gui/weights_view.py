@@ -23,6 +23,7 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel, QSizePolicy, QWidget
 
 from ..core.network import Network
 from . import theme
+from .fast_image import FastImageItem
 from .frames import keep
 from .theme import nice_limit
 from .widgets import controls_above
@@ -72,7 +73,7 @@ class WeightsView(pg.GraphicsLayoutWidget):
         self.setBackground(theme.PLOT_BACKGROUND)
         self.title = self.addLabel("", row=0, col=0, colspan=2, color=theme.TEXT)
         self.vb = self.addViewBox(row=1, col=0, lockAspect=True, enableMouse=False, enableMenu=False, invertY=True)
-        self.image = pg.ImageItem(axisOrder="row-major")
+        self.image = FastImageItem(axisOrder="row-major")
         self.vb.addItem(self.image)
         self.palette_name = "standard"
         # no right-click colour-map menu: the palette is the View menu's (standard or colour-blind safe)

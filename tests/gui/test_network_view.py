@@ -94,8 +94,8 @@ def test_activations_shown_are_the_forward_pass(view):
     fp = net.forward(x[None])
     for shown, real in zip(view.activations(), fp.activations):
         np.testing.assert_allclose(shown, real[0], rtol=1e-6)
-    x_mark, y_mark = view.marks.getData()
-    assert (x_mark[0], y_mark[0]) == tuple(view.layout.columns[-1][int(np.argmax(fp.output))])
+    (x_mark, y_mark), = view.marks.positions
+    assert (x_mark, y_mark) == tuple(view.layout.columns[-1][int(np.argmax(fp.output))])
 
 
 def test_hover_text_is_right_for_a_known_neuron(view, qtbot):
@@ -294,7 +294,7 @@ def test_neuron_fills_follow_each_new_input(view):
     for x in (inputs[0], inputs[1], inputs[1], inputs[0]):
         view.show_network(net, x)
         acts = np.concatenate([a[0] for a in net.forward(x[None]).activations[1:]])
-        greys = np.array([spot.brush().color().red() for spot in view.neurons.points()])
+        greys = np.array([view.neurons.fills[level].color().red() for level in view.neurons.levels])
         np.testing.assert_allclose(greys, acts * 255, atol=255 / 32 / 2 + 1)
 
 
