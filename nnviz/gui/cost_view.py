@@ -96,8 +96,8 @@ class CostView(pg.PlotWidget):
         plot.vb.sigResized.connect(self._sync_boxes)
         self.acc_curve = pg.PlotDataItem(pen=pg.mkPen(theme.ACCURACY, width=2), symbol="o", symbolSize=7,
                                          symbolBrush=theme.ACCURACY, symbolPen=None)
-        self.quick_curve = pg.PlotDataItem(pen=None, symbol="t", symbolSize=5, symbolBrush=theme.ACCURACY_QUICK,
-                                           symbolPen=None)
+        # bare symbols: at full speed a quick estimate comes every frame, and only the new ones are added
+        self.quick_curve = pg.ScatterPlotItem(symbol="t", size=5, brush=theme.ACCURACY_QUICK, pen=None)
         self.acc_box.addItem(self.acc_curve)
         self.acc_box.addItem(self.quick_curve)
         reference_pen = pg.mkPen(theme.REFERENCE, width=1.5, style=Qt.PenStyle.DashLine)
@@ -121,7 +121,7 @@ class CostView(pg.PlotWidget):
         self.earlier: list[pg.PlotCurveItem] = []  # dimmed curves of earlier runs
         self._earlier_points: list[dict[bool, tuple[np.ndarray, np.ndarray]]] = []  # theirs, per time axis
         self._accuracy: dict[pg.PlotDataItem, np.ndarray] = {}  # (k, 2) rows (epochs, %) of each accuracy item
-        self._accuracy_marks = (-1, -1)
+        self._accuracy_marks = [-1, -1]  # accuracy rows drawn: test, quick
         self._y_top = 0.0
         self._x_right = 0.0
         self.user_zoomed = False
@@ -250,7 +250,7 @@ class CostView(pg.PlotWidget):
         x, y = points
         item.setData(self._time(x), self._cost_y(y))
 
-    def _draw_accuracy(self, item: pg.PlotDataItem, rows: np.ndarray) -> None:
+    def _draw_accuracy(self, item: pg.PlotDataItem | pg.ScatterPlotItem, rows: np.ndarray) -> None:
         self._accuracy[item] = rows
         item.setData(self._time(rows[:, 0]), rows[:, 1])
 
@@ -291,7 +291,7 @@ class CostView(pg.PlotWidget):
         self.run.clear()
         self._folded = None  # the snapshot folded in last (its costs are the run's now)
         self.user_zoomed = False
-        self._accuracy_marks = (-1, -1)
+        self._accuracy_marks = [-1, -1]
         for item in (self.acc_curve, self.quick_curve):
             self._draw_accuracy(item, np.empty((0, 2)))
         self._draw_run()
@@ -345,12 +345,19 @@ class CostView(pg.PlotWidget):
             self.run.extend(*new)
             self._draw_run()
             self._follow()
-        marks = (len(snap.test_accuracy), len(snap.quick_accuracy))
-        if marks != self._accuracy_marks:  # accuracy changes a few times an epoch, not every frame
-            self._accuracy_marks = marks
-            for item, rows in ((self.acc_curve, snap.test_accuracy), (self.quick_curve, snap.quick_accuracy)):
-                acc = self._accuracy_rows(rows)
-                self._draw_accuracy(item, np.column_stack([acc[:, 0] / snap.train_size, 100 * acc[:, 1]]))
+        for k, (item, rows) in enumerate(((self.acc_curve, snap.test_accuracy), (self.quick_curve, snap.quick_accuracy))):
+            if len(rows) == self._accuracy_marks[k]:
+                continue  # accuracy is measured a few times an epoch, not every frame
+            drawn, self._accuracy_marks[k] = self._accuracy_marks[k], len(rows)
+            acc = self._accuracy_rows(rows)
+            acc = np.column_stack([acc[:, 0] / snap.train_size, 100 * acc[:, 1]])
+            before = self._accuracy.get(item)
+            if item is self.quick_curve and before is not None and 0 < drawn == len(before) < len(acc) and \
+                    np.array_equal(acc[:drawn], before):  # only new estimates: add them, not all again
+                self._accuracy[item] = acc
+                item.addPoints(x=self._time(acc[drawn:, 0]), y=acc[drawn:, 1])
+            else:
+                self._draw_accuracy(item, acc)
         self._folded = snap
 
     def start_comparison(self, label: str) -> None:
