@@ -9,12 +9,13 @@ How many: a :class:`Recording` is one ``(capacity, n_params)`` float32 matrix, i
 one checkpoint's bytes (48 MiB: 967 checkpoints of 784-16-16-10, 158 of 784-100-10 — a larger network gets
 fewer, never more memory). The matrix is reserved, not filled: the system provides its memory page by page as
 rows are first written, so the store grows with the checkpoints it holds and stops at the budget (a window that
-has recorded a few seconds holds a few seconds' worth, not the whole budget). When it is full, it thins evenly: each checkpoint carries its *ordinal* (its place in the
-trainer's sequence of checkpoints, 0, 1, 2, …); the store then keeps only ordinals that are multiples of 2, then 4,
-…, and ignores new ones that are not, so the kept moments stay spread like the schedule, at half the density each
-time. The first ``protected`` ordinals (the starting weights and the dense start) are always kept. Thinning
-depends only on the ordinals, so any store fed the same checkpoints holds the same ones: the training process
-ships only new checkpoints (:meth:`Recording.take_new`), and the window's store thins on its own.
+has recorded a few seconds holds a few seconds' worth, not the whole budget). When it is full, it thins evenly:
+each checkpoint carries its *ordinal* (its place in the trainer's sequence of checkpoints, 0, 1, 2, …); the store
+then keeps only ordinals that are multiples of 2, then 4, …, and ignores new ones that are not, so the kept
+moments stay spread like the schedule, at half the density each time. The first ``protected`` ordinals (the
+starting weights and the dense start) are always kept. Thinning depends only on the ordinals, so any store fed
+the same checkpoints holds the same ones: the training process ships only new checkpoints
+(:meth:`Recording.take_new`), and the window's store thins on its own.
 """
 
 from __future__ import annotations
@@ -31,9 +32,9 @@ from .network import DTYPE, Network
 
 DENSE_STEPS = 300  # every mini-batch recorded up to this step
 GROWTH = 0.01  # afterwards, each checkpoint this fraction of its step after the previous one
-# Bytes per recording (the issue's bar: 150 MB). Measured (benchmarks/bench_gui.py, 784-16-16-10 at full speed):
-# the window takes ~200 MB without its store and the training process ~145 MB, so the whole app stays within
-# ARCHITECTURE.md's 400 MB with a full store of 48 MiB; 128 MiB took it to 480 MB.
+# Bytes per recording (the issue's bar: 150 MB). Measured (benchmarks/bench_soak.py, 784-16-16-10 at full speed,
+# the store full after 90 s): the window takes ~200 MB without its store and the training process ~140 MB, so the
+# whole app stays within ARCHITECTURE.md's 400 MB with 48 MiB; with 128 MiB it took ~480 MB.
 DEFAULT_BUDGET = 48 << 20
 META_BYTES = 8 + 8 + 8 + 8 + 8  # per checkpoint: ordinal, step, samples seen, epoch progress, cost
 

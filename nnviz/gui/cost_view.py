@@ -345,7 +345,8 @@ class CostView(pg.PlotWidget):
             self.run.extend(*new)
             self._draw_run()
             self._follow()
-        for k, (item, rows) in enumerate(((self.acc_curve, snap.test_accuracy), (self.quick_curve, snap.quick_accuracy))):
+        accuracy = ((self.acc_curve, snap.test_accuracy), (self.quick_curve, snap.quick_accuracy))
+        for k, (item, rows) in enumerate(accuracy):
             if len(rows) == self._accuracy_marks[k]:
                 continue  # accuracy is measured a few times an epoch, not every frame
             drawn, self._accuracy_marks[k] = self._accuracy_marks[k], len(rows)
