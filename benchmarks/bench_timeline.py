@@ -20,14 +20,13 @@ the timeline's scrub-to-repaint latency in the real window.
     python benchmarks/bench_timeline.py [--json] [--epochs 30] [--turns 24] [--data PATH]
     python benchmarks/bench_timeline.py --scrub-only   # the window's figure alone (no 30-epoch runs)
 
-Measured here (2 shared cores, load 1.3-2.5; ``--data ../shared/data/mnist.npz``): recording 134.2 MB for
-784-16-16-10 (1,105 of 2,578 checkpoints kept after 30 epochs) and 133.9 MB for 784-100-10 (355 of 421); training
-ratio 0.995 (0.999 in the training loop as the app runs it); scrub p50 23.4 ms, p95 47.8 ms over 1,133 checkpoints
-of a 195,392-mini-batch run, beside 14.2 / 16.9 ms for the same window redrawing the live snapshot. The views' own
-work is the same for a move as for a frame of live training (8.7 vs 8.5 ms); what a move adds is Qt repainting
-every item of the graph, the weight images and the cost plot, all of which changed (the graph's first paint after
-new weights is 4-8 ms), and each view is painted twice (once by Qt between the frame's turns, once by its paint
-task; without the paint tasks a move took 4 ms less at p50 in alternating blocks). The bar is not met here.
+Measured here (2 shared cores, load 1.0; ``--data ../shared/data/mnist.npz``): recording 50.3 MB for
+784-16-16-10 (673 of 967 checkpoints kept after 30 epochs) and 50.3 MB for 784-100-10 (106 of 158); training ratio
+0.990 (1.02 in the training loop as the app runs it); scrub p50 9.2 ms, p95 12.2 ms over 646 checkpoints of a
+150,707-mini-batch run, beside 18.4 / 25.4 ms for the frames of live training. Of a move's 8.9 ms the views' own
+work is 2.7 ms; the rest is Qt painting what they changed, each view once (before: each view painted twice, the
+graph's lines clipped to many rectangles, the insight panel measuring behind its tab: 35-48 ms at p95). On a busy
+machine (load 3-7) the p95 is 20-70 ms: a move then waits for a core.
 """
 
 from __future__ import annotations
