@@ -75,7 +75,7 @@ def make_plot():
         view.show_snapshot(Snapshot(config=TrainConfig(), sizes=(784, 16, 16, 10), params=np.zeros(1, np.float32),
                                     step=step, epoch=0, epoch_progress=0.0, samples_seen=int(samples[-1]),
                                     train_size=60000, cost_samples=samples, costs=costs, test_accuracy=(),
-                                    quick_accuracy=(), learning_rate=3.0, batch_size=10))
+                                    quick_accuracy=(), learning_rate=3.0))
 
     return app, view, show
 

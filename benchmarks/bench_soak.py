@@ -44,6 +44,7 @@ def headless(path: str, first: float, last: float) -> dict:
 def app(path: str, first: float, last: float) -> dict:
     """The window training at full speed: both processes' memory at ``first`` and ``last`` seconds."""
     qt, window = open_window(path)
+    window.controls.speed_slider.setValue(window.controls.speed_slider.maximum())  # full speed, not the default pace
     window.toggle_training()
     t0, readings = time.perf_counter(), {}
     child = window.worker.process.pid

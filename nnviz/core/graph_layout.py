@@ -232,6 +232,19 @@ def neuron_name(sizes: tuple[int, ...], layer: int, index: int) -> str:
     return f"output neuron {index}" if layer == len(sizes) - 1 else f"hidden layer {layer}, neuron {index}"
 
 
+def neuron_description(network, weighted_sums, activations, layer: int, index: int) -> str:
+    """Hover text for a neuron: its activation, and (past the input) its bias and weighted sum (HTML);
+    ``weighted_sums[l - 1]`` is layer l's ``(1, n_l)``, ``activations[l]`` its ``(n_l,)``."""
+    if layer == 0:
+        r, c = divmod(index, INPUT_SIDE)
+        return f"<b>input pixel ({r}, {c})</b><br>activation {activations[0][index]:.3f}"
+    z = weighted_sums[layer - 1][0][index]
+    name = "output neuron <b>" + str(index) + "</b>" if layer == len(network.sizes) - 1 else \
+        f"hidden layer {layer}, neuron <b>{index}</b>"
+    return (f"{name}<br>activation a = {activations[layer][index]:.3f}<br>bias b = "
+            f"{network.biases[layer - 1][index]:+.3f}<br>weighted sum z = Σ w·a + b = {z:+.3f}")
+
+
 def edge_description(network, layer: int, j: int, k: int, steps: list[np.ndarray] | None = None) -> str:
     """Hover text for the edge of weight ``(layer, j, k)``: which weight, its value (and backpropagation's step
     for it, ``steps[layer - 1][j, k]``, when given), and what a click on it does (HTML)."""

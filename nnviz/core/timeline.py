@@ -46,9 +46,9 @@ def viewing_text(step: int, of_steps: int) -> str:
 
 
 class StoreMaker:
-    """Makes the window's recording store in a thread of its own: touching its 128 MiB takes most of a second on a
-    busy machine, which the window must not spend frozen. :attr:`done` once it is there (``store`` None if the
-    memory could not be had: the run then goes unrecorded)."""
+    """Makes the window's recording store in a thread of its own, so that the window never waits for the system to
+    reserve its budget (its memory then comes as checkpoints arrive). :attr:`done` once it is there (``store``
+    None if the memory could not be had: the run then goes unrecorded)."""
 
     def __init__(self, n_params: int):
         self.n_params = n_params

@@ -9,7 +9,9 @@ the fallback where a child process cannot be started: :func:`serve` drives it in
 Commands and events are the typed messages of :mod:`nnviz.core.protocol`. Snapshots go out at most ~30 a second
 and carry only the costs and the recording's checkpoints that are new since the previous one: the trainer records
 into an outbox (:class:`~nnviz.core.recording.Recording` with ``outbox=True``, made anew for every run) that each
-publish empties, and the window keeps the one store the timeline reads.
+publish empties, and the window keeps the one store the timeline reads. A snapshot carries at most
+``BATCH_BYTES`` of checkpoints: at full speed the dense start records hundreds within 1/30 s, and shipped at once
+they were a copy in the outbox, one in the event and one in its pickle in each process (~50 MB at the peak).
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ from .training import Trainer, TrainingDiverged
 PUBLISH_INTERVAL = 1 / 30  # seconds between snapshots at most
 CHUNK = 64  # steps between looks at the clock and the mailbox at full speed
 TRAIN_SAMPLE = 1000  # training images handed to the window (the backprop view's examples)
+BATCH_BYTES = 2 << 20  # checkpoints' bytes one snapshot carries at most (training waits to publish the rest)
 
 
 class TrainingLoop:
@@ -53,6 +56,7 @@ class TrainingLoop:
         self.network = None
         self.resume: p.Resume | None = None
         self.outbox: Recording | None = None  #: the checkpoints recorded since the last publish
+        self.batch_rows = 1  #: checkpoints one snapshot carries at most (``BATCH_BYTES`` of them)
         self.running = False
         self.speed: float | None = None
         self.step_requests = 0
@@ -193,10 +197,12 @@ class TrainingLoop:
         self.send_history = False
         # np.empty maps the outbox's pages without touching them: only the few rows in use between two
         # publishes ever become memory, so a new one per run costs nothing
+        n_params = self.trainer.network.params.size
         try:
-            self.outbox = Recording(self.trainer.network.params.size, outbox=True)
+            self.outbox = Recording(n_params, outbox=True)
         except ValueError:  # a network too large to record within the budget trains unrecorded
             self.outbox = None
+        self.batch_rows = max(1, BATCH_BYTES // (4 * n_params))
         if self.resume is not None:
             r = self.resume
             self.trainer.resume(Branch(self.trainer.network, r.step, r.samples_seen, r.epoch_progress,
@@ -239,7 +245,7 @@ class TrainingLoop:
             self.step_requests = 0  # no network, or a diverged one: nothing steps
         now = self.clock()
         if self.trainer is not None and (self.changed or (stepped and (
-                not self.running or now - self.last_publish >= PUBLISH_INTERVAL))):
+                not self.running or now - self.last_publish >= PUBLISH_INTERVAL or not self.checkpoint_room()))):
             self.publish()
             self.last_publish = now
 
@@ -248,10 +254,15 @@ class TrainingLoop:
         end = self.clock() + seconds
         ran = False
         while self.clock() < end and not interrupted():
-            if not self.steps(CHUNK):
-                break
+            room = self.checkpoint_room()  # a step records one checkpoint at most
+            if not room or not self.steps(min(CHUNK, room)):
+                break  # (a full batch of checkpoints is published before training goes on)
             ran = True
         return ran
+
+    def checkpoint_room(self) -> int:
+        """How many more checkpoints the next snapshot can carry (many when not recording)."""
+        return CHUNK if self.outbox is None else max(self.batch_rows - len(self.outbox), 0)
 
     def steps(self, n: int) -> bool:
         """Run ``n`` steps; on divergence pause and say so. False if training cannot go on."""

@@ -34,6 +34,13 @@ LABEL_EXPERIMENT_NOTE = ("<span style='font-size:8pt'>Orange: the same network o
                          "memorise them,<br>its cost stalls near 0.45 and its test accuracy near 10 %.</span>")
 
 
+def cached(item) -> None:
+    """Keep ``item``'s (and its children's) picture as pixels: the timeline's marker moves over the curves, and
+    the strips it uncovers are then copied from those pixels, not drawn again from every curve's points."""
+    for each in (item, *item.childItems()):
+        each.setCacheMode(pg.QtWidgets.QGraphicsItem.CacheMode.DeviceCoordinateCache)
+
+
 class CostView(pg.PlotWidget):
     """The cost of each mini-batch against epochs, with test accuracy (%) on the right-hand axis."""
 
@@ -89,8 +96,8 @@ class CostView(pg.PlotWidget):
         plot.vb.sigResized.connect(self._sync_boxes)
         self.acc_curve = pg.PlotDataItem(pen=pg.mkPen(theme.ACCURACY, width=2), symbol="o", symbolSize=7,
                                          symbolBrush=theme.ACCURACY, symbolPen=None)
-        self.quick_curve = pg.PlotDataItem(pen=None, symbol="t", symbolSize=5, symbolBrush=theme.ACCURACY_QUICK,
-                                           symbolPen=None)
+        # bare symbols: at full speed a quick estimate comes every frame, and only the new ones are added
+        self.quick_curve = pg.ScatterPlotItem(symbol="t", size=5, brush=theme.ACCURACY_QUICK, pen=None)
         self.acc_box.addItem(self.acc_curve)
         self.acc_box.addItem(self.quick_curve)
         reference_pen = pg.mkPen(theme.REFERENCE, width=1.5, style=Qt.PenStyle.DashLine)
@@ -109,11 +116,12 @@ class CostView(pg.PlotWidget):
         self.acc_box.addItem(self.comparison_acc)
         self._earlier_key = pg.PlotDataItem(pen=pg.mkPen(theme.COST_EARLIER, width=2))  # the legend's sample
         self.run, self.comparison = CostCurves(), CostCurves(with_band=False)
+        self._folded: Snapshot | None = None  # the live snapshot whose costs are folded in
         self.comparing = False
         self.earlier: list[pg.PlotCurveItem] = []  # dimmed curves of earlier runs
         self._earlier_points: list[dict[bool, tuple[np.ndarray, np.ndarray]]] = []  # theirs, per time axis
         self._accuracy: dict[pg.PlotDataItem, np.ndarray] = {}  # (k, 2) rows (epochs, %) of each accuracy item
-        self._accuracy_marks = (-1, -1)
+        self._accuracy_marks = [-1, -1]  # accuracy rows drawn: test, quick
         self._y_top = 0.0
         self._x_right = 0.0
         self.user_zoomed = False
@@ -128,6 +136,9 @@ class CostView(pg.PlotWidget):
         plot.addItem(self.marker, ignoreBounds=True)
         self._marker_epochs: float | None = None
         self.scene().sigMouseClicked.connect(self._on_click)
+        for item in (self.raw_curve, self.avg_curve, self.comparison_curve, self.acc_curve, self.quick_curve,
+                     self.comparison_acc, *(plot.getAxis(side) for side in ("bottom", "left", "right"))):
+            cached(item)
         self._apply_x_range()
 
     def _sync_boxes(self) -> None:
@@ -239,7 +250,7 @@ class CostView(pg.PlotWidget):
         x, y = points
         item.setData(self._time(x), self._cost_y(y))
 
-    def _draw_accuracy(self, item: pg.PlotDataItem, rows: np.ndarray) -> None:
+    def _draw_accuracy(self, item: pg.PlotDataItem | pg.ScatterPlotItem, rows: np.ndarray) -> None:
         self._accuracy[item] = rows
         item.setData(self._time(rows[:, 0]), rows[:, 1])
 
@@ -267,8 +278,9 @@ class CostView(pg.PlotWidget):
         if keep_previous and self.run.count:
             self._add_earlier({log: self.run.average_points(log) for log in (False, True)})
         self.run.clear()
+        self._folded = None  # the snapshot folded in last (its costs are the run's now)
         self.user_zoomed = False
-        self._accuracy_marks = (-1, -1)
+        self._accuracy_marks = [-1, -1]
         for item in (self.acc_curve, self.quick_curve):
             self._draw_accuracy(item, np.empty((0, 2)))
         self._draw_run()
@@ -278,6 +290,7 @@ class CostView(pg.PlotWidget):
         """One more dimmed curve of an earlier run (its points for each time axis); the oldest go beyond a few."""
         ghost = pg.PlotCurveItem(pen=pg.mkPen(theme.COST_EARLIER, width=1.5), skipFiniteCheck=True)
         ghost.setZValue(-10)
+        cached(ghost)
         self.getPlotItem().addItem(ghost)
         self.earlier.append(ghost)
         self._earlier_points.append(points)
@@ -336,6 +349,8 @@ class CostView(pg.PlotWidget):
         """Append the mini-batches that are new in ``snap`` (the live run) and redraw the accuracy points; mark the
         moment the other views show at ``moment`` epochs (None: they are live)."""
         self.show_marker(moment)
+        if snap is self._folded:  # the same live snapshot (the cursor moved): nothing new to fold in
+            return
         new = self._new_costs(snap, self.run)
         if new is None:  # a different run: start over
             self.start_new_run(keep_previous=False)
@@ -344,12 +359,21 @@ class CostView(pg.PlotWidget):
             self.run.extend(*new)
             self._draw_run()
             self._follow()
-        marks = (len(snap.test_accuracy), len(snap.quick_accuracy))
-        if marks != self._accuracy_marks:  # accuracy changes a few times an epoch, not every frame
-            self._accuracy_marks = marks
-            for item, rows in ((self.acc_curve, snap.test_accuracy), (self.quick_curve, snap.quick_accuracy)):
-                acc = self._accuracy_rows(rows)
-                self._draw_accuracy(item, np.column_stack([acc[:, 0] / snap.train_size, 100 * acc[:, 1]]))
+        accuracy = ((self.acc_curve, snap.test_accuracy), (self.quick_curve, snap.quick_accuracy))
+        for k, (item, rows) in enumerate(accuracy):
+            if len(rows) == self._accuracy_marks[k]:
+                continue  # accuracy is measured a few times an epoch, not every frame
+            drawn, self._accuracy_marks[k] = self._accuracy_marks[k], len(rows)
+            acc = self._accuracy_rows(rows)
+            acc = np.column_stack([acc[:, 0] / snap.train_size, 100 * acc[:, 1]])
+            before = self._accuracy.get(item)
+            if item is self.quick_curve and before is not None and 0 < drawn == len(before) < len(acc) and \
+                    np.array_equal(acc[:drawn], before):  # only new estimates: add them, not all again
+                self._accuracy[item] = acc
+                item.addPoints(x=self._time(acc[drawn:, 0]), y=acc[drawn:, 1])
+            else:
+                self._draw_accuracy(item, acc)
+        self._folded = snap
 
     def start_comparison(self, label: str) -> None:
         """Begin drawing a second run (moving average and test accuracy) beside the main one."""

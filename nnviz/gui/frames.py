@@ -2,9 +2,12 @@
 
 A timer ticks ~30 times a second. When the shown snapshot changed (or the input did, for the views that draw it),
 the next frame's tasks are queued and run one per turn of the event loop, so input and timers get a turn between
-them; snapshots that arrived meanwhile are simply skipped (only the newest is drawn). The frame rate adapts to
-what drawing costs: the next frame waits at least about three times as long as the last one took, so drawing takes
-at most a third of the GUI thread. A task that fails is logged once and skipped; the other views go on.
+them; snapshots that arrived meanwhile are simply skipped (only the newest is drawn). A task only updates its
+view's items; Qt paints what changed in the turn after it, once (a task that also repainted its view had it
+painted twice: once by the task, once by Qt for the items it had changed). The frame ends one turn after its last
+task, when Qt has painted that one too: ``frame_drawn`` says the whole frame is on screen. The frame rate adapts
+to what drawing costs: the next frame waits at least about three times as long as the last one took, so drawing
+takes at most a third of the GUI thread. A task that fails is logged once and skipped; the other views go on.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import numpy as np
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
 FRAME_MS = 33  # ~30 frames a second at most
@@ -21,6 +25,15 @@ MAX_FRAME_MS = 250  # ...and never fewer than 4
 SNAPSHOT, INPUT = "snapshot", "input"  # what changed: the shown moment, or only the drawing / a view's options
 LIVE = "live"  # the live run moved on while the views show a recorded moment (the cost plot, the timeline follow)
 log = logging.getLogger(__name__)
+
+
+def keep(buffer: np.ndarray | None, values: np.ndarray) -> np.ndarray:
+    """``values`` copied into ``buffer`` (a new array only when the shape differs): what a view last drew, to
+    compare the next frame's with (a frame that changes nothing a view shows then leaves the view alone)."""
+    if buffer is None or buffer.shape != values.shape or buffer.dtype != values.dtype:
+        return values.copy()
+    np.copyto(buffer, values)
+    return buffer
 
 
 @dataclass(frozen=True)
@@ -35,14 +48,17 @@ class Task:
 class FrameScheduler(QObject):
     """Runs the views' tasks for each frame in which something changed."""
 
-    frame_drawn = Signal(float)  #: seconds the whole frame's tasks took
+    frame_drawn = Signal(float)  #: seconds the whole frame took, from its first task to Qt having painted its last
 
     def __init__(self, parent=None):
         super().__init__(parent)
         self.tasks: list[Task] = []
         self._queue: list[Task] = []
         self._pending: set[str] = set()
-        self._spent = 0.0
+        self._spent = 0.0  # the frame's tasks so far
+        self._started = 0.0  # when the frame's first task started
+        self._painting = False  # the last task has run: this turn Qt paints what it changed
+        self.last_work = 0.0  #: seconds the last frame's tasks took (without Qt's painting)
         self._last_spent = self._last_end = 0.0  # the last whole frame: what it took, when it ended
         self._drawing = False  # a task is running
         self._failed: set[str] = set()
@@ -67,6 +83,7 @@ class FrameScheduler(QObject):
         self.timer.stop()
         self._turn.stop()
         self._queue.clear()
+        self._painting = False
 
     @Slot()
     def mark_snapshot(self) -> None:
@@ -89,7 +106,7 @@ class FrameScheduler(QObject):
         tick, unless a frame is being drawn or drawing would take more than a third of the time (then the timer
         draws it, as any other frame)."""
         self.mark_snapshot()
-        if not self._queue and time.perf_counter() - self._last_end >= 2 * self._last_spent:
+        if not self.busy and time.perf_counter() - self._last_end >= 2 * self._last_spent:
             self.tick()
 
     @Slot()
@@ -100,21 +117,25 @@ class FrameScheduler(QObject):
 
     @property
     def busy(self) -> bool:
-        """A frame is being drawn."""
-        return bool(self._queue)
+        """A frame is being drawn (or painted)."""
+        return bool(self._queue) or self._painting
 
     @Slot()
     def tick(self) -> None:
         """Queue the next frame's tasks if something changed and the previous frame is done."""
-        if self._queue or not self._pending:
+        if self.busy or not self._pending:
             return
         changed, self._pending = self._pending, set()  # cleared now: a change during the frame marks the next one
         self._queue = [t for t in self.tasks if t.on & changed]
-        self._spent = 0.0
+        self._spent, self._started = 0.0, time.perf_counter()
         self._next_task()
 
     @Slot()
     def _next_task(self) -> None:
+        if self._painting:  # the turn after the last task: Qt has painted it, the frame is on screen
+            self._painting = False
+            self._end_frame()
+            return
         if not self._queue:
             return
         task = self._queue.pop(0)
@@ -129,9 +150,12 @@ class FrameScheduler(QObject):
         finally:
             self._drawing = False
         self._spent += time.perf_counter() - t0
-        if self._queue:
-            self._turn.start()
-        else:
-            self.timer.setInterval(int(min(max(FRAME_MS, 3000 * self._spent), MAX_FRAME_MS)))
-            self._last_spent, self._last_end = self._spent, time.perf_counter()
-            self.frame_drawn.emit(self._spent)
+        self._painting = not self._queue
+        self._turn.start()
+
+    def _end_frame(self) -> None:
+        now = time.perf_counter()
+        spent = now - self._started  # the tasks, and Qt painting what they changed between them
+        self.timer.setInterval(int(min(max(FRAME_MS, 3000 * spent), MAX_FRAME_MS)))
+        self.last_work, self._last_spent, self._last_end = self._spent, spent, now
+        self.frame_drawn.emit(spent)

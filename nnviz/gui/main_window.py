@@ -110,19 +110,18 @@ class MainWindow(QMainWindow):
         self.inspector = NeuronInspector(self)  # the "Neuron" dock: a clicked neuron worked out
 
     def _add_frame_tasks(self) -> None:
-        """Each view's share of a frame, in drawing order: update, then paint in a turn of its own."""
+        """Each view's share of a frame, in drawing order (Qt paints each in the turn after its task)."""
         f, run = self.frames, self.run
         f.add("cost", lambda: self.cost_view.show_snapshot(run.latest, run.moment_epochs()), on=[SNAPSHOT, LIVE])
         f.add("status", lambda: self.status.show_snapshot(run.shown(), run.viewing()), on=[SNAPSHOT, LIVE])
         f.add("outputs", self.classify_input, on=[SNAPSHOT])
-        f.add("cost paint", lambda: self.cost_view.viewport().repaint(), on=[SNAPSHOT, LIVE])
         f.add("graph", self._show_graph)
-        f.add("graph paint", lambda: self.network_panel.isVisible() and self.network_view.viewport().repaint())
         f.add("weights", lambda: self.weights_dock.isVisible() and self.run.graph_network() and
               self.weights_panel.show_network(self.run.graph_network(), self.draw_panel.canvas.network_input()))
-        f.add("weights paint", lambda: self.weights_dock.isVisible() and self.weights_panel.view.viewport().repaint())
         f.add("analysis", self.analysis.show_shown)
-        f.add("insight", self.insight.show_shown, on=[SNAPSHOT])
+        # a dock in a tab behind another is "visible" (moved off screen): only one on screen measures the test set
+        f.add("insight", lambda: self.insight.panel.visibleRegion().isEmpty() or self.insight.show_shown(),
+              on=[SNAPSHOT])
         f.add("inspector", self.inspector.show_shown)
 
     def _wire(self) -> None:

@@ -1,9 +1,10 @@
 """Qt view of the network itself: neurons shaded by activation, edges coloured by the sign of their weight.
 
-Everything is a handful of large pyqtgraph items: all neurons in one scatter item, all edges bucketed by sign and
-strength into ``2 × STRENGTHS`` curve items drawn with ``connect='pairs'`` (or, with every input edge shown, one
-incrementally repainted picture). Where things sit and which edges are drawn is decided in
-:mod:`nnviz.core.graph_layout`, once per architecture; a frame only recomputes activations, buckets and colours.
+Everything is a handful of large pyqtgraph items: all neurons in one dots item, all edges bucketed by sign and
+strength into one line item (or, with every input edge shown, one incrementally repainted picture). Where things
+sit and which edges are drawn is decided in :mod:`nnviz.core.graph_layout`, once per architecture; a frame only
+recomputes activations, buckets and colours, and touches only the items whose picture changed (a stroke redraws
+no edge; a moment of the run with the same input redraws no input image), so the scene has little to repaint.
 """
 
 from __future__ import annotations
@@ -16,8 +17,11 @@ from ..core import graph_layout as gl
 from ..core.graph_layout import DEFAULT_INPUT_EDGES, INPUT_SIDE, STRENGTHS, NetworkLayout, activation_shade, upright
 from ..core.network import Network
 from . import theme
-from .edge_raster import EdgeRaster
+from .edge_raster import EdgeLines, EdgeRaster
+from .fast_image import FastImageItem
+from .frames import keep
 from .network_legend import GraphLegend
+from .neuron_dots import NeuronDots
 
 __all__ = ["DEFAULT_INPUT_EDGES", "NetworkView", "STRENGTHS"]
 
@@ -43,6 +47,9 @@ class NetworkView(pg.PlotWidget):
         self.vb = plot.vb
         self.vb.setAspectLocked(True)
         self.vb.setMouseEnabled(False, False)
+        # One rectangle around what changed, not the exact region: a frame changes edges all over the graph, and
+        # clipped to a region of several rectangles Qt draws every line through its slow clipping (7 ms, not 3)
+        self.setViewportUpdateMode(pg.QtWidgets.QGraphicsView.ViewportUpdateMode.BoundingRectViewportUpdate)
         self.setToolTip("")
         self.palette_name = "standard"
         self.input_edges_per_neuron = DEFAULT_INPUT_EDGES  # K: strongest input edges per first-layer neuron
@@ -57,9 +64,10 @@ class NetworkView(pg.PlotWidget):
         self.edge_steps: list[np.ndarray] | None = None  # −∂C/∂w per layer while the backprop overlay is on
         self.nudges: list[np.ndarray | None] | None = None
 
-        self.edge_items = [pg.PlotCurveItem(connect="pairs", skipFiniteCheck=True) for _ in range(2 * STRENGTHS)]
-        for item in self.edge_items:
-            plot.addItem(item)
+        self.edges = EdgeLines()  # the edges drawn (unless every input edge is: then the raster)
+        plot.addItem(self.edges)
+        self._edges_drawn = None  # what the edges show: (K, params, backprop steps, raster) as last drawn
+        self._input_drawn = np.full(784, np.nan, np.float32)  # the input image as last drawn
         self.raster = EdgeRaster(self.vb)
         self.raster.setZValue(-1)
         plot.addItem(self.raster, ignoreBounds=True)
@@ -71,19 +79,20 @@ class NetworkView(pg.PlotWidget):
         self.chosen_item = pg.PlotCurveItem(connect="pairs", skipFiniteCheck=True, pen=pg.mkPen(theme.CHOSEN, width=3))
         self.chosen_item.setZValue(10.5)
         plot.addItem(self.chosen_item)
-        self.input_image = pg.ImageItem(axisOrder="row-major")
+        self.input_image = FastImageItem(axisOrder="row-major")
         self.input_image.setZValue(10)
+        # kept as pixels: drawn through the view's y-flipping transform, Qt's slow path took 1.5 ms a frame
+        self.input_image.setCacheMode(pg.QtWidgets.QGraphicsItem.CacheMode.DeviceCoordinateCache)
         plot.addItem(self.input_image)
-        self.neurons = pg.ScatterPlotItem(pxMode=True, pen=pg.mkPen("#8a93a3", width=1))
-        self._greys = [pg.mkBrush(int(255 * i / GREY_LEVELS), int(255 * i / GREY_LEVELS), int(255 * i / GREY_LEVELS))
-                       for i in range(GREY_LEVELS + 1)]
+        greys = [pg.mkBrush(int(255 * i / GREY_LEVELS), int(255 * i / GREY_LEVELS), int(255 * i / GREY_LEVELS))
+                 for i in range(GREY_LEVELS + 1)]
+        self.neurons = NeuronDots(pg.mkPen("#8a93a3", width=1), greys)  # every neuron, in one of 33 greys
         self._neuron_size_drawn = None
-        self._levels_drawn = np.empty(0, np.intp)
         self.neurons.setZValue(10)
-        plot.addItem(self.neurons)
-        self.marks = pg.ScatterPlotItem(pxMode=True, brush=None, pen=pg.mkPen(theme.ACCURACY, width=3))
+        plot.addItem(self.neurons, ignoreBounds=True)
+        self.marks = NeuronDots(pg.mkPen(theme.ACCURACY, width=3), [None])  # a ring round the top output
         self.marks.setZValue(11)
-        plot.addItem(self.marks)
+        plot.addItem(self.marks, ignoreBounds=True)
         self.labels: list[pg.TextItem] = []
         self.hover_text = pg.TextItem(color=theme.TEXT, anchor=(0, 1), fill=pg.mkBrush(theme.on_background(230)))
         self.hover_text.setZValue(20)
@@ -132,27 +141,31 @@ class NetworkView(pg.PlotWidget):
         # one-pixel lines several times faster than translucent ones, and the strongest are drawn last, on top.
         colours = theme.PALETTES[self.palette_name]
         bg = np.array(theme.PLOT_BACKGROUND_RGB, float)
+        pens = []
         for sign, key in enumerate(("positive", "negative")):
             c = np.array(colours[key], float)
             for s in range(STRENGTHS):
                 mix = 0.12 + 0.88 * ((s + 1) / STRENGTHS) ** 1.6
-                rgb = tuple(int(v) for v in bg + (c - bg) * mix)
-                item = self.edge_items[sign * STRENGTHS + s]
-                item.setPen(pg.mkPen(rgb, width=1.0))
-                item.setZValue(s * 0.1)
+                pens.append(pg.mkPen(tuple(int(v) for v in bg + (c - bg) * mix), width=1.0))
             self.highlight_items[sign].setPen(pg.mkPen(colours[key], width=2.5))  # a selected neuron's edges
-        self._raster_pens = [item.opts["pen"] for item in self.edge_items]
+        self._raster_pens = pens
+        self.edges.set_pens(pens)
         self.raster.invalidate()
+        self._edges_drawn = None
 
     def set_input_edges(self, k: int) -> None:
         """Draw the strongest ``k`` input edges per first-layer neuron (784 = all)."""
         self.input_edges_per_neuron = int(max(1, min(k, 784)))
+        self._edges_drawn = None
         self._draw_edges()
 
     def set_architecture(self, sizes: tuple[int, ...]) -> None:
         """Lay out a network of these sizes (called when the architecture changes)."""
         self.layout = NetworkLayout(sizes)
-        self._neuron_size_drawn = None
+        self._neuron_size_drawn = self._edges_drawn = None
+        everything = np.concatenate([self.layout.all_start, self.layout.all_end])
+        (x0, y0), (x1, y1) = everything.min(axis=0), everything.max(axis=0)
+        self.edges.set_bounds(QRectF(x0, y0, x1 - x0, y1 - y0))
         plot = self.getPlotItem()
         for t in self.labels:
             plot.removeItem(t)
@@ -202,22 +215,20 @@ class NetworkView(pg.PlotWidget):
 
     def _draw_neurons(self) -> None:
         net, acts = self.network, self.activations()
-        self.input_image.setImage(upright(self.input.reshape(INPUT_SIDE, INPUT_SIDE)), levels=(0.0, 1.0),
-                                  autoLevels=False, rect=INPUT_RECT)
+        if not np.array_equal(self.input, self._input_drawn):  # a moment of the run shows the same drawing
+            self._input_drawn = keep(self._input_drawn, self.input)
+            self.input_image.setImage(upright(self.input.reshape(INPUT_SIDE, INPUT_SIDE)), levels=(0.0, 1.0),
+                                      autoLevels=False, rect=INPUT_RECT)
         shades = np.concatenate([activation_shade(acts[l], net.activation_for(l).name) for l in range(1, len(acts))])
-        # 33 shared grey brushes: the scatter item renders each distinct brush once, then reuses it
+        # 33 greys: each is drawn once per size, and a paused network's frames change no fill (nothing repaints)
         levels = np.rint(np.clip(shades, 0, 1) * GREY_LEVELS).astype(np.intp)
-        size = self._neuron_size()
+        size, pixel = self._neuron_size(), self.vb.viewPixelSize()
+        self.neurons.show_dots(self.layout.neuron_xy, levels, size, pixel)
         if self._neuron_size_drawn != (size, len(levels)):
-            self.neurons.setData(pos=self.layout.neuron_xy, brush=[self._greys[i] for i in levels], size=size)
             self._neuron_size_drawn = (size, len(levels))
             self._fit_labels(size)
-        elif not np.array_equal(levels, self._levels_drawn):  # a paused network's frames change no fill
-            self.neurons.setBrush([self._greys[i] for i in levels])
-        self._levels_drawn = levels
-        out = acts[-1]
-        top = int(np.argmax(out))
-        self.marks.setData(pos=self.layout.columns[-1][top : top + 1], size=size + 8)
+        top = int(np.argmax(acts[-1]))
+        self.marks.show_dots(self.layout.columns[-1][top : top + 1], [0], size + 8, pixel)
 
     def _on_resized(self, _vb=None) -> None:
         # neurons and labels are sized in pixels: a resized graph redraws them (also while paused, when no frame comes)
@@ -257,10 +268,18 @@ class NetworkView(pg.PlotWidget):
     def _draw_edges(self) -> None:
         if self.network is None:
             return
-        starts, ends, keys = [], [], []
         # Every input edge shown: all edges as one incrementally repainted picture (see EdgeRaster).
         use_raster = (self.input_edges_per_neuron >= self.network.sizes[0]
                       and len(self.layout.all_start) > RASTER_EDGES)
+        # The edges show the weights (or the overlay's steps): a stroke, or a frame of a paused network, changes
+        # neither, and redraws none (comparing the parameters costs microseconds; redrawing, milliseconds).
+        drawn = self._edges_drawn
+        if (drawn is not None and drawn[0] == (self.input_edges_per_neuron, use_raster, self.vb.viewRect())
+                and drawn[2] is self.edge_steps and np.array_equal(drawn[1], self.network.params)):
+            return
+        kept = keep(drawn[1] if drawn is not None else None, self.network.params)
+        self._edges_drawn = ((self.input_edges_per_neuron, use_raster, self.vb.viewRect()), kept, self.edge_steps)
+        starts, ends, keys = [], [], []
         for layer in range(1, len(self.network.sizes)):
             idx, w = self.edge_weights(layer)
             keys.append(gl.strength_buckets(w))
@@ -269,19 +288,12 @@ class NetworkView(pg.PlotWidget):
                 ends.append(self.layout.edge_end[layer - 1][idx])
         key = np.concatenate(keys)
         self.raster.setVisible(use_raster)
+        self.edges.setVisible(not use_raster)
         if use_raster:  # every edge, in the layout's fixed order: the coordinates never change
             self.raster.show_edges(self.layout.all_start, self.layout.all_end, key, self._raster_pens)
-            for item in self.edge_items:
-                item.setData([], [])
             return
         self.raster.invalidate()
-        start, end = np.concatenate(starts), np.concatenate(ends)
-        order = np.argsort(key, kind="stable")
-        bounds = np.concatenate([[0], np.cumsum(np.bincount(key, minlength=2 * STRENGTHS))])
-        for b, item in enumerate(self.edge_items):
-            sel = order[bounds[b] : bounds[b + 1]]
-            pts = gl.pairs(start[sel], end[sel])
-            item.setData(pts[:, 0], pts[:, 1], connect="pairs")
+        self.edges.show_edges(np.concatenate(starts), np.concatenate(ends), key)
 
     # --- backpropagation overlay ----------------------------------------------------------------------------
     def set_backprop(self, steps: list[np.ndarray] | None, nudges: list[np.ndarray | None] | None) -> None:
@@ -292,6 +304,8 @@ class NetworkView(pg.PlotWidget):
 
     def _draw_nudges(self) -> None:
         if self.nudges is None or self.layout is None:
+            if all(item.xData is None or not len(item.xData) for item in self.nudge_items):
+                return  # none shown, none to show: the scene has nothing to repaint
             bars = (np.empty((0, 2)), np.empty((0, 2)))
         else:
             bars = gl.nudge_bars(self.layout, self.nudges)
@@ -307,11 +321,12 @@ class NetworkView(pg.PlotWidget):
 
     def _draw_highlight(self) -> None:
         dim = self.selected is not None
-        for item in (*self.edge_items, self.raster):
-            item.setOpacity(0.12 if dim else 1.0)
+        for item in (self.edges, self.raster):
+            item.setOpacity(0.12 if dim else 1.0)  # (Qt repaints nothing when the opacity stays)
         if not dim or self.network is None:
             for item in self.highlight_items:
-                item.setData([], [])
+                if item.xData is not None and len(item.xData):  # only a selection to clear repaints
+                    item.setData([], [])
             return
         start, end, w = gl.neuron_edges(self.layout, self.network.weights, *self.selected, self.input_edges_per_neuron)
         for item, sel in zip(self.highlight_items, (w >= 0, w < 0)):
@@ -341,15 +356,7 @@ class NetworkView(pg.PlotWidget):
 
     def describe(self, layer: int, index: int) -> str:
         """Hover text for a neuron: activation, bias and weighted sum (HTML)."""
-        acts = self.activations()
-        if layer == 0:
-            r, c = divmod(index, INPUT_SIDE)
-            return f"<b>input pixel ({r}, {c})</b><br>activation {acts[0][index]:.3f}"
-        z = self.forward.weighted_sums[layer - 1][0][index]
-        name = "output neuron <b>" + str(index) + "</b>" if layer == len(self.network.sizes) - 1 else \
-            f"hidden layer {layer}, neuron <b>{index}</b>"
-        return (f"{name}<br>activation a = {acts[layer][index]:.3f}<br>bias b = "
-                f"{self.network.biases[layer - 1][index]:+.3f}<br>weighted sum z = Σ w·a + b = {z:+.3f}")
+        return gl.neuron_description(self.network, self.forward.weighted_sums, self.activations(), layer, index)
 
     def _show_hover(self, layer: int, index: int) -> None:
         thumbnail = layer == 1 and self.network.sizes[0] == INPUT_SIDE * INPUT_SIDE

@@ -65,6 +65,8 @@ class TimelineBar(QWidget):
         for widget in (self.live_button, self.branch_button):
             row.addWidget(widget)
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+        # opaque: a moved handle repaints the bar alone, not the whole dock behind it (its frame and title)
+        self.setAutoFillBackground(True)
         self.slider.valueChanged.connect(self._slid)
         self.play_button.toggled.connect(self._play_toggled)
         self.pace.currentIndexChanged.connect(lambda i: self.pace_changed.emit(int(self.pace.itemData(i))))

@@ -23,6 +23,8 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel, QSizePolicy, QWidget
 
 from ..core.network import Network
 from . import theme
+from .fast_image import FastImageItem
+from .frames import keep
 from .theme import nice_limit
 from .widgets import controls_above
 
@@ -74,7 +76,7 @@ class WeightsView(pg.GraphicsLayoutWidget):
         self.setBackground(theme.PLOT_BACKGROUND)
         self.title = self.addLabel("", row=0, col=0, colspan=2, color=theme.TEXT)
         self.vb = self.addViewBox(row=1, col=0, lockAspect=True, enableMouse=False, enableMenu=False, invertY=True)
-        self.image = pg.ImageItem(axisOrder="row-major")
+        self.image = FastImageItem(axisOrder="row-major")
         self.vb.addItem(self.image)
         self.palette_name = "standard"
         # no right-click colour-map menu: the palette is the View menu's (standard or colour-blind safe)
@@ -107,6 +109,9 @@ class WeightsView(pg.GraphicsLayoutWidget):
         self._framed = None
         self._title = ""
         self._bar_limit = None
+        self._drawn = None  # (layer, × input, own scales, size) the mosaic was last made for
+        self._params_drawn: np.ndarray | None = None  # ...and the weights and input it showed
+        self._input_drawn: np.ndarray | None = None
         self.scene().sigMouseMoved.connect(self._on_mouse_moved)
         self.scene().sigMouseClicked.connect(self._on_mouse_clicked)
         self.setToolTip("")
@@ -200,9 +205,22 @@ class WeightsView(pg.GraphicsLayoutWidget):
     def _strip_rows(self) -> int:
         return 0 if self.layer == 1 else 2
 
+    def _unchanged(self) -> bool:
+        """The mosaic would be what is shown (a stroke without × input, a paused network's frame): remember what
+        is drawn now, and say whether it was already."""
+        net, state = self.network, (self.layer, self.times_input, self.per_unit, self.width(), self.height())
+        same = (state == self._drawn and self._params_drawn is not None
+                and self._params_drawn.shape == net.params.shape and np.array_equal(self._params_drawn, net.params)
+                and (not self.times_input or np.array_equal(self._input_drawn, self.input)))
+        if not same:
+            self._drawn = state
+            self._params_drawn = keep(self._params_drawn, net.params)
+            self._input_drawn = keep(self._input_drawn, self.input)
+        return same
+
     def _redraw(self) -> None:
         net = self.network
-        if net is None or len(net.sizes) < 3:
+        if net is None or len(net.sizes) < 3 or self._unchanged():
             return
         tiles = self.tiles()
         n = len(tiles)

@@ -81,10 +81,12 @@ def test_slow_motion_is_paced_by_the_clock(small):
 
 def test_full_speed_trains_in_chunks_and_publishes_at_most_30_times_a_second(small):
     """Full speed: each turn trains for one publish interval of the clock, in chunks of CHUNK steps; snapshots
-    come at most once per interval."""
+    come at most once per interval (past the dense start of the recording: see the next test)."""
     clock = Clock(tick=PUBLISH_INTERVAL / 3)  # three looks at the clock per interval
     loop, sent = make_loop(small, clock)
     loop.work()
+    loop.trainer.record_into(None)  # no checkpoint every mini-batch: nothing makes a snapshot come sooner
+    loop.outbox = None
     loop.handle(p.SetRunning(True))
     n = len(published(sent))
     for _ in range(4):
@@ -92,6 +94,23 @@ def test_full_speed_trains_in_chunks_and_publishes_at_most_30_times_a_second(sma
     assert loop.trainer.step_count % CHUNK == 0 and loop.trainer.step_count >= 4 * CHUNK
     times = [e.state.step for e in published(sent)[n:]]
     assert 1 <= len(times) <= 5
+
+
+def test_checkpoints_go_in_bounded_batches_none_lost(small):
+    """At full speed the dense start records a checkpoint every mini-batch: each snapshot carries at most
+    ``batch_rows`` of them (training waits for the rest to be published first), and together they are every
+    checkpoint in order, so the outbox never holds more than one batch."""
+    loop, sent = make_loop(small, Clock(tick=PUBLISH_INTERVAL / 3))
+    loop.batch_rows = 25
+    loop.handle(p.SetRunning(True))
+    for _ in range(30):
+        loop.work()
+        assert len(loop.outbox) <= loop.batch_rows
+    batches = [e.checkpoints for e in published(sent) if e.checkpoints is not None]
+    assert max(len(b) for b in batches) == 25
+    ordinals = np.concatenate([b.ordinals for b in batches])
+    np.testing.assert_array_equal(ordinals, np.arange(len(ordinals)))
+    assert loop.trainer.step_count > 300 and len(ordinals) > 300  # past the dense start, nothing held back
 
 
 def test_pause_publishes_the_final_state_at_once(small):

@@ -190,7 +190,8 @@ def test_a_new_architecture_clears_the_choice(window, qtbot):
     w.controls.layers_edit.setText("30")
     qtbot.mouseClick(w.controls.reset_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: w.latest.sizes == (784, 30, 10), timeout=10_000)
-    qtbot.waitUntil(lambda: w.network_view.layout.sizes == (784, 30, 10), timeout=5_000)
+    qtbot.waitUntil(lambda: getattr(w.network_view.layout, "sizes", None) == (784, 30, 10), timeout=5_000)  # no graph
+    # is laid out before its first frame, which a loaded machine may not have reached yet
     qtbot.waitUntil(lambda: w.inspector.chosen is None and w.inspector.panel.reading is None, timeout=5_000)
     assert w.network_view.selected is None and "Click a neuron" in w.inspector.panel.title.text()
     settle(w, qtbot)  # the weight images too have the new layer before the click selects one of its 30 units

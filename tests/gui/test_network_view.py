@@ -30,21 +30,22 @@ def segments(item):
 
 
 def drawn_edges(view):
-    """Edges on screen: the curve items' line segments, or the repainted picture's edges when it is shown."""
+    """Edges on screen: the line item's segments, or the repainted picture's edges when it is shown."""
     if view.raster.isVisible():
         return len(view.raster.keys)
-    return sum(segments(item) for item in view.edge_items)
+    return int(view.edges.counts.sum())
 
 
 def test_edge_colours_follow_weight_signs(view):
     """Every drawn edge is in a positive colour iff its weight is positive; all 784 inputs drawn at K=784 (those as
-    the incrementally painted picture, whose bucket keys are checked; the rest as curve items)."""
+    the incrementally painted picture, whose bucket keys are checked; the rest as the line item's segments)."""
     net = hand_set_network()
     view.set_input_edges(784)
     view.show_network(net, np.zeros(784, np.float32))
     raster_keys = view.raster.keys if view.raster.isVisible() else np.empty(0, int)
-    positive = sum(segments(i) for i in view.edge_items[:STRENGTHS]) + int((raster_keys < STRENGTHS).sum())
-    negative = sum(segments(i) for i in view.edge_items[STRENGTHS:]) + int((raster_keys >= STRENGTHS).sum())
+    lines = view.edges.counts if view.edges.isVisible() else np.zeros(2 * STRENGTHS, int)
+    positive = int(lines[:STRENGTHS].sum()) + int((raster_keys < STRENGTHS).sum())
+    negative = int(lines[STRENGTHS:].sum()) + int((raster_keys >= STRENGTHS).sum())
     weights = np.concatenate([w.ravel() for w in net.weights])
     assert positive == (weights > 0).sum() and negative == (weights < 0).sum()
     assert drawn_edges(view) == 784 * 3 + 3 * 2 + 2 * 10
@@ -95,8 +96,8 @@ def test_activations_shown_are_the_forward_pass(view):
     fp = net.forward(x[None])
     for shown, real in zip(view.activations(), fp.activations):
         np.testing.assert_allclose(shown, real[0], rtol=1e-6)
-    x_mark, y_mark = view.marks.getData()
-    assert (x_mark[0], y_mark[0]) == tuple(view.layout.columns[-1][int(np.argmax(fp.output))])
+    (x_mark, y_mark), = view.marks.positions
+    assert (x_mark, y_mark) == tuple(view.layout.columns[-1][int(np.argmax(fp.output))])
 
 
 def test_hover_text_is_right_for_a_known_neuron(view, qtbot):
@@ -130,10 +131,10 @@ def test_click_selects_highlights_and_clears(view, qtbot):
         qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=view.view_point(2, 1))
     assert sig.args == [2, 1]
     assert sum(segments(i) for i in view.highlight_items) == 3 + 10  # 3 in, 10 out
-    assert view.edge_items[0].opacity() < 0.5
+    assert view.edges.opacity() < 0.5
     with qtbot.waitSignal(view.neuron_selected, timeout=2000) as sig:
         qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=view.view_point(2, 1))
-    assert sig.args == [-1, -1] and view.edge_items[0].opacity() == 1.0
+    assert sig.args == [-1, -1] and view.edges.opacity() == 1.0
 
 
 def test_new_architecture_rebuilds_the_layout(view):
@@ -295,7 +296,7 @@ def test_neuron_fills_follow_each_new_input(view):
     for x in (inputs[0], inputs[1], inputs[1], inputs[0]):
         view.show_network(net, x)
         acts = np.concatenate([a[0] for a in net.forward(x[None]).activations[1:]])
-        greys = np.array([spot.brush().color().red() for spot in view.neurons.points()])
+        greys = np.array([view.neurons.fills[level].color().red() for level in view.neurons.levels])
         np.testing.assert_allclose(greys, acts * 255, atol=255 / 32 / 2 + 1)
 
 
