@@ -6,8 +6,9 @@ decided by itself before (which network reads the drawing, what is shown while M
 model replaces, whether a hand-made step is possible) is decided here, where it is unit-tested without Qt.
 
 The cursor says which moment the views show: ``LIVE`` (the newest snapshot), or one checkpoint of the run's
-recording — the one store of checkpoints the window keeps (made once per architecture: it is 128 MiB, touched
-when made), fed by the training loop's batches, cleared by a new run and truncated by a branch.
+recording — the one store of checkpoints the window keeps (made once per architecture; it takes its memory, at
+most the budget, as checkpoints arrive), fed by the training loop's batches, cleared by a new run and truncated by
+a branch.
 """
 
 from __future__ import annotations

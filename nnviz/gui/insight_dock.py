@@ -47,8 +47,8 @@ class InsightDock(QObject):
     def show_shown(self) -> None:
         """A frame task: hand the shown snapshot's network to the panel, if it is new and the panel can be seen."""
         snap = self._shown()
-        if snap is None or snap is self._drawn or not self.panel.isVisible():
-            return  # nothing new, or nobody looking (closed, or a tab behind another): picked up when it shows
+        if snap is None or snap is self._drawn or self.panel.visibleRegion().isEmpty():
+            return  # nothing new, or nobody looking (closed, or a tab behind another: that is 'visible', off screen): picked up when it shows
         self._drawn = snap
         self.panel.show_insight(snap.network())
 

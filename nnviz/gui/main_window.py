@@ -119,9 +119,7 @@ class MainWindow(QMainWindow):
         f.add("weights", lambda: self.weights_dock.isVisible() and self.run.graph_network() and
               self.weights_panel.show_network(self.run.graph_network(), self.draw_panel.canvas.network_input()))
         f.add("analysis", self.analysis.show_shown)
-        # a dock in a tab behind another is "visible" (moved off screen): only one on screen measures the test set
-        f.add("insight", lambda: self.insight.panel.visibleRegion().isEmpty() or self.insight.show_shown(),
-              on=[SNAPSHOT])
+        f.add("insight", self.insight.show_shown, on=[SNAPSHOT])
         f.add("inspector", self.inspector.show_shown)
 
     def _wire(self) -> None:
