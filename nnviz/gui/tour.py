@@ -32,8 +32,10 @@ TICK_MS = 200  # how often the frame follows moving docks and the tour looks at 
 #: which window events tick which task: (event name, its arguments, the output layer's index) → done?
 EVENT_NOTICES = {
     "neuron clicked": lambda e, args, top: e == "neuron" and args[0] >= 1,
-    "output neuron": lambda e, args, top: e in ("neuron", "inspected") and args[0] == top,
+    "output neuron": lambda e, args, top: e == "inspected" and args[0] == top,
     "neuron inspected": lambda e, args, top: e == "inspected" and args[0] >= 1,
+    # the inspector's z moved: another drawing under the neuron it shows, or another neuron
+    "z moved": lambda e, args, top: (e == "input" and args[0]) or (e == "inspected" and args[0] >= 1),
     "input changed": lambda e, args, top: e == "input",
     "weight image": lambda e, args, top: e == "unit" and args[1] >= 0,
     "target changed": lambda e, args, top: e == "target" and args[0] != DIGIT,
@@ -81,10 +83,8 @@ class Tour(QObject):
 
     # --- the steps -------------------------------------------------------------------------------------------
     def step(self, index: int | None = None) -> Step:
-        """Step ``index`` (the current one by default) as this window shows it (without the inspector, its
-        steps point at the graph instead)."""
-        s = STEPS[self.index if index is None else index]
-        return s if self._view("inspector") is not None else s.without()
+        """Step ``index`` (the current one by default)."""
+        return STEPS[self.index if index is None else index]
 
     @Slot()
     def start(self) -> None:
@@ -188,9 +188,8 @@ class Tour(QObject):
         if isinstance(dock, QDockWidget):
             dock.show()
             dock.raise_()
-        inspector = getattr(w, "inspector", None)
-        if setup.inspect is not None and inspector is not None:
-            inspector.inspect(*setup.inspect)
+        if setup.inspect is not None:
+            w.inspector.inspect(*setup.inspect)
 
     def _example_shown(self) -> bool:
         """The shipped example network is the live one, as it was shipped."""
@@ -241,7 +240,7 @@ class Tour(QObject):
         views = {"graph": w.network_panel, "draw": w.draw_dock, "bars": w.draw_panel.bars, "weights": w.weights_dock,
                  "cost": w.cost_dock, "training": w.controls_dock, "backprop": w.backprop_dock,
                  "landscape": w.analysis.landscape_dock, "insight": w.insight.dock,
-                 "inspector": getattr(w, "inspector_dock", None)}
+                 "inspector": w.inspector_dock}
         return views.get(name)
 
     def _holes(self) -> list[QRect]:
@@ -274,7 +273,7 @@ class Tour(QObject):
         queued = Qt.ConnectionType.QueuedConnection
         w.network_view.neuron_selected.connect(lambda layer, j: event("neuron", layer, j))
         w.weights_panel.view.unit_selected.connect(lambda layer, j: event("unit", layer, j))
-        w.draw_panel.input_changed.connect(lambda: event("input"))
+        w.draw_panel.input_changed.connect(lambda: event("input", w.inspector.chosen is not None))
         w.draw_panel.noise_batch_requested.connect(lambda _images: event("noise"))
         w.draw_panel.noise_button.clicked.connect(lambda: event("noise"))
         w.backprop_panel.target.valueChanged.connect(lambda digit: event("target", digit))
@@ -285,9 +284,7 @@ class Tour(QObject):
         w.training.batch_ready.connect(lambda *_: w.backprop_panel.source.currentIndex() == 2 and event("batch"),
                                        queued)
         w.files.opened.connect(self._on_opened)
-        inspector = getattr(w, "inspector", None)
-        if inspector is not None:
-            inspector.inspected.connect(lambda layer, j: event("inspected", layer, j))
+        w.inspector.inspected.connect(lambda layer, j: event("inspected", layer, j))
         self._connected = True
 
     def _event(self, name: str, *args) -> None:

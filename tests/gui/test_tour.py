@@ -285,47 +285,54 @@ def test_each_step_notices_its_task_done_with_real_events(window, qtbot):
                                       if a.text().startswith("Experiment")).trigger(),
         "noise": lambda: click(qtbot, w.draw_panel.noise_button),
     }
+    inspected = {"weighted-sum": (1, 5), "bias": (3, 7), "squishification": (1, 0)}  # what the inspector then shows
     assert set(tasks) == {s.key for s in STEPS}
     while tour.active:
         key = tour.step().key
         qtbot.wait(300)  # whatever the set-up set off has arrived: it must not count as the task
         assert key not in tour.done, f"{key} ticked before its task"
+        before = w.inspector.panel.reading
         tasks[key]()
         wait_noticed(qtbot, tour, timeout=30_000 if key in ("gradient-descent", "random-labels") else 10_000)
+        if key in inspected:  # the real inspector, in front, shows the neuron clicked (the squishification: a new z)
+            qtbot.waitUntil(lambda: w.inspector.panel.reading is not before, timeout=3_000)
+            reading = w.inspector.panel.reading
+            assert (reading.layer, reading.index) == inspected[key] and w.inspector_dock.geometry() in tour.veil.holes
+            assert key != "squishification" or reading.weighted_sum != pytest.approx(before.weighted_sum)
         click(qtbot, tour.card.next_button)
 
 
-def test_with_the_neuron_inspector_its_steps_point_at_it(make_window, qtbot):
-    """When the window has the neuron inspector (window.inspector_dock, window.inspector.inspect/inspected), the
-    weighted-sum step brings it to the front, shows a neuron in it, frames it and ticks when it inspects another."""
-    from PySide6.QtCore import QObject, Signal
-    from PySide6.QtWidgets import QDockWidget, QLabel
-
-    class Inspector(QObject):
-        inspected = Signal(int, int)
-
-        def __init__(self):
-            super().__init__()
-            self.shown = []
-
-        def inspect(self, layer, j):
-            self.shown.append((layer, j))
-            self.inspected.emit(layer, j)
-
+def test_the_inspector_steps_frame_the_neuron_dock_and_notice_what_it_inspects(make_window, qtbot):
+    """Without MNIST too: the weighted-sum, bias and squishification steps bring the real Neuron dock to the front
+    (over the Training tab the learner had in front), frame it, and the inspector shows the neuron the step set
+    up; that set-up is not the task; a real click on the graph is, noticed through what the inspector inspects
+    (the bias step: only an output neuron)."""
     w = make_window(None)
     qtbot.waitUntil(lambda: w.latest is not None, timeout=5_000)
-    w.inspector_dock = QDockWidget("Neuron inspector", w)
-    w.inspector_dock.setObjectName("dock-inspector")
-    w.inspector_dock.setWidget(QLabel("z = w·a + b"))
-    w.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, w.inspector_dock)
-    w.tabifyDockWidget(w.controls_dock, w.inspector_dock)
     w.controls_dock.raise_()
-    w.inspector = Inspector()
+    net, inspector = w.network_view, w.inspector
+    inspected = []
+    inspector.inspected.connect(lambda layer, j: inspected.append((layer, j)))
     tour = start_from_help(w, qtbot)
-    while tour.step().key != "weighted-sum":
-        click(qtbot, tour.card.next_button)
-    assert w.inspector.shown == [(1, 0)] and w.inspector_dock.isVisible()
-    assert "inspector" in visible_text(tour) and "weighted-sum" not in tour.done  # its own inspect() is not the task
-    qtbot.waitUntil(lambda: w.inspector_dock.geometry() in tour.veil.holes, timeout=2_000)
-    w.inspector.inspect(2, 4)
-    assert "weighted-sum" in tour.done
+
+    def click_neuron(layer, j):
+        qtbot.waitUntil(lambda: net.layout is not None and net.network is not None, timeout=5_000)
+        qtbot.mouseClick(net.viewport(), Qt.MouseButton.LeftButton, pos=net.view_point(layer, j))
+
+    for key, clicks in (("weighted-sum", [(1, 5)]), ("bias", [(1, 5), (3, 7)]), ("squishification", [(2, 4)])):
+        while tour.step().key != key:
+            click(qtbot, tour.card.next_button)
+        setup = tour.step().setup.inspect
+        qtbot.waitUntil(lambda: inspector.panel.reading is not None and (inspector.panel.reading.layer,
+                                                                         inspector.panel.reading.index) == setup,
+                        timeout=3_000)
+        assert "inspector" in visible_text(tour) and key not in tour.done, "its own set-up is not the task"
+        assert net.selected == setup
+        qtbot.waitUntil(lambda: w.inspector_dock.geometry() in tour.veil.holes, timeout=2_000)
+        assert not w.inspector_dock.visibleRegion().isEmpty() and w.controls_dock.visibleRegion().isEmpty()
+        for n, neuron in enumerate(clicks):  # the bias step waits for an output neuron (layer 3)
+            inspected.clear()
+            click_neuron(*neuron)
+            assert inspected == [neuron] and (key in tour.done) == (n == len(clicks) - 1), (key, neuron)
+            qtbot.waitUntil(lambda: (inspector.panel.reading.layer, inspector.panel.reading.index) == neuron,
+                            timeout=3_000)
