@@ -172,7 +172,7 @@ class Tour(QObject):
         if setup.network == "example" and not self._example_shown():
             w.files.open_example()
         elif setup.network == "fresh" and w.has_data and not self._fresh_kept(setup.fresh_until):
-            w._start_over(w.controls.use_preset("video"))
+            w.start_over(w.controls.use_preset("video"))
             w.cost_view.clear_earlier_runs()  # the curve of the run just left is no comparison here
             self._fresh = (True, True)
         if setup.speed is not None:

@@ -73,7 +73,7 @@ def put_back(w, s: WindowState, closing: bool = False) -> None:
     if load is not None:
         w.training.post(load)
     else:  # there was no network yet: start as the window does
-        w._start_over(s.config or w.run.config)
+        w.start_over(s.config or w.run.config)
     _put_back_settings(w, s)
     _put_back_backprop(w.backprop_panel, s.backprop)
     panel = w.draw_panel
