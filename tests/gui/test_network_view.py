@@ -170,7 +170,7 @@ def test_legend_sits_above_the_graph(window, qtbot):
     assert legend.isVisible() and legend.parent() is view.parent()
     assert legend.geometry().bottom() < view.geometry().top()
     assert legend.width() <= view.width() + 1 and legend.wordWrap()
-    assert "positive weight" in legend.text()
+    assert "positive weight" in legend.text() and "Neuron tab" in legend.text()  # where a click leads
     r = view.vb.viewRange()
     assert np.abs(view.layout.neuron_xy[:, 1]).max() < r[1][1]
     view.set_backprop([np.zeros_like(x) for x in view.network.weights], [None] * len(view.network.sizes))
