@@ -38,8 +38,8 @@ def key_html(palette: str, hidden_activation: str, backprop: bool, selected: str
                   "worked out in the Neuron tab; click it again to clear, or click two of its edges to see the cost "
                   "over those two weights")
     else:
-        lines += ("<br>hover a neuron or an edge for its numbers; click a neuron to follow its connections and work "
-                  "out its weighted sum in the Neuron tab, an edge to see the cost over its weight (Gradient descent)")
+        lines += ("<br>hover a neuron or an edge for its numbers; click a neuron for its connections and its "
+                  "weighted sum (Neuron tab), an edge for the cost over its weight (Gradient descent)")
     if chosen:
         lines += (f"<br><span style='color:{theme.CHOSEN}'>thick edges</span>: the weight{'s' if chosen > 1 else ''} "
                   "mapped in Gradient descent (a bias has no edge)")
