@@ -2,7 +2,8 @@
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QPointF, Qt
+from PySide6.QtCore import QEvent, QPointF, Qt
+from PySide6.QtWidgets import QApplication
 
 from nnviz.core.network import Network
 from nnviz.gui.network_view import STRENGTHS, NetworkView
@@ -119,6 +120,10 @@ def test_hover_text_is_right_for_a_known_neuron(view, qtbot):
     assert not box.intersects(thumb)
     shown_area = view.vb.mapRectToScene(view.vb.boundingRect())
     assert shown_area.contains(box) and shown_area.contains(thumb)
+    # the pointer leaves the graph straight from the neuron: the box goes, and the next frame does not bring it back
+    QApplication.sendEvent(view, QEvent(QEvent.Type.Leave))
+    view.show_network(net, x)
+    assert view.hovered is None and not view.hover_text.isVisible() and not view.hover_image.isVisible()
 
 
 def test_click_selects_highlights_and_clears(view, qtbot):
