@@ -153,7 +153,7 @@ class Tour(QObject):
         note = ""
         if not self.window.has_data:
             note = " ".join(t for t in (DATA_NOTE if s.needs_data else "", s.without_data) if t)
-        self.card.show_step(index + 1, len(STEPS), s.title, s.body(), s.task, note)
+        self.card.show_step(index + 1, len(STEPS), s.title, s.body(), s.task, note, s.done)
         if s.key in self.done:
             self.card.set_done(s.done)
         self._frame()
@@ -303,7 +303,6 @@ class Tour(QObject):
             return
         self.done.add(s.key)
         self.card.set_done(s.done)
-        self._frame()  # the card's height changed
         self.noticed.emit(s.key)
 
     @Slot(object, bool)

@@ -111,7 +111,7 @@ class TourCard(_Panel):
         self.note = _label(colour=theme.WARNING_TEXT, background=theme.WARNING_BACKGROUND)
         self.note.setMargin(4)
         self.task = _label()
-        self._task = ""
+        self._task = self._done = ""
         self.done = False  #: the task is ticked
         self.back_button = button("‹ Back", "The step before (Alt+B)")
         self.leave_button = button("Leave", "End the tour: your network, drawing and settings come back as you left "
@@ -128,17 +128,21 @@ class TourCard(_Panel):
         layout.setContentsMargins(12, 10, 12, 10)
         for widget in (self.counter, self.title, self.body, self.note, self.task):
             layout.addWidget(widget)
+        layout.addStretch(1)  # the room kept for the tick stays under the task, not between the sentences
         layout.addLayout(row)
         layout.addWidget(self.keys)
 
-    def show_step(self, number: int, count: int, title: str, body: str, task: str, note: str = "") -> None:
-        """Tell step ``number`` (from 1) of ``count``; ``note`` says what the missing data changes, if anything."""
+    def show_step(self, number: int, count: int, title: str, body: str, task: str, note: str = "",
+                  done: str = "") -> None:
+        """Tell step ``number`` (from 1) of ``count``; ``note`` says what the missing data changes, if anything;
+        the card keeps room for ``done``, what it will say once the task is done."""
         self.counter.setText(f"Guided tour · step {number} of {count}")
         self.title.setText(title)
         self.body.setText(body)
         self.note.setText(note)
         self.note.setVisible(bool(note))
         self._task = task
+        self._done = done
         self.set_done(None)
         self.back_button.setEnabled(number > 1)
         last = number == count
@@ -149,12 +153,16 @@ class TourCard(_Panel):
     def set_done(self, done: str | None) -> None:
         """Tick the task with ``done`` (what the step saw), or show it untried (None)."""
         self.done = done is not None
-        if done is None:
-            self.task.setText(f"<b>Try:</b> {self._task}")
-        else:
-            self.task.setText(f"<span style='color:{theme.TOUR_DONE}'><b>✓ Done:</b> {done}</span>"
-                              f"<br><span style='color:{theme.TOUR_MUTED}'>{self._task}</span>")
+        if done is not None:
+            self._done = done
+        ticked = (f"<span style='color:{theme.TOUR_DONE}'><b>✓ Done:</b> {self._done}</span>"
+                  f"<br><span style='color:{theme.TOUR_MUTED}'>{self._task}</span>")
+        # the card is as tall as it will be once ticked: it does not grow, and so does not move, as the learner
+        # does the task (a taller card no longer fitted beside the framed views and jumped across the window)
+        self.task.setText(ticked)
         self.fit()
+        if not self.done:
+            self.task.setText(f"<b>Try:</b> {self._task}")
 
 
 class TourOffer(_Panel):

@@ -336,3 +336,21 @@ def test_the_inspector_steps_frame_the_neuron_dock_and_notice_what_it_inspects(m
             assert inspected == [neuron] and (key in tour.done) == (n == len(clicks) - 1), (key, neuron)
             qtbot.waitUntil(lambda: (inspector.panel.reading.layer, inspector.panel.reading.index) == neuron,
                             timeout=3_000)
+
+
+def test_the_card_stays_put_when_its_task_is_ticked(make_window, qtbot):
+    """The card keeps room for its tick from the start: doing the task neither grows it nor moves it (the layers
+    step's card, grown by the tick, no longer fitted beside the canvas and jumped to the other side)."""
+    w = make_window(None)
+    qtbot.waitUntil(lambda: w.latest is not None, timeout=5_000)
+    tour = start_from_help(w, qtbot)
+    click(qtbot, tour.card.next_button)
+    assert tour.step().key == "layers"
+    qtbot.wait(2 * tour_module.TICK_MS)
+    before = tour.card.geometry()
+    draw_stroke(qtbot, w.draw_panel.canvas)
+    qtbot.waitUntil(lambda: "layers" in tour.done, timeout=3_000)
+    qtbot.wait(2 * tour_module.TICK_MS)
+    assert tour.card.geometry() == before and "Done" in tour.card.task.text()
+    assert tour.card.next_button.isVisible() and tour.card.task.geometry().bottom() < \
+        tour.card.next_button.geometry().top()
