@@ -64,8 +64,8 @@ STEPS: tuple[Step, ...] = (
     Step("neuron", "A neuron holds a number",
          "This tour walks through the explanation on this window, one idea at a time; Leave puts everything back as "
          "you had it. First the <b>neuron</b>: a thing that holds one number, its <b>activation</b>. Each circle in "
-         "the graph is a neuron, shaded by its activation: black is 0, white is fully on. The picture on the left "
-         "stands for 784 more, the input neurons: one per pixel of the 2 on the canvas, with that pixel's "
+         "the graph is a neuron, shaded by its activation: black is 0, the brighter the larger. The picture on the "
+         "left stands for 784 more, the input neurons: one per pixel of the 2 on the canvas, with that pixel's "
          "brightness as its activation.",
          "Hover a neuron to read its activation, then click one in a hidden layer.",
          "Its connections now stand out from the rest.",
@@ -90,11 +90,11 @@ STEPS: tuple[Step, ...] = (
          "A neuron takes every activation a of the layer before, multiplies it by the weight w of its connection and "
          "adds the products up: w₁a₁ + w₂a₂ + … + wₙaₙ. That total is its <b>weighted sum</b>. It is large when the "
          "pixels under its blue weights are lit and those under its red weights are dark. {where}",
-         "Click a neuron in the graph (or a weight image): the inspector writes out its weighted sum.",
-         "The inspector now shows that neuron's weighted sum.",
+         "Click another neuron in the graph (or a weight image): the Neuron tab writes out its weighted sum.",
+         "The Neuron tab now shows that neuron's weighted sum.",
          "neuron inspected", (_INSPECT, "graph"),
          Setup(network="example", two=True, dock=_INSPECT, inspect=(1, 0)),
-         where="The inspector writes it out with the real numbers: the largest terms w·a, then the rest summed."),
+         where="The Neuron tab writes it out with the real numbers: the largest terms w·a, then the rest summed."),
     Step("bias", "The bias",
          "Only the weighted sum, and a neuron would light up whenever enough of its inputs did. The <b>bias</b> is "
          "one more number, added to the weighted sum: z = w·a + b. A negative bias makes a neuron hold back until "
@@ -103,7 +103,7 @@ STEPS: tuple[Step, ...] = (
          "Click an output neuron (on the right of the graph) and compare its bias with this hidden neuron's.",
          "Each neuron has a bias of its own.",
          "output neuron", (_INSPECT, "graph"), Setup(network="example", two=True, dock=_INSPECT, inspect=(1, 0)),
-         where="The inspector shows it as the last term, + b."),
+         where="The Neuron tab shows it as the last term, + b."),
     Step("squishification", "The squishification function",
          "The weighted sum plus the bias can be any number; the activation is that number squished. The "
          "explanation uses the <b>sigmoid</b>, σ(z) = 1 / (1 + e<sup>−z</sup>): a very negative z gives nearly 0, a "
@@ -113,7 +113,7 @@ STEPS: tuple[Step, ...] = (
          "Change the drawing and watch z slide along the curve (or click another neuron: each has its own z).",
          "z moved, and the activation with it.",
          "z moved", (_INSPECT, "draw"), Setup(network="example", two=True, dock=_INSPECT, inspect=(1, 0)),
-         where="The inspector draws this neuron's own curve with its z marked on it."),
+         where="The Neuron tab draws this neuron's own curve with its z marked on it."),
     Step("cost-one", "The cost of one example",
          "To learn, the network must know how wrong it is. For an image of a 2, output 2 should be 1 and the other "
          "nine 0. Square how far each output is from what it should be and add the ten up: that is the <b>cost</b> "

@@ -62,7 +62,7 @@ def test_the_inspector_steps_frame_it_set_it_up_and_listen_to_it():
     assert keys == ["weighted-sum", "bias", "squishification"]
     for s in (ts.STEPS[ts.index_of(key)] for key in keys):
         assert s.setup.dock == "inspector" and s.setup.inspect is not None and s.setup.inspect[0] >= 1
-        assert "inspector" in plain(s.body()) and s.where in s.body()
+        assert "neuron tab" in plain(s.body()) and s.where in s.body()  # as the tab is called
         assert s.notice in ("neuron inspected", "output neuron", "z moved")
 
 

@@ -326,7 +326,7 @@ def test_the_inspector_steps_frame_the_neuron_dock_and_notice_what_it_inspects(m
         qtbot.waitUntil(lambda: inspector.panel.reading is not None and (inspector.panel.reading.layer,
                                                                          inspector.panel.reading.index) == setup,
                         timeout=3_000)
-        assert "inspector" in visible_text(tour) and key not in tour.done, "its own set-up is not the task"
+        assert "neuron tab" in visible_text(tour) and key not in tour.done, "its own set-up is not the task"
         assert net.selected == setup
         qtbot.waitUntil(lambda: w.inspector_dock.geometry() in tour.veil.holes, timeout=2_000)
         assert not w.inspector_dock.visibleRegion().isEmpty() and w.controls_dock.visibleRegion().isEmpty()
