@@ -17,7 +17,7 @@ from .widgets import button
 
 CARD_WIDTH = 420  # px: room for a few sentences in lines short enough to read
 MARGIN = 8  # px between the card and the window's edge
-OVERLAP = 16  # px of a framed view's edge the card may cover
+OVERLAP = 16  # px of a framed view's edge the card may cover (less of a small view: see place_card)
 
 
 class Veil(QWidget):
@@ -197,10 +197,12 @@ def place_card(size: tuple[int, int], holes: list[QRect], area: QRect) -> tuple[
     left, right = area.left() + MARGIN, area.right() - w - MARGIN
     top, bottom = area.top() + MARGIN, area.bottom() - h - MARGIN
     corners = [(left, bottom), (right, bottom), (area.center().x() - w // 2, bottom), (right, top), (left, top)]
+    # a small view's edge is thinner: the 14 px under the ten bars are their digits
+    edges = [min(OVERLAP, hole.width() // 20, hole.height() // 20) for hole in holes]
 
     def covered(corner: tuple[int, int]) -> int:
         card = QRect(corner[0], corner[1], w, h)
-        inner = [hole.adjusted(OVERLAP, OVERLAP, -OVERLAP, -OVERLAP) for hole in holes]  # an edge is not a view
+        inner = [hole.adjusted(m, m, -m, -m) for hole, m in zip(holes, edges)]  # an edge is not a view
         return sum(max(0, r.width()) * max(0, r.height()) for r in (card.intersected(hole) for hole in inner))
 
     return min(corners, key=covered)  # min keeps the first of equals: the order above

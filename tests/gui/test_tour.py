@@ -354,3 +354,15 @@ def test_the_card_stays_put_when_its_task_is_ticked(make_window, qtbot):
     assert tour.card.geometry() == before and "Done" in tour.card.task.text()
     assert tour.card.next_button.isVisible() and tour.card.task.geometry().bottom() < \
         tour.card.next_button.geometry().top()
+
+
+def test_the_card_may_cover_a_large_view_s_edge_but_not_a_small_one_s():
+    """16 px of the graph's edge are blank, but the 14 px under the ten bars are their digits: a card that would
+    cover them goes elsewhere."""
+    area, size = QRect(0, 19, 1280, 720), (420, 248)
+    first = (tour_module.MARGIN, area.bottom() - size[1] - tour_module.MARGIN)
+    graph = QRect(368, 23, 572, first[1] + 12 - 23)  # its bottom 12 px under the card
+    assert tour_module.place_card(size, [graph], area) == first, "over the graph's blank edge: the first place"
+    bars = QRect(9, first[1] + 14 - 109, 340, 109)  # its bottom 14 px (the digits) under that card
+    x, y = tour_module.place_card(size, [bars], area)
+    assert not QRect(x, y, *size).intersects(bars)
