@@ -366,3 +366,17 @@ def test_the_card_may_cover_a_large_view_s_edge_but_not_a_small_one_s():
     bars = QRect(9, first[1] + 14 - 109, 340, 109)  # its bottom 14 px (the digits) under that card
     x, y = tour_module.place_card(size, [bars], area)
     assert not QRect(x, y, *size).intersects(bars)
+
+
+def test_leave_takes_away_the_weights_the_tour_s_visit_to_gradient_descent_marked(window, qtbot):
+    """The learning-rate step opens Gradient descent, which maps (and marks thick on the graph) the two steepest
+    weights; after Leave the graph marks none again, as before the tour."""
+    w = window
+    assert w.network_view.chosen == []
+    tour = start_from_help(w, qtbot)
+    while tour.step().key != "learning-rate":
+        click(qtbot, tour.card.next_button)
+    qtbot.waitUntil(lambda: len(w.network_view.chosen) == 2, timeout=10_000)
+    click(qtbot, tour.card.leave_button)
+    qtbot.wait(300)  # frames after Leave: the closed tab chooses nothing again
+    assert w.network_view.chosen == [] and "thick edges" not in w.network_view.legend.text()
