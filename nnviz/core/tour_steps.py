@@ -34,7 +34,8 @@ class Setup:
     speed: float | None = None  #: mini-batches a second (one of the speed slider's), None: leave it
     dock: str | None = None  #: the dock to bring to the front
     backprop_canvas: bool = False  #: the Backpropagation tab explains the canvas, which should be a 2
-    inspect: tuple[int, int] | None = None  #: the neuron (layer, index) the inspector shows at first
+    #: the neuron (layer, index) the Neuron tab shows at first; (layer, None): the one :func:`neuron_to_inspect` picks
+    inspect: tuple[int, int | None] | None = None
 
 
 @dataclass(frozen=True)
@@ -93,7 +94,7 @@ STEPS: tuple[Step, ...] = (
          "Click another neuron in the graph (or a weight image): the Neuron tab writes out its weighted sum.",
          "The Neuron tab now shows that neuron's weighted sum.",
          "neuron inspected", (_INSPECT, "graph"),
-         Setup(network="example", two=True, dock=_INSPECT, inspect=(1, 0)),
+         Setup(network="example", two=True, dock=_INSPECT, inspect=(1, None)),
          where="The Neuron tab writes it out with the real numbers: the largest terms w·a, then the rest summed."),
     Step("bias", "The bias",
          "Only the weighted sum, and a neuron would light up whenever enough of its inputs did. The <b>bias</b> is "
@@ -102,7 +103,8 @@ STEPS: tuple[Step, ...] = (
          "adjusts the biases just as it does the weights. {where}",
          "Click an output neuron (on the right of the graph) and compare its bias with this hidden neuron's.",
          "Each neuron has a bias of its own.",
-         "output neuron", (_INSPECT, "graph"), Setup(network="example", two=True, dock=_INSPECT, inspect=(1, 0)),
+         "output neuron", (_INSPECT, "graph"),
+         Setup(network="example", two=True, dock=_INSPECT, inspect=(1, None)),
          where="The Neuron tab shows it as the last term, + b."),
     Step("squishification", "The squishification function",
          "The weighted sum plus the bias can be any number; the activation is that number squished. The "
@@ -112,7 +114,7 @@ STEPS: tuple[Step, ...] = (
          "whole layer at once: a′ = σ(W a + b). {where}",
          "Change the drawing and watch z slide along the curve (or click another neuron: each has its own z).",
          "z moved, and the activation with it.",
-         "z moved", (_INSPECT, "draw"), Setup(network="example", two=True, dock=_INSPECT, inspect=(1, 0)),
+         "z moved", (_INSPECT, "draw"), Setup(network="example", two=True, dock=_INSPECT, inspect=(1, None)),
          where="The Neuron tab draws this neuron's own curve with its z marked on it."),
     Step("cost-one", "The cost of one example",
          "To learn, the network must know how wrong it is. For an image of a 2, output 2 should be 1 and the other "
@@ -204,6 +206,17 @@ def cost_fell(costs: np.ndarray, window: int = 10, factor: float = 0.9) -> bool:
     if len(costs) < 2 * window:
         return False
     return float(costs[-window:].mean()) < factor * float(costs[:window].mean())
+
+
+def neuron_to_inspect(network, x: np.ndarray, layer: int) -> int:
+    """The neuron of hidden layer ``layer`` (1 … L−1) to show first for the input ``x`` (784,): lit, and where its
+    curve still moves — the largest a·f′(z) (for ReLU the most active; for the sigmoid one near a = 2/3, neither
+    stuck at 0 nor saturated at 1), so that changing the drawing moves its z and its activation visibly."""
+    fp = network.forward(np.asarray(x, np.float32).reshape(1, -1))
+    z, a = fp.weighted_sums[layer - 1][0].astype(np.float64), fp.activations[layer][0]
+    f, h = network.activation_for(layer), 1e-3
+    slope = (f.forward((z + h)[None])[0] - f.forward((z - h)[None])[0]) / (2 * h)
+    return int(np.argmax(a * slope))
 
 
 def drawn_two() -> np.ndarray:

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import QAbstractSpinBox, QApplication, QDockWidget, QLine
 
 from ..core.model_io import ModelFileError, read_model
 from ..core.run import LIVE
-from ..core.tour_steps import DATA_NOTE, DIGIT, STEPS, Step, cost_fell, drawn_two, index_of
+from ..core.tour_steps import DATA_NOTE, DIGIT, STEPS, Step, cost_fell, drawn_two, index_of, neuron_to_inspect
 from . import tour_state
 from .controls import SPEEDS
 from .tour_card import MARGIN, TourCard, TourOffer, Veil, place_card
@@ -78,6 +78,7 @@ class Tour(QObject):
         self._example_step: int | None = None  # the shipped example's mini-batch count, once it has been opened
         self._fresh = (False, False)  # (the tour started the run from random weights, its step-0 snapshot is due)
         self._two: tuple[np.ndarray, int | None] | None = None
+        self._example = None  # the shipped example network, read once
         self._watch: dict = {}
         window.installEventFilter(self)
 
@@ -189,7 +190,21 @@ class Tour(QObject):
             dock.show()
             dock.raise_()
         if setup.inspect is not None:
-            w.inspector.inspect(*setup.inspect)
+            layer, index = setup.inspect
+            if index is None:  # chosen on the example network and the 2 (what the step is set up to show)
+                example = self._example_network()
+                x = w.draw_panel.canvas.network_input()
+                index = neuron_to_inspect(example, x, layer) if example is not None else 0
+            w.inspector.inspect(layer, index)
+
+    def _example_network(self):
+        """The shipped example network as shipped (None if its file cannot be read)."""
+        if self._example is None:
+            try:
+                self._example = read_model(self.window.run.example).network
+            except ModelFileError:
+                return None
+        return self._example
 
     def _example_shown(self) -> bool:
         """The shipped example network is the live one, as it was shipped."""
@@ -227,11 +242,9 @@ class Tour(QObject):
         twos = (panel.test_images[np.flatnonzero(panel.test_labels == DIGIT)[:300]] / np.float32(255))
         flat = twos.reshape(len(twos), -1)
         typical = flat @ flat.mean(axis=0) / np.maximum(np.linalg.norm(flat, axis=1), 1e-6)  # like most 2s
-        try:  # the most typical of those the example network reads right, and surely
-            outputs = read_model(self.window.run.example).network.predict(flat)
-            typical = np.where(outputs[:, DIGIT] > 0.9, typical, -np.inf)
-        except ModelFileError:
-            pass
+        example = self._example_network()
+        if example is not None:  # the most typical of those the example network reads right, and surely
+            typical = np.where(example.predict(flat)[:, DIGIT] > 0.9, typical, -np.inf)
         return twos[int(np.argmax(typical))].astype(np.float32), DIGIT
 
     # --- what is framed, and where the card goes ----------------------------------------------------------------

@@ -7,6 +7,7 @@ import pytest
 
 from nnviz.core import tour_steps as ts
 from nnviz.core.model_io import read_model
+from nnviz.core.network import Network
 from nnviz.core.run import EXAMPLE_MODEL
 
 IDEAS = ("neuron", "layer", "weight", "weighted sum", "bias", "squishification", "sigmoid", "cost",
@@ -61,7 +62,7 @@ def test_the_inspector_steps_frame_it_set_it_up_and_listen_to_it():
     keys = [s.key for s in ts.STEPS if "inspector" in s.views]
     assert keys == ["weighted-sum", "bias", "squishification"]
     for s in (ts.STEPS[ts.index_of(key)] for key in keys):
-        assert s.setup.dock == "inspector" and s.setup.inspect is not None and s.setup.inspect[0] >= 1
+        assert s.setup.dock == "inspector" and s.setup.inspect == (1, None)  # neuron_to_inspect's choice
         assert "neuron tab" in plain(s.body()) and s.where in s.body()  # as the tab is called
         assert s.notice in ("neuron inspected", "output neuron", "z moved")
 
@@ -85,3 +86,17 @@ def test_the_drawn_two_is_read_as_a_two_by_the_example_network():
     assert two.shape == (28, 28) and two.dtype == np.float32 and 0 <= two.min() and two.max() <= 1
     net = read_model(EXAMPLE_MODEL).network
     assert int(np.argmax(net.predict(two.reshape(1, -1))[0])) == ts.DIGIT
+
+
+def test_the_neuron_shown_first_is_lit_and_free_to_move():
+    """The Neuron tab opens on a neuron the 2 lights up and whose activation still follows z: on the example
+    network (ReLU) the most active of its first layer; on a sigmoid network one neither near 0 nor near 1."""
+    example = read_model(EXAMPLE_MODEL).network
+    x = ts.drawn_two().reshape(-1)
+    j = ts.neuron_to_inspect(example, x, 1)
+    a = example.forward(x[None]).activations[1][0]
+    assert a[j] == a.max() > 0
+    sigmoid = Network((784, 16, 10), seed=3)
+    a = sigmoid.forward(x[None]).activations[1][0]
+    j = ts.neuron_to_inspect(sigmoid, x, 1)
+    assert 0.2 < a[j] < 0.9 and a[j] == a[np.abs(a - 2 / 3).argmin()]  # σ²(1 − σ) is largest at σ = 2/3
