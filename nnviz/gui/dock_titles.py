@@ -4,14 +4,15 @@ Six docks share the right-hand column (Training, Backpropagation, Neuron, Gradie
 network learned). Their tabs stand along its edge, but at 1280×760 the column is about 480 px tall and the six
 full names need about 650: Qt then cuts every title to "T…", "N…". Rather than fixed abbreviations everywhere,
 the longest names give way one step at a time ("What the network learned" → "What it learned" → "Learned"),
-only as far as this window's tab bar needs; maximised, every full name shows. A tab's tooltip and the View menu's
-entry keep the full name.
+only as far as this window's tab bar needs; maximised, every full name shows. A shortened tab shows its full name
+when hovered (Qt's dock tab bars show tooltips only while their titles are cut, so this one does it itself), and
+the View menu's entry keeps the full name.
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, QTimer, Slot
-from PySide6.QtWidgets import QDockWidget, QMainWindow, QTabBar
+from PySide6.QtWidgets import QDockWidget, QMainWindow, QTabBar, QToolTip
 
 #: each dock's names, longest first (the first is its full name; docks not listed keep their title)
 NAMES: dict[str, tuple[str, ...]] = {
@@ -47,6 +48,11 @@ class DockTitles(QObject):
     def eventFilter(self, obj, event) -> bool:  # noqa: N802 - Qt's name
         if obj is self.window and event.type() in (QEvent.Type.Resize, QEvent.Type.Show):
             self.later()
+        elif isinstance(obj, QTabBar) and event.type() == QEvent.Type.ToolTip:
+            i = obj.tabAt(event.pos())
+            if i >= 0 and obj.tabToolTip(i) != obj.tabText(i):  # a shortened name: say the full one
+                QToolTip.showText(event.globalPos(), obj.tabToolTip(i), obj, obj.tabRect(i))
+                return True
         return False
 
     @Slot()
@@ -61,6 +67,7 @@ class DockTitles(QObject):
             if None in tabbed:
                 continue  # not the docks' bar
             self._fit_bar(bar, tabbed)
+            bar.installEventFilter(self)  # (once: Qt installs an object's filter on a widget only once)
 
     def _fit_bar(self, bar: QTabBar, tabbed: list[QDockWidget]) -> None:
         vertical = bar.shape() in (QTabBar.Shape.RoundedEast, QTabBar.Shape.RoundedWest,

@@ -1,6 +1,8 @@
 """The right-hand column's tabs read whole: full names where the column has room, shorter ones where it has not."""
 
-from PySide6.QtWidgets import QTabBar
+from PySide6.QtCore import QEvent
+from PySide6.QtGui import QHelpEvent
+from PySide6.QtWidgets import QApplication, QTabBar, QToolTip
 
 from nnviz.gui.dock_titles import NAMES
 
@@ -40,6 +42,12 @@ def test_at_1280_by_760_every_tab_reads_whole_and_the_full_names_stay_in_reach(m
         full = NAMES.get(name, (text,))[0]
         assert text in NAMES.get(name, (text,)) and tip == full and full in entries, name
     assert "Neuron" in entries, "the inspector can be reopened from the View menu"
+    bar = right_hand_bar(w)  # hovering a shortened tab says its full name
+    i = next(i for i in range(bar.count()) if bar.tabText(i) == shown["dock-insight"][0])
+    centre = bar.tabRect(i).center()
+    QApplication.sendEvent(bar, QHelpEvent(QEvent.Type.ToolTip, centre, bar.mapToGlobal(centre)))
+    assert QToolTip.text() == NAMES["dock-insight"][0]
+    QToolTip.hideText()
 
 
 def test_maximised_every_full_name_shows_and_a_closed_tab_gives_its_room_back(make_window, qtbot):
