@@ -23,7 +23,7 @@ from ..core.run import LIVE
 from ..core.tour_steps import DATA_NOTE, DIGIT, STEPS, Step, cost_fell, drawn_two, index_of, neuron_to_inspect
 from . import tour_state
 from .controls import SPEEDS
-from .tour_card import MARGIN, TourCard, TourOffer, Veil, place_card
+from .tour_card import TourCard, TourOffer, Veil, place_card
 
 STEP_KEY = "tour/step"  #: the step where the tour stopped (removed once it is finished)
 OFFERED_KEY = "tour/offered"  #: the tour was offered at a first launch
@@ -407,9 +407,7 @@ def offer_at_first_launch(window) -> TourOffer | None:
     offer = TourOffer(window, len(STEPS))
     offer.take_button.clicked.connect(window.tour.start)
     offer.fit()
-    # over the cost plot, which has nothing to show yet: the canvas, the graph and the data panel stay clear
-    bottom = window.height() - window.statusBar().height()
-    offer.move(MARGIN, bottom - offer.height() - MARGIN)
+    offer.place()
     offer.show()
     offer.raise_()
     window.tour_offer = offer

@@ -8,7 +8,7 @@ of it; only the card takes the mouse.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QRect, Qt
+from PySide6.QtCore import QEvent, QRect, Qt
 from PySide6.QtGui import QColor, QPainter, QPalette, QPen, QRegion
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
@@ -187,6 +187,19 @@ class TourOffer(_Panel):
         layout.addLayout(row)
         self.take_button.clicked.connect(self.hide)
         self.later_button.clicked.connect(self.hide)
+        window.installEventFilter(self)
+
+    def place(self) -> None:
+        """Over the cost plot at the bottom left, which has nothing to show yet: the canvas, the graph and the data
+        panel's buttons stay clear."""
+        window = self.parentWidget()
+        bottom = window.height() - window.statusBar().height()
+        self.move(MARGIN, bottom - self.height() - MARGIN)
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802 - Qt's name
+        if obj is self.parentWidget() and event.type() == QEvent.Type.Resize and self.isVisible():
+            self.place()  # maximised before answering, it stayed where it was, over the Draw panel's bars
+        return False
 
 
 def place_card(size: tuple[int, int], holes: list[QRect], area: QRect) -> tuple[int, int]:
