@@ -12,6 +12,7 @@ from nnviz.core import protocol as p
 from nnviz.core.model_io import read_model
 from nnviz.core.tour_steps import DIGIT, STEPS, neuron_to_inspect
 from nnviz.gui import tour as tour_module
+from nnviz.gui.tour_card import MARGIN
 from nnviz.gui.controls import SPEEDS
 
 IDEAS = ("neuron", "layer", "weight", "weighted sum", "bias", "cost", "gradient descent", "backpropagation",
@@ -373,7 +374,7 @@ def test_the_card_may_cover_a_large_view_s_edge_but_not_a_small_one_s():
     """16 px of the graph's edge are blank, but the 14 px under the ten bars are their digits: a card that would
     cover them goes elsewhere."""
     area, size = QRect(0, 19, 1280, 720), (420, 248)
-    first = (tour_module.MARGIN, area.bottom() - size[1] - tour_module.MARGIN)
+    first = (MARGIN, area.bottom() - size[1] - MARGIN)
     graph = QRect(368, 23, 572, first[1] + 12 - 23)  # its bottom 12 px under the card
     assert tour_module.place_card(size, [graph], area) == first, "over the graph's blank edge: the first place"
     bars = QRect(9, first[1] + 14 - 109, 340, 109)  # its bottom 14 px (the digits) under that card
