@@ -8,7 +8,6 @@ into the window's widgets and signals; the texts are the app's own words for the
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass
 
 import numpy as np
@@ -19,9 +18,9 @@ DIGIT = 2  #: the digit the tour puts on the canvas, as the explanation's backpr
 DATA_NOTE = "This needs MNIST: download it or open a copy (File menu) to try it."
 
 #: what a step can listen for (``nnviz.gui.tour`` connects each to the window's signals)
-NOTICES = ("neuron clicked", "output neuron", "neuron inspected", "input changed", "weight image", "target changed",
-           "stepped", "cost fell", "learning rate changed", "output rose", "batch averaged", "experiment started",
-           "noise shown")
+NOTICES = ("neuron clicked", "output neuron", "neuron inspected", "z moved", "input changed", "weight image",
+           "target changed", "stepped", "cost fell", "learning rate changed", "output rose", "batch averaged",
+           "experiment started", "noise shown")
 
 
 @dataclass(frozen=True)
@@ -35,17 +34,8 @@ class Setup:
     speed: float | None = None  #: mini-batches a second (one of the speed slider's), None: leave it
     dock: str | None = None  #: the dock to bring to the front
     backprop_canvas: bool = False  #: the Backpropagation tab explains the canvas, which should be a 2
-    inspect: tuple[int, int] | None = None  #: the neuron (layer, index) the inspector shows at first
-
-
-@dataclass(frozen=True)
-class Fallback:
-    """How a step reads and listens when the view it is about is not in the window (the neuron inspector)."""
-
-    task: str
-    notice: str
-    views: tuple[str, ...]
-    where: str  #: replaces the step's sentence that says where to look
+    #: the neuron (layer, index) the Neuron tab shows at first; (layer, None): the one :func:`neuron_to_inspect` picks
+    inspect: tuple[int, int | None] | None = None
 
 
 @dataclass(frozen=True)
@@ -54,7 +44,7 @@ class Step:
 
     key: str  #: stable name (where the tour stopped is remembered by it)
     title: str
-    text: str  #: rich text; ``{where}`` is replaced by :attr:`where` (or the fallback's)
+    text: str  #: rich text; ``{where}`` is replaced by :attr:`where`
     task: str  #: the one thing to try
     done: str  #: said once the step noticed it
     notice: str  #: one of :data:`NOTICES`
@@ -63,14 +53,6 @@ class Step:
     where: str = ""
     needs_data: bool = False  #: the task cannot be done on the example network alone
     without_data: str = ""  #: what is different without MNIST (said when the data is missing)
-    fallback: Fallback | None = None
-
-    def without(self) -> "Step":
-        """This step as it reads and listens without the view its fallback stands in for."""
-        f = self.fallback
-        if f is None:
-            return self
-        return dataclasses.replace(self, task=f.task, notice=f.notice, views=f.views, where=f.where, fallback=None)
 
     def body(self) -> str:
         """The step's sentences, with where to look filled in."""
@@ -78,14 +60,13 @@ class Step:
 
 
 _INSPECT = "inspector"
-_GRAPH_HOVER = "Hover a neuron in the graph: its box shows the weighted sum z and the bias b."
 
 STEPS: tuple[Step, ...] = (
     Step("neuron", "A neuron holds a number",
          "This tour walks through the explanation on this window, one idea at a time; Leave puts everything back as "
          "you had it. First the <b>neuron</b>: a thing that holds one number, its <b>activation</b>. Each circle in "
-         "the graph is a neuron, shaded by its activation: black is 0, white is fully on. The picture on the left "
-         "stands for 784 more, the input neurons: one per pixel of the 2 on the canvas, with that pixel's "
+         "the graph is a neuron, shaded by its activation: black is 0, the brighter the larger. The picture on the "
+         "left stands for 784 more, the input neurons: one per pixel of the 2 on the canvas, with that pixel's "
          "brightness as its activation.",
          "Hover a neuron to read its activation, then click one in a hidden layer.",
          "Its connections now stand out from the rest.",
@@ -110,36 +91,31 @@ STEPS: tuple[Step, ...] = (
          "A neuron takes every activation a of the layer before, multiplies it by the weight w of its connection and "
          "adds the products up: w₁a₁ + w₂a₂ + … + wₙaₙ. That total is its <b>weighted sum</b>. It is large when the "
          "pixels under its blue weights are lit and those under its red weights are dark. {where}",
-         "Click a neuron in the graph (or a weight image): the inspector writes out its weighted sum.",
-         "The inspector now shows that neuron's weighted sum.",
+         "Click another neuron in the graph (or a weight image): the Neuron tab writes out its weighted sum.",
+         "The Neuron tab now shows that neuron's weighted sum.",
          "neuron inspected", (_INSPECT, "graph"),
-         Setup(network="example", two=True, dock=_INSPECT, inspect=(1, 0)),
-         where="The inspector writes it out with the real numbers: the largest terms w·a, then the rest summed.",
-         fallback=Fallback("Hover a neuron in a hidden layer to read its weighted sum z, then click it.",
-                           "neuron clicked", ("graph",), _GRAPH_HOVER)),
+         Setup(network="example", two=True, dock=_INSPECT, inspect=(1, None)),
+         where="The Neuron tab writes it out with the real numbers: the largest terms w·a, then the rest summed."),
     Step("bias", "The bias",
          "Only the weighted sum, and a neuron would light up whenever enough of its inputs did. The <b>bias</b> is "
          "one more number, added to the weighted sum: z = w·a + b. A negative bias makes a neuron hold back until "
          "its weighted sum is well above zero. Every neuron after the input layer has its own bias, and learning "
          "adjusts the biases just as it does the weights. {where}",
-         "Click an output neuron (on the right of the graph) and compare its bias with a hidden neuron's.",
+         "Click an output neuron (on the right of the graph) and compare its bias with this hidden neuron's.",
          "Each neuron has a bias of its own.",
-         "output neuron", (_INSPECT, "graph"), Setup(network="example", two=True, dock=_INSPECT),
-         where="The inspector shows it as the last term, + b.",
-         fallback=Fallback("Click an output neuron (on the right of the graph) and hover it: b is in its box.",
-                           "output neuron", ("graph",), _GRAPH_HOVER)),
+         "output neuron", (_INSPECT, "graph"),
+         Setup(network="example", two=True, dock=_INSPECT, inspect=(1, None)),
+         where="The Neuron tab shows it as the last term, + b."),
     Step("squishification", "The squishification function",
          "The weighted sum plus the bias can be any number; the activation is that number squished. The "
          "explanation uses the <b>sigmoid</b>, σ(z) = 1 / (1 + e<sup>−z</sup>): a very negative z gives nearly 0, a "
          "very positive one nearly 1. This <b>squishification function</b> could be another: the example network "
          "uses ReLU, max(0, z), in its hidden layers and softmax (ten shares that add up to 1) at its outputs. A "
          "whole layer at once: a′ = σ(W a + b). {where}",
-         "Change the drawing and watch z slide along the curve.",
+         "Change the drawing and watch z slide along the curve (or click another neuron: each has its own z).",
          "z moved, and the activation with it.",
-         "input changed", (_INSPECT, "draw"), Setup(network="example", two=True, dock=_INSPECT, inspect=(1, 0)),
-         where="The inspector draws this neuron's own curve with its z marked on it.",
-         fallback=Fallback("Change the drawing and hover the same neuron again: z and a move together.",
-                           "input changed", ("graph", "draw"), "Hover a neuron: its box shows z and a.")),
+         "z moved", (_INSPECT, "draw"), Setup(network="example", two=True, dock=_INSPECT, inspect=(1, None)),
+         where="The Neuron tab draws this neuron's own curve with its z marked on it."),
     Step("cost-one", "The cost of one example",
          "To learn, the network must know how wrong it is. For an image of a 2, output 2 should be 1 and the other "
          "nine 0. Square how far each output is from what it should be and add the ten up: that is the <b>cost</b> "
@@ -230,6 +206,17 @@ def cost_fell(costs: np.ndarray, window: int = 10, factor: float = 0.9) -> bool:
     if len(costs) < 2 * window:
         return False
     return float(costs[-window:].mean()) < factor * float(costs[:window].mean())
+
+
+def neuron_to_inspect(network, x: np.ndarray, layer: int) -> int:
+    """The neuron of hidden layer ``layer`` (1 … L−1) to show first for the input ``x`` (784,): lit, and where its
+    curve still moves — the largest a·f′(z) (for ReLU the most active; for the sigmoid one near a = 2/3, neither
+    stuck at 0 nor saturated at 1), so that changing the drawing moves its z and its activation visibly."""
+    fp = network.forward(np.asarray(x, np.float32).reshape(1, -1))
+    z, a = fp.weighted_sums[layer - 1][0].astype(np.float64), fp.activations[layer][0]
+    f, h = network.activation_for(layer), 1e-3
+    slope = (f.forward((z + h)[None])[0] - f.forward((z - h)[None])[0]) / (2 * h)
+    return int(np.argmax(a * slope))
 
 
 def drawn_two() -> np.ndarray:

@@ -200,6 +200,21 @@ class LandscapePanel(QWidget):
         self.schedule["two weights"].now()
         self._show_choice()
 
+    def mapped_weights(self) -> tuple:
+        """The weights mapped and those picked so far, to give back to :meth:`map_again`."""
+        return self.pair, list(self._picks), self._steepest
+
+    def map_again(self, mapped: tuple) -> None:
+        """Map and mark again the weights of an earlier :meth:`mapped_weights` (none: no weight marked until the
+        panel is next shown a network, which chooses the steepest two)."""
+        pair, picks, steepest = mapped
+        if pair is not None and self.network is not None:
+            self.choose_weights(*pair)
+        else:
+            self.pair = None
+        self._picks, self._steepest = list(picks), steepest and self.pair is not None
+        self._show_choice()
+
     def choose_weight(self, layer: int, j: int, k: int) -> None:
         """One more weight picked (a click on an edge or a weight-image pixel): the last two picked are mapped."""
         self._picks = [w for w in self._picks if w != (layer, j, k)][-1:] + [(layer, j, k)]

@@ -17,6 +17,8 @@ from PySide6.QtCore import QByteArray, QDataStream, QEvent, QObject, QRect, Qt, 
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QTabWidget
 
+from .dock_titles import DockTitles
+
 Area = Qt.DockWidgetArea
 #: The built-in shares, "name@area": (share of the window's width, share of its height). Chosen so that at
 #: 1600×1000 the canvas's shorter side is over 280 px and the weight images over 150 px tall, and at 1280×760
@@ -44,6 +46,7 @@ class DockProportions(QObject):
         # the tabs of the right-hand docks (Training, Backpropagation, …) stand along its edge: four titles do not
         # fit across a 300-pixel dock and were cut to "Tr…", "Backpropa…"
         window.setTabPosition(Area.RightDockWidgetArea, QTabWidget.TabPosition.East)
+        self.titles = DockTitles(window)  # six tabs along a 480-pixel column: the long names give way
         self.builtin_state = window.saveState()  # the docks as built: View → Reset layout returns to this
         self.shares: dict[str, tuple[float, float]] = dict(DEFAULT_SHARES)
         self._applied_size = None  # the window's size when the shares were last applied

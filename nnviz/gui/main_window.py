@@ -15,7 +15,7 @@ from ..core import data as mnist_data
 from ..core import protocol as p
 from ..core.run import EXAMPLE_MODEL, RESOURCES, Run
 from ..core.training import TrainConfig
-from . import file_actions, handwriting_pages, keys, menus, timeline
+from . import file_actions, handwriting_pages, keys, menus, run_actions, timeline
 from .analysis_docks import AnalysisDocks
 from .backprop_view import BackpropPanel
 from .controls import ControlsPanel
@@ -311,56 +311,12 @@ class MainWindow(QMainWindow):
             QMessageBox.warning(self, f"Cannot {action}", str(e))
             return None
 
-    def _may_discard(self, title: str, question: str) -> bool:
-        """True if no trained network would be lost, or the user agrees to lose it."""
-        return not self.run.would_lose_training() or self.ask(title, question)
-
-    @Slot()
-    def reset(self) -> None:
-        """New random weights from the fields' settings; asks first if a trained network would be lost."""
-        config = self._config_for("reset")
-        if config is None or not self._may_discard(
-                "Reset the network?", "Throw away the trained weights and start again from random ones?"):
-            return
-        self._start_over(config)
-
-    def _start_over(self, config: TrainConfig) -> None:
-        self.banner.hide()
-        self.stop_comparison()
-        self.controls.set_running(False)
-        self.cost_view.start_new_run(keep_previous=True)
-        self.run.started_over(config)
-        self.training.post(p.Reset(config))
-        self._update_title()
-
-    @Slot(str)
-    def apply_preset(self, name: str) -> None:
-        """Start over with a preset's settings, asking first if a trained network would be lost (No: the form, the
-        live learning rate and the network stay as they were)."""
-        if not self._may_discard("Use the preset?", f"Throw away the trained weights and start again as “{name}”?"):
-            self.controls.show_preset(self.controls.applied_preset)
-            return
-        self._start_over(self.controls.use_preset(name))
-
-    @Slot()
-    def start_label_experiment(self) -> None:
-        """The explanation's experiment: the same network trained on true and on shuffled labels, side by side."""
-        if self._refuse("experiment"):
-            return
-        self.controls.random_labels.setChecked(False)
-        config = self._config_for("start the experiment")
-        if config is None or not self._may_discard(
-                "Start the experiment?", "Throw away the trained weights and train two fresh networks?"):
-            return
-        self._start_over(config)
-        self.cost_view.start_comparison("random labels (moving average)")
-        self.training.start_comparison(config, self.controls.speed())
-        self.controls.train_button.setChecked(True)
-
-    def stop_comparison(self) -> None:
-        """End the random-labels run, if any (its process and thread)."""
-        if self.training.stop_comparison():
-            self.cost_view.clear_comparison()
+    # the actions that put a new run in place of the live one, written in their own module
+    reset = run_actions.reset
+    start_over = run_actions.start_over
+    apply_preset = run_actions.apply_preset
+    start_label_experiment = run_actions.start_label_experiment
+    stop_comparison = run_actions.stop_comparison
 
     # --- model files -----------------------------------------------------------------------------------------
     @Slot(object, bool)

@@ -79,7 +79,7 @@ def build(w) -> None:
     _action(w, v, "Reset &layout", w.proportions.reset, QKeySequence("Ctrl+Shift+R"),
             tip="Every panel back where it was at first, at its first size")
     for dock in (w.draw_dock, w.cost_dock, w.weights_dock, w.backprop_dock, w.controls_dock,
-                 w.analysis.landscape_dock, w.analysis.dreams_dock, w.insight.dock):
+                 w.analysis.landscape_dock, w.analysis.dreams_dock, w.insight.dock, w.inspector_dock):
         v.addAction(dock.toggleViewAction())
 
     h = mb.addMenu("&Help")

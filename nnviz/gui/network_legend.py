@@ -34,11 +34,12 @@ def key_html(palette: str, hidden_activation: str, backprop: bool, selected: str
                  f"<span style='color:rgb{neg}'>negative weight</span>, brighter = larger |w|")
     if selected:
         lines += (f"<br>bold edges: the weights into and out of {selected} (<span style='color:rgb{pos}'>positive"
-                  f"</span>, <span style='color:rgb{neg}'>negative</span>), the rest dimmed; click it again to clear, "
-                  "or click two of its edges to see the cost over those two weights")
+                  f"</span>, <span style='color:rgb{neg}'>negative</span>), the rest dimmed; its weighted sum is "
+                  "worked out in the Neuron tab; click it again to clear, or click two of its edges to see the cost "
+                  "over those two weights")
     else:
-        lines += ("<br>hover a neuron or an edge for its numbers; click a neuron to follow its connections, "
-                  "an edge to see the cost over its weight (Gradient descent)")
+        lines += ("<br>hover a neuron or an edge for its numbers; click a neuron for its connections and its "
+                  "weighted sum (Neuron tab), an edge for the cost over its weight (Gradient descent)")
     if chosen:
         lines += (f"<br><span style='color:{theme.CHOSEN}'>thick edges</span>: the weight{'s' if chosen > 1 else ''} "
                   "mapped in Gradient descent (a bias has no edge)")

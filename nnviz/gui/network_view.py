@@ -417,6 +417,14 @@ class NetworkView(pg.PlotWidget):
                 self.hover_text.hide()
                 self.hover_image.hide()
 
+    def leaveEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        # a pointer that leaves straight from a neuron (onto a dock, or the tour's card) moves over no empty graph:
+        # its box would stay, following the training, about a neuron no longer pointed at
+        self.hovered = self.hovered_edge = None
+        self.hover_text.hide()
+        self.hover_image.hide()
+        super().leaveEvent(event)
+
     @Slot(object)
     def _on_mouse_clicked(self, event) -> None:
         if self.layout is None or event.button() != Qt.MouseButton.LeftButton:

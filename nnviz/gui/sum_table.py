@@ -35,7 +35,7 @@ def sum_rows(reading: NeuronReading) -> list[Row]:
         rows.append(Row("term", (input_name(reading, t.index), number(t.weight), "×",
                                  number(t.activation, sign=False), "=", number(t.product))))
     if reading.rest_count:
-        blank = "blank pixels" if reading.layer == 1 else "inactive neurons"
+        blank = "blank pixels" if reading.layer == 1 else "neurons off"
         zeros = (f" (all 0: {blank})" if reading.rest_zeros == reading.rest_count else
                  f" ({reading.rest_zeros} are 0)" if reading.rest_zeros else "")
         more = "smaller " if reading.terms else ""
@@ -69,6 +69,13 @@ def number(value: float, sign: bool = True) -> str:
     if value != 0 and (abs(value) >= 1e5 or abs(value) < 5e-4):
         text = f"{value:+.2e}" if sign else f"{value:.2e}"
     return text.replace("-", "−")
+
+
+def beside(metrics: QFontMetrics, text: str, value: str, width: int) -> str:
+    """``text`` as it fits on a line of ``width`` pixels that ends with ``value``: cut short (…) where it would
+    run into the number (in a narrow dock "+ 10 smaller terms (all 0: …)" was written over its +0.000)."""
+    room = width - metrics.horizontalAdvance(value) - 2 * GAP
+    return metrics.elidedText(text, Qt.TextElideMode.ElideRight, max(room, 0))
 
 
 class SumTable(QWidget):
@@ -124,6 +131,7 @@ class SumTable(QWidget):
                     box = QRect(rights[i] - widths[i - 1], y, widths[i - 1], line)
                     painter.drawText(box, right | Qt.AlignmentFlag.AlignVCenter, row.cells[i])
             else:
-                painter.drawText(QRect(0, y, width, line), left | Qt.AlignmentFlag.AlignVCenter, row.cells[0])
+                text = beside(QFontMetrics(painter.font()), row.cells[0], row.cells[1], width)
+                painter.drawText(QRect(0, y, width, line), left | Qt.AlignmentFlag.AlignVCenter, text)
                 painter.drawText(QRect(0, y, width, line), right | Qt.AlignmentFlag.AlignVCenter, row.cells[1])
         painter.end()

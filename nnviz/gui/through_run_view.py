@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QFont, QFontMetrics
 
 from . import theme
 
@@ -22,6 +23,14 @@ class _MiniBatchAxis(pg.AxisItem):
     def __init__(self):
         super().__init__("bottom")
         self.steps = np.empty(0, np.int64)
+
+    def tickSpacing(self, minVal, maxVal, size):  # noqa: N802, N803 - pyqtgraph's names
+        # pyqtgraph spaces ticks for short numbers; these labels ("2,449", "396k") are wider and, a few hundred
+        # checkpoints along a narrow plot, ran into one another: one level of ticks, a label's width apart
+        label = QFontMetrics(self.style.get("tickFont") or QFont()).horizontalAdvance("9,999") * 1.6
+        least = (maxVal - minVal) * label / max(size, 1.0)
+        spacing = next(m * 10**e for e in range(0, 12) for m in (1, 2, 5) if m * 10**e >= least)
+        return [(spacing, 0)]
 
     def tickStrings(self, values, scale, spacing):  # noqa: N802 - pyqtgraph's name
         out = []

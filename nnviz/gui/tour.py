@@ -20,10 +20,10 @@ from PySide6.QtWidgets import QAbstractSpinBox, QApplication, QDockWidget, QLine
 
 from ..core.model_io import ModelFileError, read_model
 from ..core.run import LIVE
-from ..core.tour_steps import DATA_NOTE, DIGIT, STEPS, Step, cost_fell, drawn_two, index_of
+from ..core.tour_steps import DATA_NOTE, DIGIT, STEPS, Step, cost_fell, drawn_two, index_of, neuron_to_inspect
 from . import tour_state
 from .controls import SPEEDS
-from .tour_card import MARGIN, TourCard, TourOffer, Veil, place_card
+from .tour_card import TourCard, TourOffer, Veil, place_card
 
 STEP_KEY = "tour/step"  #: the step where the tour stopped (removed once it is finished)
 OFFERED_KEY = "tour/offered"  #: the tour was offered at a first launch
@@ -32,8 +32,10 @@ TICK_MS = 200  # how often the frame follows moving docks and the tour looks at 
 #: which window events tick which task: (event name, its arguments, the output layer's index) → done?
 EVENT_NOTICES = {
     "neuron clicked": lambda e, args, top: e == "neuron" and args[0] >= 1,
-    "output neuron": lambda e, args, top: e in ("neuron", "inspected") and args[0] == top,
+    "output neuron": lambda e, args, top: e == "inspected" and args[0] == top,
     "neuron inspected": lambda e, args, top: e == "inspected" and args[0] >= 1,
+    # the inspector's z moved: another drawing under the neuron it shows, or another neuron
+    "z moved": lambda e, args, top: (e == "input" and args[0]) or (e == "inspected" and args[0] >= 1),
     "input changed": lambda e, args, top: e == "input",
     "weight image": lambda e, args, top: e == "unit" and args[1] >= 0,
     "target changed": lambda e, args, top: e == "target" and args[0] != DIGIT,
@@ -76,15 +78,14 @@ class Tour(QObject):
         self._example_step: int | None = None  # the shipped example's mini-batch count, once it has been opened
         self._fresh = (False, False)  # (the tour started the run from random weights, its step-0 snapshot is due)
         self._two: tuple[np.ndarray, int | None] | None = None
+        self._example = None  # the shipped example network, read once
         self._watch: dict = {}
         window.installEventFilter(self)
 
     # --- the steps -------------------------------------------------------------------------------------------
     def step(self, index: int | None = None) -> Step:
-        """Step ``index`` (the current one by default) as this window shows it (without the inspector, its
-        steps point at the graph instead)."""
-        s = STEPS[self.index if index is None else index]
-        return s if self._view("inspector") is not None else s.without()
+        """Step ``index`` (the current one by default)."""
+        return STEPS[self.index if index is None else index]
 
     @Slot()
     def start(self) -> None:
@@ -153,7 +154,7 @@ class Tour(QObject):
         note = ""
         if not self.window.has_data:
             note = " ".join(t for t in (DATA_NOTE if s.needs_data else "", s.without_data) if t)
-        self.card.show_step(index + 1, len(STEPS), s.title, s.body(), s.task, note)
+        self.card.show_step(index + 1, len(STEPS), s.title, s.body(), s.task, note, s.done)
         if s.key in self.done:
             self.card.set_done(s.done)
         self._frame()
@@ -172,7 +173,7 @@ class Tour(QObject):
         if setup.network == "example" and not self._example_shown():
             w.files.open_example()
         elif setup.network == "fresh" and w.has_data and not self._fresh_kept(setup.fresh_until):
-            w._start_over(w.controls.use_preset("video"))
+            w.start_over(w.controls.use_preset("video"))
             w.cost_view.clear_earlier_runs()  # the curve of the run just left is no comparison here
             self._fresh = (True, True)
         if setup.speed is not None:
@@ -188,9 +189,22 @@ class Tour(QObject):
         if isinstance(dock, QDockWidget):
             dock.show()
             dock.raise_()
-        inspector = getattr(w, "inspector", None)
-        if setup.inspect is not None and inspector is not None:
-            inspector.inspect(*setup.inspect)
+        if setup.inspect is not None:
+            layer, index = setup.inspect
+            if index is None:  # chosen on the example network and the 2 (what the step is set up to show)
+                example = self._example_network()
+                x = w.draw_panel.canvas.network_input()
+                index = neuron_to_inspect(example, x, layer) if example is not None else 0
+            w.inspector.inspect(layer, index)
+
+    def _example_network(self):
+        """The shipped example network as shipped (None if its file cannot be read)."""
+        if self._example is None:
+            try:
+                self._example = read_model(self.window.run.example).network
+            except ModelFileError:
+                return None
+        return self._example
 
     def _example_shown(self) -> bool:
         """The shipped example network is the live one, as it was shipped."""
@@ -228,11 +242,9 @@ class Tour(QObject):
         twos = (panel.test_images[np.flatnonzero(panel.test_labels == DIGIT)[:300]] / np.float32(255))
         flat = twos.reshape(len(twos), -1)
         typical = flat @ flat.mean(axis=0) / np.maximum(np.linalg.norm(flat, axis=1), 1e-6)  # like most 2s
-        try:  # the most typical of those the example network reads right, and surely
-            outputs = read_model(self.window.run.example).network.predict(flat)
-            typical = np.where(outputs[:, DIGIT] > 0.9, typical, -np.inf)
-        except ModelFileError:
-            pass
+        example = self._example_network()
+        if example is not None:  # the most typical of those the example network reads right, and surely
+            typical = np.where(example.predict(flat)[:, DIGIT] > 0.9, typical, -np.inf)
         return twos[int(np.argmax(typical))].astype(np.float32), DIGIT
 
     # --- what is framed, and where the card goes ----------------------------------------------------------------
@@ -241,7 +253,7 @@ class Tour(QObject):
         views = {"graph": w.network_panel, "draw": w.draw_dock, "bars": w.draw_panel.bars, "weights": w.weights_dock,
                  "cost": w.cost_dock, "training": w.controls_dock, "backprop": w.backprop_dock,
                  "landscape": w.analysis.landscape_dock, "insight": w.insight.dock,
-                 "inspector": getattr(w, "inspector_dock", None)}
+                 "inspector": w.inspector_dock}
         return views.get(name)
 
     def _holes(self) -> list[QRect]:
@@ -274,7 +286,7 @@ class Tour(QObject):
         queued = Qt.ConnectionType.QueuedConnection
         w.network_view.neuron_selected.connect(lambda layer, j: event("neuron", layer, j))
         w.weights_panel.view.unit_selected.connect(lambda layer, j: event("unit", layer, j))
-        w.draw_panel.input_changed.connect(lambda: event("input"))
+        w.draw_panel.input_changed.connect(lambda: event("input", w.inspector.chosen is not None))
         w.draw_panel.noise_batch_requested.connect(lambda _images: event("noise"))
         w.draw_panel.noise_button.clicked.connect(lambda: event("noise"))
         w.backprop_panel.target.valueChanged.connect(lambda digit: event("target", digit))
@@ -285,9 +297,7 @@ class Tour(QObject):
         w.training.batch_ready.connect(lambda *_: w.backprop_panel.source.currentIndex() == 2 and event("batch"),
                                        queued)
         w.files.opened.connect(self._on_opened)
-        inspector = getattr(w, "inspector", None)
-        if inspector is not None:
-            inspector.inspected.connect(lambda layer, j: event("inspected", layer, j))
+        w.inspector.inspected.connect(lambda layer, j: event("inspected", layer, j))
         self._connected = True
 
     def _event(self, name: str, *args) -> None:
@@ -306,7 +316,6 @@ class Tour(QObject):
             return
         self.done.add(s.key)
         self.card.set_done(s.done)
-        self._frame()  # the card's height changed
         self.noticed.emit(s.key)
 
     @Slot(object, bool)
@@ -398,9 +407,7 @@ def offer_at_first_launch(window) -> TourOffer | None:
     offer = TourOffer(window, len(STEPS))
     offer.take_button.clicked.connect(window.tour.start)
     offer.fit()
-    # over the cost plot, which has nothing to show yet: the canvas, the graph and the data panel stay clear
-    bottom = window.height() - window.statusBar().height()
-    offer.move(MARGIN, bottom - offer.height() - MARGIN)
+    offer.place()
     offer.show()
     offer.raise_()
     window.tour_offer = offer

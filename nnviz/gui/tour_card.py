@@ -8,7 +8,7 @@ of it; only the card takes the mouse.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QRect, Qt
+from PySide6.QtCore import QEvent, QRect, Qt
 from PySide6.QtGui import QColor, QPainter, QPalette, QPen, QRegion
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
@@ -17,7 +17,7 @@ from .widgets import button
 
 CARD_WIDTH = 420  # px: room for a few sentences in lines short enough to read
 MARGIN = 8  # px between the card and the window's edge
-OVERLAP = 16  # px of a framed view's edge the card may cover
+OVERLAP = 16  # px of a framed view's edge the card may cover (less of a small view: see place_card)
 
 
 class Veil(QWidget):
@@ -111,7 +111,7 @@ class TourCard(_Panel):
         self.note = _label(colour=theme.WARNING_TEXT, background=theme.WARNING_BACKGROUND)
         self.note.setMargin(4)
         self.task = _label()
-        self._task = ""
+        self._task = self._done = ""
         self.done = False  #: the task is ticked
         self.back_button = button("‹ Back", "The step before (Alt+B)")
         self.leave_button = button("Leave", "End the tour: your network, drawing and settings come back as you left "
@@ -128,17 +128,21 @@ class TourCard(_Panel):
         layout.setContentsMargins(12, 10, 12, 10)
         for widget in (self.counter, self.title, self.body, self.note, self.task):
             layout.addWidget(widget)
+        layout.addStretch(1)  # the room kept for the tick stays under the task, not between the sentences
         layout.addLayout(row)
         layout.addWidget(self.keys)
 
-    def show_step(self, number: int, count: int, title: str, body: str, task: str, note: str = "") -> None:
-        """Tell step ``number`` (from 1) of ``count``; ``note`` says what the missing data changes, if anything."""
+    def show_step(self, number: int, count: int, title: str, body: str, task: str, note: str = "",
+                  done: str = "") -> None:
+        """Tell step ``number`` (from 1) of ``count``; ``note`` says what the missing data changes, if anything;
+        the card keeps room for ``done``, what it will say once the task is done."""
         self.counter.setText(f"Guided tour · step {number} of {count}")
         self.title.setText(title)
         self.body.setText(body)
         self.note.setText(note)
         self.note.setVisible(bool(note))
         self._task = task
+        self._done = done
         self.set_done(None)
         self.back_button.setEnabled(number > 1)
         last = number == count
@@ -149,12 +153,16 @@ class TourCard(_Panel):
     def set_done(self, done: str | None) -> None:
         """Tick the task with ``done`` (what the step saw), or show it untried (None)."""
         self.done = done is not None
-        if done is None:
-            self.task.setText(f"<b>Try:</b> {self._task}")
-        else:
-            self.task.setText(f"<span style='color:{theme.TOUR_DONE}'><b>✓ Done:</b> {done}</span>"
-                              f"<br><span style='color:{theme.TOUR_MUTED}'>{self._task}</span>")
+        if done is not None:
+            self._done = done
+        ticked = (f"<span style='color:{theme.TOUR_DONE}'><b>✓ Done:</b> {self._done}</span>"
+                  f"<br><span style='color:{theme.TOUR_MUTED}'>{self._task}</span>")
+        # the card is as tall as it will be once ticked: it does not grow, and so does not move, as the learner
+        # does the task (a taller card no longer fitted beside the framed views and jumped across the window)
+        self.task.setText(ticked)
         self.fit()
+        if not self.done:
+            self.task.setText(f"<b>Try:</b> {self._task}")
 
 
 class TourOffer(_Panel):
@@ -179,6 +187,19 @@ class TourOffer(_Panel):
         layout.addLayout(row)
         self.take_button.clicked.connect(self.hide)
         self.later_button.clicked.connect(self.hide)
+        window.installEventFilter(self)
+
+    def place(self) -> None:
+        """Over the cost plot at the bottom left, which has nothing to show yet: the canvas, the graph and the data
+        panel's buttons stay clear."""
+        window = self.parentWidget()
+        bottom = window.height() - window.statusBar().height()
+        self.move(MARGIN, bottom - self.height() - MARGIN)
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802 - Qt's name
+        if obj is self.parentWidget() and event.type() == QEvent.Type.Resize and self.isVisible():
+            self.place()  # maximised before answering, it stayed where it was, over the Draw panel's bars
+        return False
 
 
 def place_card(size: tuple[int, int], holes: list[QRect], area: QRect) -> tuple[int, int]:
@@ -189,10 +210,12 @@ def place_card(size: tuple[int, int], holes: list[QRect], area: QRect) -> tuple[
     left, right = area.left() + MARGIN, area.right() - w - MARGIN
     top, bottom = area.top() + MARGIN, area.bottom() - h - MARGIN
     corners = [(left, bottom), (right, bottom), (area.center().x() - w // 2, bottom), (right, top), (left, top)]
+    # a small view's edge is thinner: the 14 px under the ten bars are their digits
+    edges = [min(OVERLAP, hole.width() // 20, hole.height() // 20) for hole in holes]
 
     def covered(corner: tuple[int, int]) -> int:
         card = QRect(corner[0], corner[1], w, h)
-        inner = [hole.adjusted(OVERLAP, OVERLAP, -OVERLAP, -OVERLAP) for hole in holes]  # an edge is not a view
+        inner = [hole.adjusted(m, m, -m, -m) for hole, m in zip(holes, edges)]  # an edge is not a view
         return sum(max(0, r.width()) * max(0, r.height()) for r in (card.intersected(hole) for hole in inner))
 
     return min(corners, key=covered)  # min keeps the first of equals: the order above

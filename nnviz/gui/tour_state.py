@@ -37,6 +37,7 @@ class WindowState:
     weights_layer: int
     banner: str | None
     model_dir: object
+    weights_mapped: tuple  #: the two weights Gradient descent maps (the tour's visit there chooses the steepest)
 
 
 def keep(w) -> WindowState:
@@ -54,7 +55,8 @@ def keep(w) -> WindowState:
         backprop=(b.source.currentIndex(), b.target.value(), b.focus.value(), b.overlay.isChecked(), b.example,
                   list(b.undo_stack)),
         selected=w.network_view.selected or (-1, -1), weights_layer=w.weights_panel.layer_combo.currentIndex(),
-        banner=w.banner.text() if w.banner.isVisible() else None, model_dir=w.settings.value("files/model_dir"))
+        banner=w.banner.text() if w.banner.isVisible() else None, model_dir=w.settings.value("files/model_dir"),
+        weights_mapped=w.analysis.landscape_panel.mapped_weights())
 
 
 def put_back(w, s: WindowState, closing: bool = False) -> None:
@@ -73,7 +75,7 @@ def put_back(w, s: WindowState, closing: bool = False) -> None:
     if load is not None:
         w.training.post(load)
     else:  # there was no network yet: start as the window does
-        w._start_over(s.config or w.run.config)
+        w.start_over(s.config or w.run.config)
     _put_back_settings(w, s)
     _put_back_backprop(w.backprop_panel, s.backprop)
     panel = w.draw_panel
@@ -84,6 +86,7 @@ def put_back(w, s: WindowState, closing: bool = False) -> None:
     w.network_view.select(*s.selected)
     w.weights_panel.layer_combo.setCurrentIndex(s.weights_layer)
     w.weights_panel.view.select(*s.selected)
+    w.analysis.landscape_panel.map_again(s.weights_mapped)  # no thick edges the learner never chose
     if s.banner is None:
         w.banner.hide()
     else:

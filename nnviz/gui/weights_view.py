@@ -17,7 +17,7 @@ import math
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QRectF, QSize, Qt, Signal, Slot
+from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal, Slot
 from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel, QSizePolicy, QWidget
 
@@ -363,12 +363,21 @@ class WeightsView(pg.GraphicsLayoutWidget):
             return
         text = self.describe(j, self.weight_at(p.x(), p.y()))
         self.hover.setHtml(f"<div style='color:{theme.TEXT}'>{text}</div>")
-        # toward the middle of the view from the pointer, so the box never leaves it (y grows downwards here)
-        view = self.vb.viewRect()
-        right, lower = p.x() > view.center().x(), p.y() > view.center().y()
-        self.hover.setAnchor((1 if right else 0, 1 if lower else 0))
-        self.hover.setPos(p.x() + (-2 if right else 2), p.y())
+        # beside the pointer, toward the middle of the view, and pushed back inside where it would leave it (a box
+        # wider than half the view was cut off beside the middle tiles); placed in pixels: a TextItem keeps its size
+        view, box, area = self.vb.viewRect(), self.hover.boundingRect(), self.vb.sceneBoundingRect()
+        right, lower = p.x() > view.center().x(), p.y() > view.center().y()  # (y grows downwards here)
+        left = scene_pos.x() - 2 - box.width() if right else scene_pos.x() + 2
+        top = scene_pos.y() - box.height() if lower else scene_pos.y()
+        left = min(max(left, area.left()), area.right() - box.width())
+        top = min(max(top, area.top()), area.bottom() - box.height())
+        self.hover.setAnchor((0, 0))
+        self.hover.setPos(self.vb.mapSceneToView(QPointF(left, top)))
         self.hover.show()
+
+    def leaveEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        self.hover.hide()  # a pointer leaving straight from a tile moves over no gap that would hide it
+        super().leaveEvent(event)
 
     @Slot(object)
     def _on_mouse_clicked(self, event) -> None:

@@ -1,9 +1,6 @@
 """Hostile model files: refused before anything big is allocated, with a sentence naming the field; old files load."""
 
 import json
-import os
-import subprocess
-import sys
 import zipfile
 from pathlib import Path
 
@@ -14,6 +11,7 @@ from nnviz.core.architecture import MAX_PARAMETERS
 from nnviz.core.model_io import ModelFileError, read_model, save_model
 from nnviz.core.network import Network
 
+from .child_memory import run_measured
 from .zips import members_of, npy_bytes, npy_header, stored, write_zip, zeros_bomb
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -40,15 +38,12 @@ def message(path) -> str:
 
 def peak_mb_reading(path: Path) -> tuple[str, int]:
     """Read ``path`` in a fresh interpreter; return (outcome, its peak resident memory in MB)."""
-    code = ("import resource; from nnviz.core.model_io import read_model, ModelFileError\n"
+    code = ("from nnviz.core.model_io import read_model, ModelFileError\n"
             f"try: m = read_model({str(path)!r}); print('loaded', m.network.sizes)\n"
-            "except ModelFileError as e: print('refused', e)\n"
-            "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)")
-    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
-                       env={**os.environ, "PYTHONPATH": str(ROOT)})
+            "except ModelFileError as e: print('refused', e)\n")
+    r, lines, peak = run_measured(code, ROOT)
     assert r.returncode == 0, r.stderr[-2000:]
-    lines = r.stdout.strip().splitlines()
-    return lines[0], int(lines[-1])
+    return lines[0], peak
 
 
 def test_example_model_still_loads():
@@ -168,3 +163,14 @@ def test_only_the_needed_members_are_read(tmp_path):
     members = [*model_members(tmp_path), garbage]
     m = read_model(write_zip(tmp_path / "extra.npz", members))
     assert m.network.sizes == (784, 16, 16, 10)
+
+
+def test_the_peak_memory_measured_is_the_child_s_own():
+    """The memory tests measure the loading interpreter alone: after this process held 300 MB, a child that
+    allocates nothing reads far less (``ru_maxrss`` carried the parent's peak into the child), and one that
+    allocates 200 MB reads at least that."""
+    held = np.ones(300 * 2**20 // 8)  # touched: resident
+    held[::512] += 1.0
+    del held
+    assert run_measured("", ROOT)[2] < 150
+    assert run_measured("import numpy as np; a = np.ones(200 * 2**20 // 8)", ROOT)[2] >= 200

@@ -184,12 +184,13 @@ def test_nudge_colours_are_readable_on_the_panel(panel):
 
 
 def _open_tab(window, qtbot, title: str) -> None:
-    """Click the dock tab called ``title`` with the mouse."""
+    """Click the dock tab called ``title`` (its full name: where the column is short, the tab shows a shorter one)
+    with the mouse."""
     from PySide6.QtWidgets import QTabBar
 
     for bar in window.findChildren(QTabBar):
         for i in range(bar.count()):
-            if bar.tabText(i) == title and bar.isVisible():
+            if title in (bar.tabText(i), bar.tabToolTip(i)) and bar.isVisible():
                 qtbot.mouseClick(bar, Qt.MouseButton.LeftButton, pos=bar.tabRect(i).center())
                 return
     raise AssertionError(f"no tab {title!r}")

@@ -5,6 +5,7 @@ numbers, equal to the network's own forward pass for the drawing; it follows tra
 import numpy as np
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QFontMetrics
 
 from nnviz.core.inspection import read_neuron
 from nnviz.core.network import Network
@@ -12,6 +13,7 @@ from nnviz.gui.inspector import InspectorPanel
 from nnviz.gui.inspector_dock import in_front
 from nnviz.gui import theme
 from nnviz.gui.inspector_plots import coloured, number
+from nnviz.gui.sum_table import beside
 from nnviz.gui.theme import nice_limit
 
 
@@ -177,6 +179,10 @@ def test_the_panel_writes_out_softmax_and_frames_the_neurons_row(shown, qtbot):
     blank = read_neuron(net, np.zeros(784, np.float32), 1, 0)
     panel.show_neuron(net, blank)
     assert "784 terms (all 0: blank pixels)" in panel.sum_text.text()
+    fm = QFontMetrics(panel.sum_text.font())  # in a narrow dock such a line gives way to its number, not over it
+    cut = beside(fm, "+ 784 terms (all 0: blank pixels)", "+0.000", 200)
+    assert cut.endswith("…") and fm.horizontalAdvance(cut) + fm.horizontalAdvance("+0.000") < 200
+    assert beside(fm, "+ b (the bias)", "+0.000", 200) == "+ b (the bias)"
     panel.clear()
     assert not panel.curve.isVisible() and "Click a neuron" in panel.title.text()
 

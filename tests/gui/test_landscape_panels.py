@@ -120,6 +120,28 @@ def test_two_picked_weights_are_mapped(qtbot, shown, jobs, sample, example):
     panel.shutdown()
 
 
+def test_mapped_weights_are_put_back_as_they_were(qtbot, shown, jobs, sample, example):
+    """What was mapped comes back with map_again: two weights picked by hand, or none (then nothing is marked);
+    each time the marks and the sentence say so."""
+    panel = shown(LandscapePanel(jobs), 700, 800)
+    marks = []
+    panel.marked.connect(marks.append)
+    before = panel.mapped_weights()  # nothing shown yet: nothing mapped
+    panel.show_network(example, 3.0, sample)  # maps the steepest two
+    assert panel.pair is not None
+    panel.map_again(before)
+    assert panel.pair is None and marks[-1] == []
+    panel.choose_weight(1, 3, 400)
+    panel.choose_weight(2, 5, 16)
+    panel.choose_weight(3, 0, 2)
+    chosen = panel.mapped_weights()
+    panel.choose_steepest()
+    panel.map_again(chosen)
+    assert panel.pair == ((2, 5, 16), (3, 0, 2)) and marks[-1] == list(panel.pair)
+    assert "(chosen)" in panel.choice.text()
+    panel.shutdown()
+
+
 def test_dreams_panel_dreams_and_follows_a_chosen_neuron(qtbot, shown, jobs, example):
     """The ten dreams arrive and are read as their digits; choosing a hidden neuron shows that neuron's dream."""
     panel = shown(DreamsPanel(jobs), 700, 600)

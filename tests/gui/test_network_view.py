@@ -2,7 +2,8 @@
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QPointF, Qt
+from PySide6.QtCore import QEvent, QPointF, Qt
+from PySide6.QtWidgets import QApplication
 
 from nnviz.core.network import Network
 from nnviz.gui.network_view import STRENGTHS, NetworkView
@@ -120,6 +121,10 @@ def test_hover_text_is_right_for_a_known_neuron(view, qtbot):
     assert not box.intersects(thumb)
     shown_area = view.vb.mapRectToScene(view.vb.boundingRect())
     assert shown_area.contains(box) and shown_area.contains(thumb)
+    # the pointer leaves the graph straight from the neuron: the box goes, and the next frame does not bring it back
+    QApplication.sendEvent(view, QEvent(QEvent.Type.Leave))
+    view.show_network(net, x)
+    assert view.hovered is None and not view.hover_text.isVisible() and not view.hover_image.isVisible()
 
 
 def test_click_selects_highlights_and_clears(view, qtbot):
@@ -171,7 +176,7 @@ def test_legend_sits_above_the_graph(window, qtbot):
     assert legend.isVisible() and legend.parent() is view.parent()
     assert legend.geometry().bottom() < view.geometry().top()
     assert legend.width() <= view.width() + 1 and legend.wordWrap()
-    assert "positive weight" in legend.text()
+    assert "positive weight" in legend.text() and "Neuron tab" in legend.text()  # where a click leads
     r = view.vb.viewRange()
     assert np.abs(view.layout.neuron_xy[:, 1]).max() < r[1][1]
     view.set_backprop([np.zeros_like(x) for x in view.network.weights], [None] * len(view.network.sizes))

@@ -9,8 +9,10 @@ from PySide6.QtCore import QPoint, QRect, Qt
 from PySide6.QtWidgets import QApplication
 
 from nnviz.core import protocol as p
-from nnviz.core.tour_steps import DIGIT, STEPS
+from nnviz.core.model_io import read_model
+from nnviz.core.tour_steps import DIGIT, STEPS, neuron_to_inspect
 from nnviz.gui import tour as tour_module
+from nnviz.gui.tour_card import MARGIN
 from nnviz.gui.controls import SPEEDS
 
 IDEAS = ("neuron", "layer", "weight", "weighted sum", "bias", "cost", "gradient descent", "backpropagation",
@@ -230,8 +232,12 @@ def test_the_tour_is_offered_once_at_first_launch_and_never_forced(make_window, 
     offer = tour_module.offer_at_first_launch(w)
     assert offer is not None and offer.isVisible() and not offer.isModal() and QApplication.activeModalWidget() \
         is None
-    for view in (w.draw_dock, w.network_panel, w.controls_dock, w.data_panel):  # none of the first things to use
-        assert not offer.geometry().intersects(QRect(view.mapTo(w, QPoint(0, 0)), view.size()))
+    for size in ((1280, 760), (1600, 1000)):  # (maximised before an answer, it stayed over the Draw panel)
+        w.resize(*size)
+        qtbot.waitUntil(lambda: w.size().toTuple() == size, timeout=3_000)
+        qtbot.wait(100)
+        for view in (w.draw_dock, w.network_panel, w.controls_dock, w.data_panel):  # none of the first things used
+            assert not offer.geometry().intersects(QRect(view.mapTo(w, QPoint(0, 0)), view.size())), (size, view)
     click(qtbot, offer.take_button)
     assert w.tour.active and not offer.isVisible()
     click(qtbot, w.tour.card.leave_button)
@@ -250,9 +256,14 @@ def test_each_step_notices_its_task_done_with_real_events(window, qtbot):
     tour = start_from_help(w, qtbot)
     net, canvas, b, c = w.network_view, w.draw_panel.canvas, w.backprop_panel, w.controls
 
+    clicked = []
+
     def neuron(layer, j):
         qtbot.waitUntil(lambda: net.layout is not None and net.network is not None, timeout=5_000)
+        if w.inspector.chosen == (layer, j):
+            j += 1  # a click on the neuron shown would clear it
         qtbot.mouseClick(net.viewport(), Qt.MouseButton.LeftButton, pos=net.view_point(layer, j))
+        clicked.append((layer, j))
 
     def focus_and_type(spin, text):
         spin.setFocus()
@@ -290,42 +301,96 @@ def test_each_step_notices_its_task_done_with_real_events(window, qtbot):
         key = tour.step().key
         qtbot.wait(300)  # whatever the set-up set off has arrived: it must not count as the task
         assert key not in tour.done, f"{key} ticked before its task"
+        before = w.inspector.panel.reading
         tasks[key]()
         wait_noticed(qtbot, tour, timeout=30_000 if key in ("gradient-descent", "random-labels") else 10_000)
+        if "inspector" in tour.step().views:  # the real inspector, in front, shows the neuron clicked (the
+            qtbot.waitUntil(lambda: w.inspector.panel.reading is not before, timeout=3_000)  # squishification:
+            reading = w.inspector.panel.reading  # the same neuron, a new z)
+            shown = clicked[-1] if key != "squishification" else (before.layer, before.index)
+            assert (reading.layer, reading.index) == shown and w.inspector_dock.geometry() in tour.veil.holes
+            assert key != "squishification" or reading.weighted_sum != pytest.approx(before.weighted_sum)
         click(qtbot, tour.card.next_button)
 
 
-def test_with_the_neuron_inspector_its_steps_point_at_it(make_window, qtbot):
-    """When the window has the neuron inspector (window.inspector_dock, window.inspector.inspect/inspected), the
-    weighted-sum step brings it to the front, shows a neuron in it, frames it and ticks when it inspects another."""
-    from PySide6.QtCore import QObject, Signal
-    from PySide6.QtWidgets import QDockWidget, QLabel
-
-    class Inspector(QObject):
-        inspected = Signal(int, int)
-
-        def __init__(self):
-            super().__init__()
-            self.shown = []
-
-        def inspect(self, layer, j):
-            self.shown.append((layer, j))
-            self.inspected.emit(layer, j)
-
+def test_the_inspector_steps_frame_the_neuron_dock_and_notice_what_it_inspects(make_window, qtbot):
+    """Without MNIST too: the weighted-sum, bias and squishification steps bring the real Neuron dock to the front
+    (over the Training tab the learner had in front), frame it, and the inspector shows the neuron the step set
+    up; that set-up is not the task; a real click on the graph is, noticed through what the inspector inspects
+    (the bias step: only an output neuron)."""
     w = make_window(None)
     qtbot.waitUntil(lambda: w.latest is not None, timeout=5_000)
-    w.inspector_dock = QDockWidget("Neuron inspector", w)
-    w.inspector_dock.setObjectName("dock-inspector")
-    w.inspector_dock.setWidget(QLabel("z = w·a + b"))
-    w.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, w.inspector_dock)
-    w.tabifyDockWidget(w.controls_dock, w.inspector_dock)
     w.controls_dock.raise_()
-    w.inspector = Inspector()
+    net, inspector = w.network_view, w.inspector
+    inspected = []
+    inspector.inspected.connect(lambda layer, j: inspected.append((layer, j)))
     tour = start_from_help(w, qtbot)
-    while tour.step().key != "weighted-sum":
+
+    def click_neuron(layer, j):
+        qtbot.waitUntil(lambda: net.layout is not None and net.network is not None, timeout=5_000)
+        qtbot.mouseClick(net.viewport(), Qt.MouseButton.LeftButton, pos=net.view_point(layer, j))
+
+    for key, clicks in (("weighted-sum", [(1, 5)]), ("bias", [(1, 5), (3, 7)]), ("squishification", [(2, 4)])):
+        while tour.step().key != key:
+            click(qtbot, tour.card.next_button)
+        layer = tour.step().setup.inspect[0]
+        setup = (layer, neuron_to_inspect(read_model(w.run.example).network, w.draw_panel.canvas.network_input(),
+                                          layer))
+        qtbot.waitUntil(lambda: inspector.panel.reading is not None and (inspector.panel.reading.layer,
+                                                                         inspector.panel.reading.index) == setup,
+                        timeout=3_000)
+        assert "neuron tab" in visible_text(tour) and key not in tour.done, "its own set-up is not the task"
+        assert net.selected == setup
+        qtbot.waitUntil(lambda: w.inspector_dock.geometry() in tour.veil.holes, timeout=2_000)
+        assert not w.inspector_dock.visibleRegion().isEmpty() and w.controls_dock.visibleRegion().isEmpty()
+        clicks = [(layer, j + 1 if (layer, j) == setup else j) for layer, j in clicks]  # not the one shown
+        for n, neuron in enumerate(clicks):  # the bias step waits for an output neuron (layer 3)
+            inspected.clear()
+            click_neuron(*neuron)
+            assert inspected == [neuron] and (key in tour.done) == (n == len(clicks) - 1), (key, neuron)
+            qtbot.waitUntil(lambda: (inspector.panel.reading.layer, inspector.panel.reading.index) == neuron,
+                            timeout=3_000)
+
+
+def test_the_card_stays_put_when_its_task_is_ticked(make_window, qtbot):
+    """The card keeps room for its tick from the start: doing the task neither grows it nor moves it (the layers
+    step's card, grown by the tick, no longer fitted beside the canvas and jumped to the other side)."""
+    w = make_window(None)
+    qtbot.waitUntil(lambda: w.latest is not None, timeout=5_000)
+    tour = start_from_help(w, qtbot)
+    click(qtbot, tour.card.next_button)
+    assert tour.step().key == "layers"
+    qtbot.wait(2 * tour_module.TICK_MS)
+    before = tour.card.geometry()
+    draw_stroke(qtbot, w.draw_panel.canvas)
+    qtbot.waitUntil(lambda: "layers" in tour.done, timeout=3_000)
+    qtbot.wait(2 * tour_module.TICK_MS)
+    assert tour.card.geometry() == before and "Done" in tour.card.task.text()
+    assert tour.card.next_button.isVisible() and tour.card.task.geometry().bottom() < \
+        tour.card.next_button.geometry().top()
+
+
+def test_the_card_may_cover_a_large_view_s_edge_but_not_a_small_one_s():
+    """16 px of the graph's edge are blank, but the 14 px under the ten bars are their digits: a card that would
+    cover them goes elsewhere."""
+    area, size = QRect(0, 19, 1280, 720), (420, 248)
+    first = (MARGIN, area.bottom() - size[1] - MARGIN)
+    graph = QRect(368, 23, 572, first[1] + 12 - 23)  # its bottom 12 px under the card
+    assert tour_module.place_card(size, [graph], area) == first, "over the graph's blank edge: the first place"
+    bars = QRect(9, first[1] + 14 - 109, 340, 109)  # its bottom 14 px (the digits) under that card
+    x, y = tour_module.place_card(size, [bars], area)
+    assert not QRect(x, y, *size).intersects(bars)
+
+
+def test_leave_takes_away_the_weights_the_tour_s_visit_to_gradient_descent_marked(window, qtbot):
+    """The learning-rate step opens Gradient descent, which maps (and marks thick on the graph) the two steepest
+    weights; after Leave the graph marks none again, as before the tour."""
+    w = window
+    assert w.network_view.chosen == []
+    tour = start_from_help(w, qtbot)
+    while tour.step().key != "learning-rate":
         click(qtbot, tour.card.next_button)
-    assert w.inspector.shown == [(1, 0)] and w.inspector_dock.isVisible()
-    assert "inspector" in visible_text(tour) and "weighted-sum" not in tour.done  # its own inspect() is not the task
-    qtbot.waitUntil(lambda: w.inspector_dock.geometry() in tour.veil.holes, timeout=2_000)
-    w.inspector.inspect(2, 4)
-    assert "weighted-sum" in tour.done
+    qtbot.waitUntil(lambda: len(w.network_view.chosen) == 2, timeout=10_000)
+    click(qtbot, tour.card.leave_button)
+    qtbot.wait(300)  # frames after Leave: the closed tab chooses nothing again
+    assert w.network_view.chosen == [] and "thick edges" not in w.network_view.legend.text()

@@ -3,7 +3,8 @@
 import numpy as np
 import pyqtgraph as pg
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtWidgets import QApplication
 
 from nnviz.core.network import Network
 from nnviz.gui.weights_view import BIAS_ROWS, GAP, SIDE, WeightsView, effective_weights, nice_limit
@@ -105,18 +106,22 @@ def test_deeper_layer_fits_a_narrow_dock(shown, qtbot):
 
 
 def test_hover_box_stays_inside_at_every_corner(shown, qtbot):
-    """Hovering a tile at any corner of the mosaic shows its box inside the view: it opens toward the middle
-    (at the right-hand tiles it used to run off the edge, cut off mid-word)."""
+    """Hovering a tile at any corner of the mosaic, or just beside its middle, shows its box inside the view: it
+    opens toward the middle where it fits (at the right-hand tiles it used to run off the edge, cut off mid-word),
+    the other way where it does not (a box wider than half the view was cut off beside the middle); leaving the
+    view hides it."""
     view = shown(WeightsView(), 565, 190)
     view.show_network(Network((784, 16, 16, 10), seed=0), np.zeros(784, np.float32))
     qtbot.wait(100)
     area = view.vb.mapRectToScene(view.vb.boundingRect())
-    for unit in (0, 7, 8, 15):
+    for unit in (0, 7, 8, 15, 3, 4, 11, 12):
         qtbot.mouseMove(view.viewport(), view.view_point(unit))
         qtbot.waitUntil(lambda: view.hover.isVisible(), timeout=2000)
         qtbot.wait(50)
         box = view.hover.mapRectToScene(view.hover.boundingRect())
         assert area.contains(box), (unit, box, area)
+    QApplication.sendEvent(view, QEvent(QEvent.Type.Leave))
+    assert not view.hover.isVisible()
 
 
 def test_sixteen_units_always_fill_their_rows_evenly():
