@@ -20,6 +20,7 @@ from . import theme
 from .edge_raster import EdgeLines, EdgeRaster
 from .fast_image import FastImageItem
 from .frames import keep
+from .network_hover import NetworkHover
 from .network_legend import GraphLegend
 from .neuron_dots import NeuronDots
 
@@ -31,7 +32,7 @@ INPUT_RECT = QRectF(*gl.INPUT_BOUNDS)  # where the 28×28 input image sits (each
 EDGE_PICK_PX = 4  # a click this close to an edge (in screen pixels) is on it
 
 
-class NetworkView(pg.PlotWidget):
+class NetworkView(pg.PlotWidget, NetworkHover):
     """The network graph: the picture from the explanation, alive."""
 
     neuron_selected = Signal(int, int)  #: (layer, index) clicked; (−1, −1) when the selection is cleared
@@ -354,52 +355,6 @@ class NetworkView(pg.PlotWidget):
         drawn = [self.edge_weights(layer)[0] for layer in range(1, len(self.network.sizes))]
         return gl.edge_at(self.layout, drawn, x, y, tolerance)
 
-    def describe(self, layer: int, index: int) -> str:
-        """Hover text for a neuron: activation, bias and weighted sum (HTML)."""
-        return gl.neuron_description(self.network, self.forward.weighted_sums, self.activations(), layer, index)
-
-    def _show_hover(self, layer: int, index: int) -> None:
-        thumbnail = layer == 1 and self.network.sizes[0] == INPUT_SIDE * INPUT_SIDE
-        note = "<br>below: its 784 incoming weights" if thumbnail else ""
-        self.hover_text.setHtml(f"<div style='color:{theme.TEXT}'>{self.describe(layer, index)}{note}</div>")
-        pos = self.layout.position(layer, index)
-        left, bottom, height = self._place_hover_text(float(pos[0]), float(pos[1]))
-        if thumbnail:
-            w = self.network.weights[0][index].reshape(INPUT_SIDE, INPUT_SIDE)
-            lim = float(np.abs(w).max()) or 1.0
-            side, (y_min, _) = 0.4, self.vb.viewRange()[1]
-            y = bottom - 0.04 - side if bottom - 0.04 - side >= y_min else bottom + height + 0.02
-            self.hover_image.setImage(upright(w), levels=(-lim, lim), lut=theme.diverging_lut(self.palette_name),
-                                      autoLevels=False, rect=QRectF(left, y, side, side))
-            self.hover_image.show()
-        else:
-            self.hover_image.hide()
-
-    def _place_hover_text(self, x: float, y: float) -> tuple[float, float, float]:
-        """Show the hover box beside view point (x, y); its (left, bottom, height) in view units."""
-        # The box keeps its size in pixels; in view units it is that times the view's size of a pixel. It sits
-        # up and to the right of the point (moved down if it would leave the top), a neuron's thumbnail under it
-        # (or over it, near the bottom).
-        px_w, px_h = self.vb.viewPixelSize()
-        box = self.hover_text.textItem.boundingRect()
-        width, height = box.width() * px_w, box.height() * px_h
-        (_, x_max), (_, y_max) = self.vb.viewRange()
-        left, bottom = x + 0.05, y + 0.02
-        if left + width > x_max:  # the output layer: open to the left of the neuron instead
-            left = x - 0.05 - width
-        bottom = min(bottom, y_max - height)
-        self.hover_text.setPos(left, bottom)
-        self.hover_text.show()
-        return left, bottom, height
-
-    def _show_edge_hover(self, layer: int, j: int, k: int, at: tuple[float, float] | None = None) -> None:
-        text = gl.edge_description(self.network, layer, j, k, self.edge_steps)
-        self.hover_text.setHtml(f"<div style='color:{theme.TEXT}'>{text}</div>")
-        self.hover_image.hide()
-        if at is not None:
-            self._edge_hover_at = at
-        self._place_hover_text(*self._edge_hover_at)
-
     @Slot(object)
     def _on_mouse_moved(self, scene_pos) -> None:
         if self.layout is None or self.network is None:
@@ -414,15 +369,12 @@ class NetworkView(pg.PlotWidget):
             elif edge is not None:
                 self._show_edge_hover(*edge, at=(p.x(), p.y()))
             else:
-                self.hover_text.hide()
-                self.hover_image.hide()
+                self._hide_hover()
 
     def leaveEvent(self, event) -> None:  # noqa: N802 - Qt's name
         # a pointer that leaves straight from a neuron (onto a dock, or the tour's card) moves over no empty graph:
         # its box would stay, following the training, about a neuron no longer pointed at
-        self.hovered = self.hovered_edge = None
-        self.hover_text.hide()
-        self.hover_image.hide()
+        self._hide_hover()
         super().leaveEvent(event)
 
     @Slot(object)
@@ -445,11 +397,11 @@ class NetworkView(pg.PlotWidget):
         """Viewport pixel coordinates of the point a fraction ``t`` along an edge, from its source (for tests and
         tools that click on it)."""
         start, end = self.layout.sources(layer)[k], self.layout.columns[layer - 1][j]
-        at = start + t * (end - start)
-        return self.mapFromScene(self.vb.mapViewToScene(QPointF(float(at[0]), float(at[1]))))
+        return self._to_viewport(start + t * (end - start))
 
     def view_point(self, layer: int, index: int) -> QPoint:
         """Viewport pixel coordinates of a neuron (for tests and tools that hover or click on it)."""
-        pos = self.layout.position(layer, index)
-        scene = self.vb.mapViewToScene(QPointF(float(pos[0]), float(pos[1])))
-        return self.mapFromScene(scene)
+        return self._to_viewport(self.layout.position(layer, index))
+
+    def _to_viewport(self, at) -> QPoint:
+        return self.mapFromScene(self.vb.mapViewToScene(QPointF(float(at[0]), float(at[1]))))
